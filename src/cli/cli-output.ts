@@ -1,0 +1,65 @@
+/** Printing for the CLI: aligned key/value blocks and tables for people, JSON with --json. */
+import type { TokenDetails } from "../service/token-view.js";
+
+/** Where the CLI writes; injected so tests can read it. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** Reads all of standard input (for --password-stdin). */
+  readStdin(): Promise<string>;
+}
+
+/** Prints aligned `key: value` lines. */
+export function formatFields(fields: Record<string, string>): string {
+  const width = Math.max(...Object.keys(fields).map((k) => k.length));
+  return Object.entries(fields)
+    .map(([k, v]) => `${`${k}:`.padEnd(width + 1)} ${v}`)
+    .join("\n");
+}
+
+/** Prints a table with a header row. */
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  return [line(header), ...rows.map(line)].join("\n");
+}
+
+/** A token's status in the dashboard's words: Active, Paused or Expired. */
+export function statusWord(token: TokenDetails, nowMillis: number): string {
+  if (token.paused) return "Paused";
+  if (token.expiresAt !== null && Date.parse(token.expiresAt) <= nowMillis) return "Expired";
+  return "Active";
+}
+
+/** Key/value view of a token (never its secret). */
+export function tokenFields(token: TokenDetails, nowMillis: number): Record<string, string> {
+  return {
+    id: token.id,
+    name: token.name,
+    status: statusWord(token, nowMillis),
+    access: token.hasFull ? "Full access" : "Custom access",
+    scopes: token.scopes.join(", "),
+    domains: token.allDomains ? "All domains" : token.domains.map((d) => d.name).join(", "),
+    preview: token.preview,
+    expires: token.expiresAt ?? "never",
+    created: token.createdAt,
+    "last used": token.lastUsedAt ?? "never",
+  };
+}
+
+/** The JSON form of a token for --json (the API's field names). */
+export function tokenJson(token: TokenDetails): Record<string, unknown> {
+  return {
+    id: token.id,
+    name: token.name,
+    status: token.paused ? "pause" : "unpause",
+    scopes: token.scopes,
+    has_full: token.hasFull,
+    domains: token.allDomains ? "all" : token.domains,
+    preview: token.preview,
+    expires_at: token.expiresAt,
+    created_at: token.createdAt,
+    updated_at: token.updatedAt,
+    last_used_at: token.lastUsedAt,
+  };
+}

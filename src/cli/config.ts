@@ -1,0 +1,62 @@
+/**
+ * Configuration: environment variables (DESIGN.md, "Configuration"), overridden by CLI flags of the
+ * same names (`--database-url` for LATCHKEY_DATABASE_URL, and so on).
+ */
+import { SEED_CATALOGUE, type Catalogue } from "../core/catalogue.js";
+import { loadCatalogueFile } from "../service/latchkey.js";
+
+/** The settings in force. */
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly databaseUrl: string;
+  /** Path of a JSON catalogue, or null for the seed's. */
+  readonly scopesFile: string | null;
+  readonly tokenPrefix: string;
+  readonly logLevel: string;
+}
+
+/** Flags as commander parses them (camel-cased names of the variables). */
+export interface ConfigFlags {
+  host?: string;
+  port?: string;
+  databaseUrl?: string;
+  scopesFile?: string;
+  tokenPrefix?: string;
+  logLevel?: string;
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+/**
+ * Reads the configuration.
+ *
+ * @param env the environment (process.env).
+ * @param flags command-line flags; each wins over its variable.
+ * @throws Error naming the variable and its rule.
+ */
+export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Config {
+  const pick = (flag: string | undefined, name: string, fallback: string): string => {
+    const value = flag ?? env[name];
+    return value === undefined || value === "" ? fallback : value;
+  };
+  const portText = pick(flags.port, "LATCHKEY_PORT", "8080");
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new Error(`LATCHKEY_PORT must be a port number 0..65535, not ${JSON.stringify(portText)}`);
+  const logLevel = pick(flags.logLevel, "LATCHKEY_LOG_LEVEL", "info");
+  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LATCHKEY_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`);
+  const scopesFile = pick(flags.scopesFile, "LATCHKEY_SCOPES_FILE", "");
+  return {
+    host: pick(flags.host, "LATCHKEY_HOST", "127.0.0.1"),
+    port,
+    databaseUrl: pick(flags.databaseUrl, "LATCHKEY_DATABASE_URL", "sqlite:./data/latchkey.db"),
+    scopesFile: scopesFile === "" ? null : scopesFile,
+    tokenPrefix: pick(flags.tokenPrefix, "LATCHKEY_TOKEN_PREFIX", "lk_"),
+    logLevel,
+  };
+}
+
+/** The catalogue the configuration names. */
+export function catalogueOf(config: Config): Catalogue {
+  return config.scopesFile === null ? SEED_CATALOGUE : loadCatalogueFile(config.scopesFile);
+}

@@ -1,0 +1,76 @@
+/**
+ * The `latchkey` command line, over the same service code as the HTTP API (commander parses the
+ * arguments). Exit codes: 0 success, 1 a refused request (bad input, not found, conflict), 2 a usage
+ * error, 3 a configuration or database error. Errors are one line on stderr, never a stack trace.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { ServiceError } from "../service/service-error.js";
+import type { CliIo } from "./cli-output.js";
+import { registerAccountCommands } from "./account-commands.js";
+import { readConfig, type ConfigFlags } from "./config.js";
+import { registerDomainCommands } from "./domain-commands.js";
+import { registerServeCommand } from "./serve-command.js";
+import { registerTokenCommands } from "./token-commands.js";
+
+/** Builds the program; `io` and `env` are injected for tests. */
+export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
+  const program = new Command("latchkey")
+    .description("Self-hosted API tokens: named, domain-scoped, expiring, with Full or Custom access.")
+    .version("0.1.0")
+    .addOption(new Option("--host <address>", "LATCHKEY_HOST: address to listen on"))
+    .addOption(new Option("--port <port>", "LATCHKEY_PORT: port to listen on"))
+    .addOption(new Option("--database-url <url>", "LATCHKEY_DATABASE_URL: sqlite:PATH or postgres://..."))
+    .addOption(new Option("--scopes-file <path>", "LATCHKEY_SCOPES_FILE: JSON catalogue of areas"))
+    .addOption(new Option("--token-prefix <prefix>", "LATCHKEY_TOKEN_PREFIX: prefix of new secrets"))
+    .addOption(new Option("--log-level <level>", "LATCHKEY_LOG_LEVEL: pino level"))
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, "")), writeErr: (s) => io.err(s.replace(/\n$/, "")) });
+  const config = () => readConfig(env, program.opts<ConfigFlags>());
+  registerServeCommand(program, io, config);
+  registerTokenCommands(program, io, config);
+  registerDomainCommands(program, io, config);
+  registerAccountCommands(program, io, config);
+  return program;
+}
+
+/** Standard streams. */
+export const processIo: CliIo = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  },
+};
+
+/**
+ * Runs the CLI.
+ *
+ * @param argv process.argv (node, script, arguments...).
+ * @returns the exit code.
+ */
+export async function runCli(argv: readonly string[], io: CliIo = processIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const program = buildProgram(io, env);
+  try {
+    await program.parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0) return 0;
+    return 2;
+  }
+  if (error instanceof ServiceError) {
+    io.err(`error: ${error.message}`);
+    for (const [field, problems] of Object.entries(error.details.errors ?? {})) for (const p of problems) io.err(`  ${field}: ${p}`);
+    return 1;
+  }
+  io.err(`error: ${(error as Error).message ?? String(error)}`);
+  return 3;
+}

@@ -1,0 +1,135 @@
+/** `latchkey token create|list|show|rename|pause|resume|delete`, as the operator of an account. */
+import { Option, type Command } from "commander";
+import type { Latchkey } from "../service/latchkey.js";
+import type { ActorContext } from "../service/principal.js";
+import { formatFields, formatTable, statusWord, tokenFields, tokenJson, type CliIo } from "./cli-output.js";
+import type { Config } from "./config.js";
+import { withLatchkey } from "./open-for-cli.js";
+
+const accountOption = (): Option => new Option("--account <name>", "account name or id").default("default");
+const jsonOption = (): Option => new Option("--json", "print JSON");
+
+async function operatorOf(latchkey: Latchkey, account: string): Promise<ActorContext> {
+  return { principal: await latchkey.operator(account), ip: null };
+}
+
+/** Resolves domain arguments given as ids or names to ids; unknown ones are left for the service to refuse. */
+async function domainIds(latchkey: Latchkey, actor: ActorContext, given: string[]): Promise<string[]> {
+  const known = await latchkey.domains.list(actor);
+  return given.map((g) => known.find((d) => d.id === g || d.name === g.toLowerCase().replace(/\.$/, ""))?.id ?? g);
+}
+
+export function registerTokenCommands(program: Command, io: CliIo, config: () => Config): void {
+  const token = program.command("token").description("Create and manage API tokens");
+
+  token
+    .command("create")
+    .description("Create a token and print its secret (shown this once)")
+    .requiredOption("--name <name>", "token name, 1 to 50 characters")
+    .option("--full", "Full access: every area at its highest level")
+    .option("--scope <scope...>", "Custom access: scope strings such as domains_read email_full")
+    .option("--domain <domain...>", "limit to these domains (ids or names); default: all domains")
+    .option("--expires <when>", "expiry: YYYY-MM-DD (through that UTC day) or an RFC 3339 date-time")
+    .option("--secret-only", "print only the secret, for scripts")
+    .addOption(accountOption())
+    .addOption(jsonOption())
+    .action(async (opts: { name: string; full?: boolean; scope?: string[]; domain?: string[]; expires?: string; secretOnly?: boolean; account: string; json?: boolean }) => {
+      if (opts.full && opts.scope) throw new Error("give --full or --scope, not both");
+      await withLatchkey(config(), async (latchkey) => {
+        const actor = await operatorOf(latchkey, opts.account);
+        const { token: created, secret } = await latchkey.tokens.create(actor, {
+          name: opts.name,
+          ...(opts.full ? { hasFull: true } : {}),
+          ...(opts.scope ? { scopes: opts.scope.flatMap((s) => s.split(",")).filter((s) => s !== "") } : {}),
+          ...(opts.domain ? { domains: await domainIds(latchkey, actor, opts.domain) } : {}),
+          ...(opts.expires ? { expiresAt: opts.expires } : {}),
+        });
+        if (opts.secretOnly) io.out(secret);
+        else if (opts.json) io.out(JSON.stringify({ ...tokenJson(created), accessToken: secret }, null, 2));
+        else {
+          io.out(formatFields({ ...tokenFields(created, latchkey.clock.nowMillis()), secret }));
+          io.err("Copy the secret now: it will not be shown again.");
+        }
+      });
+    });
+
+  token
+    .command("list")
+    .description("List the account's tokens, newest first")
+    .option("--page <n>", "page number", "1")
+    .option("--limit <n>", "tokens per page, 10 to 100", "100")
+    .addOption(accountOption())
+    .addOption(jsonOption())
+    .action(async (opts: { page: string; limit: string; account: string; json?: boolean }) => {
+      const page = Number(opts.page);
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(page) || page < 1) throw new Error("--page must be a whole number from 1");
+      if (!Number.isInteger(limit) || limit < 10 || limit > 100) throw new Error("--limit must be a whole number from 10 to 100");
+      await withLatchkey(config(), async (latchkey) => {
+        const { tokens, total } = await latchkey.tokens.list(await operatorOf(latchkey, opts.account), { page, limit });
+        if (opts.json) return io.out(JSON.stringify({ data: tokens.map(tokenJson), total }, null, 2));
+        const now = latchkey.clock.nowMillis();
+        io.out(
+          formatTable(
+            ["ID", "NAME", "ACCESS", "DOMAINS", "STATUS", "EXPIRES", "LAST USED"],
+            tokens.map((t) => [t.id, t.name, t.hasFull ? "Full" : "Custom", t.allDomains ? "All" : t.domains.map((d) => d.name).join(","), statusWord(t, now), t.expiresAt ?? "never", t.lastUsedAt ?? "never"]),
+          ),
+        );
+        io.err(`${tokens.length} of ${total} token(s)`);
+      });
+    });
+
+  token
+    .command("show <id>")
+    .description("Show a token (never its secret)")
+    .addOption(accountOption())
+    .addOption(jsonOption())
+    .action(async (id: string, opts: { account: string; json?: boolean }) => {
+      await withLatchkey(config(), async (latchkey) => {
+        const shown = await latchkey.tokens.show(await operatorOf(latchkey, opts.account), id);
+        io.out(opts.json ? JSON.stringify(tokenJson(shown), null, 2) : formatFields(tokenFields(shown, latchkey.clock.nowMillis())));
+      });
+    });
+
+  token
+    .command("rename <id> <name>")
+    .description("Rename a token")
+    .addOption(accountOption())
+    .action(async (id: string, name: string, opts: { account: string }) => {
+      await withLatchkey(config(), async (latchkey) => {
+        const renamed = await latchkey.tokens.update(await operatorOf(latchkey, opts.account), id, { name });
+        io.out(`Renamed ${renamed.id} to ${renamed.name}`);
+      });
+    });
+
+  for (const [command, status, done] of [
+    ["pause", "pause", "Paused"],
+    ["resume", "unpause", "Resumed"],
+  ] as const) {
+    token
+      .command(`${command} <id>`)
+      .description(command === "pause" ? "Pause a token: refused from the next verification on" : "Resume a paused token")
+      .addOption(accountOption())
+      .action(async (id: string, opts: { account: string }) => {
+        await withLatchkey(config(), async (latchkey) => {
+          const changed = await latchkey.tokens.update(await operatorOf(latchkey, opts.account), id, { status });
+          io.out(`${done} ${changed.id} (${changed.name})`);
+        });
+      });
+  }
+
+  token
+    .command("delete <id>")
+    .description("Delete a token for good (asks for --yes, the seed's confirmation)")
+    .option("--yes", "confirm the deletion")
+    .addOption(accountOption())
+    .action(async (id: string, opts: { yes?: boolean; account: string }) => {
+      await withLatchkey(config(), async (latchkey) => {
+        const actor = await operatorOf(latchkey, opts.account);
+        const target = await latchkey.tokens.show(actor, id);
+        if (!opts.yes) throw new Error(`this deletes "${target.name}" (${target.id}) for good; run again with --yes to confirm`);
+        await latchkey.tokens.delete(actor, id);
+        io.out(`Deleted ${target.id} (${target.name})`);
+      });
+    });
+}

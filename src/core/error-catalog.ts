@@ -1,0 +1,52 @@
+/**
+ * The one catalog of error codes: each code with its HTTP status and default message (after Fastify's
+ * error catalog). The status of an error is chosen here and nowhere else; `ErrorCode` is the key type,
+ * so a code missing from the table is a compile error. docs/errors.md lists the same table and a test
+ * keeps the two in step.
+ */
+
+/** Every error code latchkey answers with. */
+export const ERROR_CATALOG = {
+  token_missing: { status: 401, message: "No API token was presented. Send it as: Authorization: Bearer <token>." },
+  token_malformed: { status: 401, message: "The API token is malformed: wrong prefix, length, characters or checksum." },
+  token_unknown: { status: 401, message: "The API token does not exist or has been deleted." },
+  token_paused: { status: 401, message: "The API token is paused. Resume it to use it again." },
+  token_expired: { status: 401, message: "The API token has expired." },
+  scope_missing: { status: 403, message: "The API token lacks the permission this request needs." },
+  domain_not_allowed: { status: 403, message: "The API token may not be used for this domain." },
+  unknown_area: { status: 400, message: "The area asked for is not in the scope catalogue." },
+  ceiling_exceeded: { status: 403, message: "A token cannot grant more than it holds." },
+  all_domains_required: { status: 403, message: "Only a token for all domains may add or remove domains." },
+  session_missing: { status: 401, message: "Sign in first." },
+  invalid_credentials: { status: 401, message: "The e-mail address or password is wrong." },
+  csrf_failed: { status: 403, message: "The request did not carry a valid CSRF token." },
+  verify_key_invalid: { status: 401, message: "The verify key is missing or wrong." },
+  setup_closed: { status: 403, message: "Set-up is closed: an owner already exists, or the code is wrong." },
+  malformed_request: { status: 400, message: "The request could not be read." },
+  not_found: { status: 404, message: "Not found." },
+  method_not_allowed: { status: 405, message: "Method not allowed." },
+  conflict: { status: 409, message: "The request conflicts with the current state." },
+  domain_exists: { status: 409, message: "The domain already exists in this account." },
+  domain_in_use: { status: 409, message: "The domain is used by tokens; delete them first." },
+  account_exists: { status: 409, message: "The account already exists." },
+  user_exists: { status: 409, message: "A user with this e-mail address already exists." },
+  payload_too_large: { status: 413, message: "The request body is too large." },
+  unsupported_media_type: { status: 415, message: "Send the request body as application/json." },
+  validation_failed: { status: 422, message: "The given data was invalid." },
+  rate_limited: { status: 429, message: "Too many failed attempts. Try again later." },
+  internal_error: { status: 500, message: "Something went wrong on our side." },
+  unavailable: { status: 503, message: "The service is not ready." },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+/** A stable error code, e.g. `token_paused`. */
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+/** The HTTP status of a code. */
+export function statusOf(code: ErrorCode): number {
+  return ERROR_CATALOG[code].status;
+}
+
+/** Whether a string is a known error code. */
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(ERROR_CATALOG, value);
+}

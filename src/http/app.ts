@@ -1,0 +1,146 @@
+/**
+ * The HTTP server: a thin composition of plugins and routes over a {@link Latchkey}. Routes live one
+ * per file in ./routes; errors become responses in ./error-handler.ts; nothing here touches the
+ * database. Tests call it in-process with `app.inject()`.
+ */
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { Ajv } from "ajv";
+import addFormats from "ajv-formats";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
+import type { Latchkey } from "../service/latchkey.js";
+import type { Principal } from "../service/principal.js";
+import { handleError, sendError } from "./error-handler.js";
+import { registerAuditList } from "./routes/audit-list.js";
+import { registerDomainCreate } from "./routes/domain-create.js";
+import { registerDomainDelete } from "./routes/domain-delete.js";
+import { registerDomainList } from "./routes/domain-list.js";
+import { registerDomainShow } from "./routes/domain-show.js";
+import { registerHealth } from "./routes/health.js";
+import { registerScopeList } from "./routes/scope-list.js";
+import { registerTokenCreate } from "./routes/token-create.js";
+import { registerTokenDelete } from "./routes/token-delete.js";
+import { registerTokenList } from "./routes/token-list.js";
+import { registerTokenSettings } from "./routes/token-settings.js";
+import { registerTokenShow } from "./routes/token-show.js";
+import { registerTokenUpdate } from "./routes/token-update.js";
+import { registerVerify } from "./routes/verify.js";
+import { ErrorSchema } from "./wire-format.js";
+
+/** The Fastify instance type with TypeBox inference. */
+export type App = FastifyInstance<any, any, any, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+/**
+ * Resolves a principal from something other than an API token (the dashboard's session cookie).
+ * Returns null when the request carries no such credential; throws a ServiceError to refuse it.
+ */
+export type PrincipalResolver = (request: FastifyRequest) => Promise<Principal | null>;
+
+/** Options of {@link buildApp}. */
+export interface AppOptions {
+  /** pino options, or false for no logging (default: info level, redacted). */
+  readonly logger?: false | { level: string; stream?: NodeJS.WritableStream };
+  /** Largest accepted request body, bytes (default 64 KiB). */
+  readonly maxBodyBytes?: number;
+  /** Trust X-Forwarded-For from these proxies (Fastify's trustProxy; default: no). */
+  readonly trustProxy?: boolean | string | string[];
+  /** Extra principal resolvers tried when no Authorization header is present. */
+  readonly principalResolvers?: readonly PrincipalResolver[];
+  /** Further plugins registered after the API routes (the dashboard). */
+  readonly plugins?: readonly ((app: App) => Promise<void>)[];
+}
+
+/** Paths of a secret wherever it could appear in a log line; pino writes "[redacted]" instead. */
+export const REDACTED_PATHS = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  "req.headers['x-latchkey-verify-key']",
+  'res.headers["set-cookie"]',
+  "*.token",
+  "*.accessToken",
+  "*.secret",
+  "*.password",
+  "body.token",
+  "body.password",
+];
+
+/** Ajv for bodies: no type coercion (a number is not a name), every error reported. */
+function bodyValidator(): Ajv {
+  const ajv = new Ajv({ allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: true, strict: false });
+  addFormats.default(ajv);
+  return ajv;
+}
+
+/** Ajv for query strings and path parameters: strings coerced to the declared types. */
+function queryValidator(): Ajv {
+  const ajv = new Ajv({ allErrors: true, coerceTypes: true, removeAdditional: false, useDefaults: true, strict: false });
+  addFormats.default(ajv);
+  return ajv;
+}
+
+/**
+ * Builds the HTTP application.
+ *
+ * @param latchkey the opened service.
+ * @returns a Fastify instance, not yet listening (call `listen`, or `inject` in tests).
+ */
+export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Promise<App> {
+  const app = Fastify({
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: options.logger?.level ?? "info",
+            ...(options.logger?.stream ? { stream: options.logger.stream } : {}),
+            redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+            serializers: {
+              // The path only: a query string may carry anything, a secret included.
+              req: (req: FastifyRequest) => ({ method: req.method, path: req.url.split("?")[0], remoteAddress: req.ip }),
+            },
+          },
+    bodyLimit: options.maxBodyBytes ?? 64 * 1024,
+    trustProxy: options.trustProxy ?? false,
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: false },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const bodies = bodyValidator();
+  const queries = queryValidator();
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === "body" ? bodies.compile(schema) : queries.compile(schema)));
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((_request, reply) => sendError(reply, "not_found"));
+  app.addSchema(ErrorSchema);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "latchkey",
+        version: "0.1.0",
+        description: "API tokens with MailerSend's permission model: the token API, domains, audit log and the verify endpoint.",
+      },
+      components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
+
+  const resolvers = options.principalResolvers ?? [];
+  registerHealth(app, latchkey);
+  registerVerify(app, latchkey);
+  registerScopeList(app, latchkey, resolvers);
+  registerTokenList(app, latchkey, resolvers);
+  registerTokenShow(app, latchkey, resolvers);
+  registerTokenCreate(app, latchkey, resolvers);
+  registerTokenUpdate(app, latchkey, resolvers);
+  registerTokenSettings(app, latchkey, resolvers);
+  registerTokenDelete(app, latchkey, resolvers);
+  registerDomainList(app, latchkey, resolvers);
+  registerDomainShow(app, latchkey, resolvers);
+  registerDomainCreate(app, latchkey, resolvers);
+  registerDomainDelete(app, latchkey, resolvers);
+  registerAuditList(app, latchkey, resolvers);
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  for (const plugin of options.plugins ?? []) await plugin(app);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,42 @@
+/**
+ * Who is calling: the API token in the Authorization header, or else (for the dashboard) a principal
+ * from one of the app's resolvers. Failures are ServiceErrors with the 401 codes of DESIGN.md.
+ */
+import type { FastifyRequest } from "fastify";
+import type { Latchkey } from "../service/latchkey.js";
+import type { ActorContext } from "../service/principal.js";
+import { ServiceError } from "../service/service-error.js";
+import type { PrincipalResolver } from "./app.js";
+import { readBearerToken } from "./bearer-token.js";
+
+/**
+ * Authenticates a request.
+ *
+ * @throws ServiceError token_missing, token_malformed, token_unknown, token_paused, token_expired,
+ *   or a resolver's own refusal (session_missing, csrf_failed).
+ */
+export async function actorFor(latchkey: Latchkey, request: FastifyRequest, resolvers: readonly PrincipalResolver[]): Promise<ActorContext> {
+  const presented = readBearerToken(request.headers.authorization);
+  if (presented.kind === "malformed") throw new ServiceError("token_malformed");
+  if (presented.kind === "bearer") return { principal: await latchkey.authenticate(presented.token), ip: request.ip };
+  for (const resolve of resolvers) {
+    const principal = await resolve(request);
+    if (principal !== null) return { principal, ip: request.ip };
+  }
+  throw new ServiceError("token_missing");
+}
+
+/** The absolute URL of the request's path, without query (the `path` of a page's meta). */
+export function listPath(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}${request.url.split("?")[0] ?? ""}`;
+}
+
+/** OpenAPI security requirement for routes that take a token. */
+export const BEARER_SECURITY = [{ bearerAuth: [] }];
+
+/** Responses every authenticated route may give. */
+export const AUTH_ERRORS = {
+  401: { $ref: "Error#" },
+  403: { $ref: "Error#" },
+  422: { $ref: "Error#" },
+} as const;

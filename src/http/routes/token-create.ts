@@ -1,0 +1,50 @@
+/**
+ * POST /v1/token: create a token; 201 with the secret as `accessToken`, the only time it is shown.
+ * Needs tokens_full; a token cannot grant beyond itself (403 ceiling_exceeded).
+ */
+import { Type } from "typebox";
+import type { Latchkey } from "../../service/latchkey.js";
+import type { App, PrincipalResolver } from "../app.js";
+import { actorFor, AUTH_ERRORS, BEARER_SECURITY } from "../request-actor.js";
+import { TokenSchema, tokenToWire } from "../wire-format.js";
+
+export const CreateTokenBody = Type.Object(
+  {
+    name: Type.String({ maxLength: 1000, description: "1 to 50 characters after trimming; no control characters" }),
+    scopes: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 200, description: "Custom access: scope strings such as domains_read" })),
+    has_full: Type.Optional(Type.Boolean({ description: "Full access" })),
+    domain_id: Type.Optional(Type.String({ maxLength: 100, description: "One domain id (MailerSend's field)" })),
+    domains: Type.Optional(Type.Union([Type.Literal("all"), Type.Array(Type.String({ maxLength: 100 }), { maxItems: 1000 })], { description: '"all" (default) or domain ids' })),
+    expires_at: Type.Optional(Type.String({ maxLength: 64, description: "RFC 3339 date-time with offset, or YYYY-MM-DD (through the end of that UTC day)" })),
+  },
+  { additionalProperties: false },
+);
+
+export function registerTokenCreate(app: App, latchkey: Latchkey, resolvers: readonly PrincipalResolver[]): void {
+  app.post(
+    "/v1/token",
+    {
+      schema: {
+        summary: "Create an API token",
+        tags: ["tokens"],
+        security: BEARER_SECURITY,
+        body: CreateTokenBody,
+        response: { 201: Type.Object({ data: Type.Intersect([TokenSchema, Type.Object({ accessToken: Type.String() })]) }), ...AUTH_ERRORS },
+      },
+    },
+    async (request, reply) => {
+      const actor = await actorFor(latchkey, request, resolvers);
+      const body = request.body;
+      const { token, secret } = await latchkey.tokens.create(actor, {
+        name: body.name,
+        ...(body.scopes !== undefined ? { scopes: body.scopes } : {}),
+        ...(body.has_full !== undefined ? { hasFull: body.has_full } : {}),
+        ...(body.domain_id !== undefined ? { domainId: body.domain_id } : {}),
+        ...(body.domains !== undefined ? { domains: body.domains } : {}),
+        ...(body.expires_at !== undefined ? { expiresAt: body.expires_at } : {}),
+      });
+      reply.header("cache-control", "no-store");
+      return reply.code(201).send({ data: { ...tokenToWire(token), accessToken: secret } });
+    },
+  );
+}

@@ -1,0 +1,28 @@
+/** PUT /v1/token/{id}/settings: `{status: "pause" | "unpause"}` (MailerSend's settings path). */
+import { Type } from "typebox";
+import type { Latchkey } from "../../service/latchkey.js";
+import type { App, PrincipalResolver } from "../app.js";
+import { actorFor, AUTH_ERRORS, BEARER_SECURITY } from "../request-actor.js";
+import { TokenSchema, tokenToWire } from "../wire-format.js";
+import { TokenIdParams } from "./token-show.js";
+import { TokenStatus } from "./token-update.js";
+
+export function registerTokenSettings(app: App, latchkey: Latchkey, resolvers: readonly PrincipalResolver[]): void {
+  app.put(
+    "/v1/token/:id/settings",
+    {
+      schema: {
+        summary: "Pause or resume an API token",
+        tags: ["tokens"],
+        security: BEARER_SECURITY,
+        params: TokenIdParams,
+        body: Type.Object({ status: TokenStatus }, { additionalProperties: false }),
+        response: { 200: Type.Object({ data: TokenSchema }), 404: { $ref: "Error#" }, ...AUTH_ERRORS },
+      },
+    },
+    async (request) => {
+      const actor = await actorFor(latchkey, request, resolvers);
+      return { data: tokenToWire(await latchkey.tokens.update(actor, request.params.id, { status: request.body.status })) };
+    },
+  );
+}

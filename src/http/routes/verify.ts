@@ -1,0 +1,75 @@
+/**
+ * POST /v1/verify: "may this token do METHOD on AREA for DOMAIN?" Always 200 with the decision as
+ * data (DESIGN.md): `{allowed, status, code, message, required?, token?}`, where `status` is the HTTP
+ * status the protected API should answer with. The token's details come back only when allowed.
+ */
+import { Type } from "typebox";
+import type { Latchkey } from "../../service/latchkey.js";
+import { ERROR_CATALOG } from "../../core/error-catalog.js";
+import { scopeStrings } from "../../core/permissions.js";
+import type { App } from "../app.js";
+
+export const VerifyBody = Type.Object(
+  {
+    token: Type.String({ maxLength: 4096, description: "The secret presented to your API" }),
+    method: Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$", description: "HTTP method of the request" }),
+    area: Type.String({ maxLength: 64, description: "Area key, e.g. domains" }),
+    domain: Type.Optional(Type.Union([Type.String({ maxLength: 300 }), Type.Null()], { description: "Domain id or name the request concerns" })),
+  },
+  { additionalProperties: false },
+);
+
+export const VerifyResult = Type.Object({
+  allowed: Type.Boolean(),
+  status: Type.Integer(),
+  code: Type.String(),
+  message: Type.String(),
+  required: Type.Optional(Type.String()),
+  token: Type.Optional(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      account_id: Type.String(),
+      scopes: Type.Array(Type.String()),
+      has_full: Type.Boolean(),
+      domains: Type.Union([Type.Literal("all"), Type.Array(Type.Object({ id: Type.String(), name: Type.String() }))]),
+      expires_at: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+});
+
+export function registerVerify(app: App, latchkey: Latchkey): void {
+  app.post(
+    "/v1/verify",
+    { schema: { summary: "Verify a token for a request", tags: ["verify"], body: VerifyBody, response: { 200: VerifyResult, 422: { $ref: "Error#" } } } },
+    async (request) => {
+      const { token, method, area, domain } = request.body;
+      const decision = await latchkey.verify({ token, method, area, domain: domain ?? null });
+      if (!decision.allowed) {
+        return {
+          allowed: false,
+          status: decision.status,
+          code: decision.code,
+          message: ERROR_CATALOG[decision.code].message,
+          ...(decision.required !== undefined ? { required: decision.required } : {}),
+        };
+      }
+      const { record } = decision;
+      return {
+        allowed: true,
+        status: 200,
+        code: "ok",
+        message: "Allowed.",
+        token: {
+          id: record.id,
+          name: record.name,
+          account_id: record.accountId,
+          scopes: scopeStrings(latchkey.catalogue, record.permissions),
+          has_full: record.permissions.hasFull,
+          domains: record.allDomains ? ("all" as const) : record.domains.map((d) => ({ id: d.id, name: d.name })),
+          expires_at: record.expiresAtMillis === null ? null : new Date(record.expiresAtMillis).toISOString(),
+        },
+      };
+    },
+  );
+}

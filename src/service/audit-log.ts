@@ -1,0 +1,64 @@
+/**
+ * The audit log: one event per management action (who, what, when, which token or domain, from which
+ * address), written in the same transaction as the change it records. Details never hold a secret.
+ */
+import type { Clock } from "../core/clock.js";
+import type { AuditEventsTable } from "../store/database-schema.js";
+import type { PageRequest, Store } from "../store/store.js";
+import type { IdFactory } from "./id-factory.js";
+import { accountOf, actorRef, type ActorContext } from "./principal.js";
+
+/** An audit event as callers see it. */
+export interface AuditEvent {
+  readonly id: string;
+  readonly accountId: string;
+  readonly actor: { readonly type: string; readonly id: string | null };
+  /** `token.create`, `token.rename`, `token.pause`, `token.unpause`, `token.delete`, `domain.create`, `domain.delete`, `account.create`, `user.create`. */
+  readonly action: string;
+  readonly target: { readonly type: string; readonly id: string };
+  readonly ip: string | null;
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly createdAt: string;
+}
+
+/** Appends an event inside the caller's transaction `tx`. */
+export async function recordAuditEvent(
+  tx: Store,
+  ids: IdFactory,
+  clock: Clock,
+  actor: ActorContext,
+  event: { action: string; targetType: string; targetId: string; details?: Record<string, unknown>; accountId?: string },
+): Promise<void> {
+  const who = actorRef(actor.principal);
+  await tx.insertAuditEvent({
+    id: ids("auditEvent"),
+    account_id: event.accountId ?? accountOf(actor.principal),
+    actor_type: who.type,
+    actor_id: who.id,
+    action: event.action,
+    target_type: event.targetType,
+    target_id: event.targetId,
+    ip: actor.ip,
+    details: JSON.stringify(event.details ?? {}),
+    created_at: new Date(clock.nowMillis()).toISOString(),
+  });
+}
+
+/** Reads a page of an account's events, newest first. */
+export async function listAuditEvents(store: Store, accountId: string, page: PageRequest): Promise<{ events: AuditEvent[]; total: number }> {
+  const { rows, total } = await store.listAuditEvents(accountId, page);
+  return { events: rows.map(eventOfRow), total };
+}
+
+function eventOfRow(row: AuditEventsTable): AuditEvent {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    actor: { type: row.actor_type, id: row.actor_id },
+    action: row.action,
+    target: { type: row.target_type, id: row.target_id },
+    ip: row.ip,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+    createdAt: row.created_at,
+  };
+}

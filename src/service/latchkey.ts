@@ -1,0 +1,171 @@
+/**
+ * The composition root of the service: opens the store, migrates it, makes sure the `default` account
+ * exists, and wires the use cases over one verifier. HTTP, CLI, dashboard and middleware all receive
+ * a {@link Latchkey}; none of them touches the database.
+ */
+import { readFileSync } from "node:fs";
+import { buildCatalogue, SEED_CATALOGUE, type Catalogue } from "../core/catalogue.js";
+import { systemClock, type Clock } from "../core/clock.js";
+import { levelForMethod } from "../core/permissions.js";
+import { cryptoRandom, type RandomSource } from "../core/random-source.js";
+import { TOKEN_PREFIX_PATTERN } from "../core/token-secret.js";
+import type { VerifyDecision } from "../core/verify-decision.js";
+import { openStore } from "../store/open-store.js";
+import type { PageRequest, Store } from "../store/store.js";
+import { AccountService } from "./account-service.js";
+import { listAuditEvents, type AuditEvent } from "./audit-log.js";
+import { DomainService } from "./domain-service.js";
+import { createIdFactory, type IdFactory } from "./id-factory.js";
+import { accountOf, requireLevel, type ActorContext, type Principal } from "./principal.js";
+import { ServiceError } from "./service-error.js";
+import { TokenService } from "./token-service.js";
+import { Verifier } from "./verifier.js";
+
+/** How to open a {@link Latchkey}. */
+export interface LatchkeyOptions {
+  /** `sqlite:PATH` or `postgres://...` (LATCHKEY_DATABASE_URL). */
+  readonly databaseUrl: string;
+  /** The scope catalogue (default: the seed's). */
+  readonly catalogue?: Catalogue;
+  /** Prefix of new secrets, `[a-z][a-z0-9]{0,15}_` (default `lk_`). */
+  readonly tokenPrefix?: string;
+  /** Further prefixes still accepted on verification (after a prefix change). */
+  readonly acceptedPrefixes?: readonly string[];
+  readonly clock?: Clock;
+  readonly random?: RandomSource;
+  /** Most cached verification records (default 100,000). */
+  readonly cacheEntries?: number;
+  /** Interval of last-used writes, milliseconds (default 60,000). */
+  readonly lastUsedFlushMillis?: number;
+  /** PostgreSQL pool size (default 10). */
+  readonly poolSize?: number;
+  /** Called with errors of background work (last-used flush). */
+  readonly onBackgroundError?: (error: unknown) => void;
+}
+
+/** A question for {@link Latchkey.verify}: may this token do METHOD on AREA for DOMAIN? */
+export interface VerifyInput {
+  readonly token: string | null | undefined;
+  /** HTTP method; GET, HEAD, OPTIONS need read, anything else full. */
+  readonly method: string;
+  readonly area: string;
+  /** Domain id or name, or null/undefined when the request names none. */
+  readonly domain?: string | null;
+}
+
+export class Latchkey {
+  readonly tokens: TokenService;
+  readonly domains: DomainService;
+  readonly accounts: AccountService;
+  readonly ids: IdFactory;
+
+  private constructor(
+    readonly store: Store,
+    readonly catalogue: Catalogue,
+    readonly verifier: Verifier,
+    readonly clock: Clock,
+    readonly random: RandomSource,
+    readonly tokenPrefix: string,
+  ) {
+    this.ids = createIdFactory(clock, random);
+    const deps = { store, catalogue, clock, random, ids: this.ids, verifier, tokenPrefix };
+    this.tokens = new TokenService(deps);
+    this.domains = new DomainService(deps);
+    this.accounts = new AccountService(deps);
+  }
+
+  /**
+   * Opens the database, runs pending migrations and creates the `default` account if missing.
+   *
+   * @throws Error for a bad URL or prefix, or a database that cannot be reached.
+   */
+  static async open(options: LatchkeyOptions): Promise<Latchkey> {
+    const tokenPrefix = options.tokenPrefix ?? "lk_";
+    if (!TOKEN_PREFIX_PATTERN.test(tokenPrefix)) throw new Error(`LATCHKEY_TOKEN_PREFIX must match ${TOKEN_PREFIX_PATTERN.source}, e.g. lk_`);
+    const store = await openStore(options.databaseUrl, options.poolSize === undefined ? {} : { poolSize: options.poolSize });
+    try {
+      await store.migrate();
+      const catalogue = options.catalogue ?? SEED_CATALOGUE;
+      const clock = options.clock ?? systemClock;
+      const verifier = new Verifier(store, catalogue, clock, {
+        prefixes: [tokenPrefix, ...(options.acceptedPrefixes ?? [])],
+        ...(options.cacheEntries === undefined ? {} : { cacheEntries: options.cacheEntries }),
+        ...(options.lastUsedFlushMillis === undefined ? {} : { lastUsedFlushMillis: options.lastUsedFlushMillis }),
+        ...(options.onBackgroundError === undefined ? {} : { onBackgroundError: options.onBackgroundError }),
+      });
+      const latchkey = new Latchkey(store, catalogue, verifier, clock, options.random ?? cryptoRandom, tokenPrefix);
+      await latchkey.accounts.ensureDefault();
+      return latchkey;
+    } catch (error) {
+      await store.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * The verification decision for a presented token (DESIGN.md, "Verification decision"). A refusal
+   * is a result, not an exception.
+   */
+  async verify(input: VerifyInput): Promise<VerifyDecision> {
+    return this.verifier.verify(input.token, { area: input.area, level: levelForMethod(input.method), domain: input.domain ?? null });
+  }
+
+  /**
+   * Resolves a presented API token to a principal, for the management API.
+   *
+   * @throws ServiceError token_missing, token_malformed, token_unknown, token_paused, token_expired.
+   */
+  async authenticate(secret: string | null | undefined): Promise<Principal> {
+    const lookup = await this.verifier.lookup(secret);
+    if (lookup.kind === "missing") throw new ServiceError("token_missing");
+    if (lookup.kind === "malformed") throw new ServiceError("token_malformed");
+    if (lookup.kind === "unknown") throw new ServiceError("token_unknown");
+    const { record } = lookup;
+    if (record.paused) throw new ServiceError("token_paused");
+    if (record.expiresAtMillis !== null && this.clock.nowMillis() >= record.expiresAtMillis) throw new ServiceError("token_expired");
+    this.verifier.noteUse(record.id);
+    return { kind: "token", record };
+  }
+
+  /** The operator's principal for an account given by name or id (the CLI). */
+  async operator(account: string): Promise<Principal> {
+    const { id } = await this.accounts.find(account);
+    return { kind: "operator", accountId: id };
+  }
+
+  /** A page of the actor's account's audit events, newest first. Needs `tokens_full`. */
+  async auditEvents(actor: ActorContext, page: PageRequest): Promise<{ events: AuditEvent[]; total: number }> {
+    requireLevel(this.catalogue, actor.principal, "tokens", "full");
+    return listAuditEvents(this.store, accountOf(actor.principal), page);
+  }
+
+  /** Throws when the database does not answer. */
+  async checkReady(): Promise<void> {
+    await this.store.ping();
+  }
+
+  /** Flushes last-used instants and closes the database. */
+  async close(): Promise<void> {
+    await this.verifier.close();
+    await this.store.close();
+  }
+}
+
+/**
+ * Reads a catalogue file (LATCHKEY_SCOPES_FILE): JSON, an array of areas or `{"areas": [...]}`.
+ *
+ * @throws Error naming the file and each problem.
+ */
+export function loadCatalogueFile(path: string): Catalogue {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new Error(`LATCHKEY_SCOPES_FILE ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return buildCatalogue(parsed);
+  } catch (error) {
+    throw new Error(`LATCHKEY_SCOPES_FILE ${path}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,264 @@
+/**
+ * Token use cases: list, show, create, rename, pause, resume and delete (the seed's "Managing API
+ * tokens"). Each checks the actor's rights (`tokens_full`, DESIGN.md), validates its input, writes
+ * its change and its audit event in one transaction, and drops the token from the verification cache
+ * so that the next verification sees the change.
+ */
+import type { Catalogue } from "../core/catalogue.js";
+import type { Clock } from "../core/clock.js";
+import { checkTokenName, parseExpiry } from "../core/input-rules.js";
+import { FULL_ACCESS, parseScopes, type PermissionSet } from "../core/permissions.js";
+import type { RandomSource } from "../core/random-source.js";
+import { exceedsCeiling } from "../core/token-ceiling.js";
+import { generateSecret, hashSecret, previewOf } from "../core/token-secret.js";
+import type { PageRequest, Store } from "../store/store.js";
+import { UniqueViolation } from "../store/store.js";
+import { recordAuditEvent } from "./audit-log.js";
+import type { IdFactory } from "./id-factory.js";
+import { accountOf, actorRef, requireLevel, type ActorContext } from "./principal.js";
+import { ServiceError, validationError } from "./service-error.js";
+import { detailsOfRow, type TokenDetails } from "./token-view.js";
+import type { Verifier } from "./verifier.js";
+
+/** What the token use cases need. */
+export interface TokenServiceDeps {
+  readonly store: Store;
+  readonly catalogue: Catalogue;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly ids: IdFactory;
+  readonly verifier: Verifier;
+  /** Prefix of new secrets (LATCHKEY_TOKEN_PREFIX). */
+  readonly tokenPrefix: string;
+}
+
+/** Input of {@link TokenService.create}, already of the right JSON types (the HTTP schema checks those). */
+export interface CreateTokenInput {
+  /** 1..50 characters after trimming. */
+  readonly name: string;
+  /** Custom access: scope strings. Ignored when `hasFull`. */
+  readonly scopes?: readonly string[];
+  /** Full access. */
+  readonly hasFull?: boolean;
+  /** One domain id (MailerSend's field). Exclusive with `domains`. */
+  readonly domainId?: string;
+  /** `"all"` or domain ids; absent (and no `domainId`): all domains. */
+  readonly domains?: "all" | readonly string[];
+  /** RFC 3339 date-time with offset, or `YYYY-MM-DD` (through the end of that UTC day). */
+  readonly expiresAt?: string;
+}
+
+/** Input of {@link TokenService.update}. Any other field is refused by the caller's schema. */
+export interface UpdateTokenInput {
+  readonly name?: string;
+  readonly status?: "pause" | "unpause";
+}
+
+/** A created token: its details and the secret, shown this once. */
+export interface CreatedToken {
+  readonly token: TokenDetails;
+  readonly secret: string;
+}
+
+/** Fields that fix a token's permissions; changing them means a new token (the seed). */
+export const IMMUTABLE_TOKEN_FIELDS = ["scopes", "has_full", "domain_id", "domains", "expires_at"] as const;
+
+/** The message given when someone tries to change a token's permissions. */
+export const IMMUTABLE_MESSAGE = "Permissions, domains and expiry cannot be changed. Delete this token and create a new one.";
+
+export class TokenService {
+  constructor(private readonly deps: TokenServiceDeps) {}
+
+  /** A page of the actor's account's tokens, newest first. Needs `tokens_full`. */
+  async list(actor: ActorContext, page: PageRequest): Promise<{ tokens: TokenDetails[]; total: number }> {
+    requireLevel(this.deps.catalogue, actor.principal, "tokens", "full");
+    const { rows, total } = await this.deps.store.listTokens(accountOf(actor.principal), page);
+    return { tokens: rows.map((row) => detailsOfRow(this.deps.catalogue, row)), total };
+  }
+
+  /**
+   * One token of the actor's account. Needs `tokens_full`.
+   *
+   * @throws ServiceError not_found, also for another account's token (no difference is visible).
+   */
+  async show(actor: ActorContext, id: string): Promise<TokenDetails> {
+    requireLevel(this.deps.catalogue, actor.principal, "tokens", "full");
+    const row = await this.deps.store.findToken(accountOf(actor.principal), id);
+    if (row === undefined) throw notFound();
+    return detailsOfRow(this.deps.catalogue, row);
+  }
+
+  /**
+   * Creates a token and returns its secret, the only time it is ever available (the seed: "you will
+   * only be shown your API token one time").
+   *
+   * @throws ServiceError scope_missing (actor lacks tokens_full), validation_failed (field problems,
+   *   all reported at once), ceiling_exceeded (a token granting beyond itself; `lacking` lists what).
+   */
+  async create(actor: ActorContext, input: CreateTokenInput): Promise<CreatedToken> {
+    const { catalogue, clock, store } = this.deps;
+    requireLevel(catalogue, actor.principal, "tokens", "full");
+    const accountId = accountOf(actor.principal);
+    const errors: Record<string, string[]> = {};
+    const problem = (field: string, message: string): void => {
+      (errors[field] ??= []).push(message);
+    };
+
+    const name = checkTokenName(input.name);
+    if (!name.ok) problem("name", name.problem);
+
+    let permissions: PermissionSet | null = null;
+    if (input.hasFull === true) permissions = FULL_ACCESS;
+    else if (input.scopes === undefined) problem("scopes", "Choose Full access (has_full: true) or at least one scope.");
+    else {
+      const parsed = parseScopes(catalogue, input.scopes);
+      if (parsed.ok) permissions = parsed.permissions;
+      else for (const p of parsed.problems) problem("scopes", p);
+    }
+
+    let domainIds: string[] = [];
+    let allDomains = true;
+    if (input.domainId !== undefined && input.domains !== undefined) problem("domains", "Give domain_id or domains, not both.");
+    else if (input.domainId !== undefined || (input.domains !== undefined && input.domains !== "all")) {
+      const wanted = [...new Set(input.domainId !== undefined ? [input.domainId] : (input.domains as readonly string[]))];
+      const field = input.domainId !== undefined ? "domain_id" : "domains";
+      if (wanted.length === 0) problem(field, 'Choose at least one domain, or "all".');
+      else {
+        const found = await store.listDomains(accountId, wanted);
+        const known = new Set(found.map((d) => d.id));
+        const unknown = wanted.filter((id) => !known.has(id));
+        if (unknown.length > 0) problem(field, `No such domain in this account: ${unknown.slice(0, 5).map((id) => JSON.stringify(id).slice(0, 40)).join(", ")}.`);
+        allDomains = false;
+        domainIds = wanted;
+      }
+    }
+
+    const nowMillis = clock.nowMillis();
+    let expiresAtMillis: number | null = null;
+    if (input.expiresAt !== undefined) {
+      const expiry = parseExpiry(input.expiresAt, nowMillis);
+      if (expiry.ok) expiresAtMillis = expiry.value;
+      else problem("expires_at", expiry.problem);
+    }
+
+    if (Object.keys(errors).length > 0 || permissions === null || !name.ok) throw validationError(errors);
+
+    if (actor.principal.kind === "token") {
+      const creator = actor.principal.record;
+      const lacking = exceedsCeiling(
+        catalogue,
+        { permissions: creator.permissions, allDomains: creator.allDomains, domainIds: creator.domains.map((d) => d.id), expiresAtMillis: creator.expiresAtMillis },
+        { permissions, allDomains, domainIds, expiresAtMillis },
+      );
+      if (lacking.length > 0) {
+        throw new ServiceError("ceiling_exceeded", { message: `This token cannot grant what it does not hold: ${lacking.join(", ")}.`, lacking });
+      }
+    }
+
+    const now = new Date(nowMillis).toISOString();
+    const who = actorRef(actor.principal);
+    for (let attempt = 0; ; attempt++) {
+      const secret = generateSecret(this.deps.tokenPrefix, this.deps.random);
+      const id = this.deps.ids("token");
+      try {
+        await store.transaction(async (tx) => {
+          await tx.insertToken(
+            {
+              id,
+              account_id: accountId,
+              name: name.value,
+              secret_hash: hashSecret(secret),
+              preview: previewOf(secret, this.deps.tokenPrefix),
+              format_version: 1,
+              record_version: 1,
+              has_full: permissions.hasFull ? 1 : 0,
+              scopes: JSON.stringify(permissions.hasFull ? [] : [...permissions.levels].map(([area, level]) => `${area}_${level}`)),
+              all_domains: allDomains ? 1 : 0,
+              expires_at: expiresAtMillis === null ? null : new Date(expiresAtMillis).toISOString(),
+              paused: 0,
+              created_by: who.id === null ? who.type : `${who.type}:${who.id}`,
+              created_at: now,
+              updated_at: now,
+              last_used_at: null,
+            },
+            domainIds,
+          );
+          await recordAuditEvent(tx, this.deps.ids, clock, actor, { action: "token.create", targetType: "token", targetId: id, details: { name: name.value } });
+          await tx.notifyChange(`token:${id}`);
+        });
+      } catch (error) {
+        // A secret hash collision is astronomically unlikely (190 random bits); draw again rather than fail.
+        if (error instanceof UniqueViolation && attempt < 2) continue;
+        throw error;
+      }
+      this.deps.verifier.invalidateToken(id);
+      const row = await store.findToken(accountId, id);
+      if (row === undefined) throw new Error("token vanished after create");
+      return { token: detailsOfRow(catalogue, row), secret };
+    }
+  }
+
+  /**
+   * Renames and/or pauses or resumes a token (the seed's Manage and Pause/Resume). A pause takes
+   * effect on the next verification ("pauses your access token immediately").
+   *
+   * @throws ServiceError scope_missing, not_found, validation_failed (bad name, or nothing to change).
+   */
+  async update(actor: ActorContext, id: string, input: UpdateTokenInput): Promise<TokenDetails> {
+    const { catalogue, clock, store } = this.deps;
+    requireLevel(catalogue, actor.principal, "tokens", "full");
+    const accountId = accountOf(actor.principal);
+    let name: string | undefined;
+    if (input.name !== undefined) {
+      const checked = checkTokenName(input.name);
+      if (!checked.ok) throw validationError({ name: [checked.problem] });
+      name = checked.value;
+    }
+    if (name === undefined && input.status === undefined) throw validationError({ name: ["Give a new name, or a status (pause or unpause)."] });
+    const updated = await store.transaction(async (tx) => {
+      const before = await tx.findToken(accountId, id);
+      if (before === undefined) return false;
+      const changes: { name?: string; paused?: number; updated_at: string } = { updated_at: new Date(clock.nowMillis()).toISOString() };
+      if (name !== undefined && name !== before.name) changes.name = name;
+      if (input.status !== undefined && (input.status === "pause") !== (before.paused === 1)) changes.paused = input.status === "pause" ? 1 : 0;
+      if (changes.name === undefined && changes.paused === undefined) return true;
+      await tx.updateToken(accountId, id, changes);
+      if (changes.name !== undefined) {
+        await recordAuditEvent(tx, this.deps.ids, clock, actor, { action: "token.rename", targetType: "token", targetId: id, details: { from: before.name, to: changes.name } });
+      }
+      if (changes.paused !== undefined) {
+        await recordAuditEvent(tx, this.deps.ids, clock, actor, { action: changes.paused === 1 ? "token.pause" : "token.unpause", targetType: "token", targetId: id, details: { name: changes.name ?? before.name } });
+      }
+      await tx.notifyChange(`token:${id}`);
+      return true;
+    });
+    if (!updated) throw notFound();
+    this.deps.verifier.invalidateToken(id);
+    return this.show(actor, id);
+  }
+
+  /**
+   * Deletes a token for good (the seed's Delete, confirmed by the caller). The next verification of
+   * its secret answers token_unknown.
+   *
+   * @throws ServiceError scope_missing, not_found (also on a second delete).
+   */
+  async delete(actor: ActorContext, id: string): Promise<void> {
+    const { catalogue, clock, store } = this.deps;
+    requireLevel(catalogue, actor.principal, "tokens", "full");
+    const accountId = accountOf(actor.principal);
+    const deleted = await store.transaction(async (tx) => {
+      const before = await tx.findToken(accountId, id);
+      if (before === undefined || !(await tx.deleteToken(accountId, id))) return false;
+      await recordAuditEvent(tx, this.deps.ids, clock, actor, { action: "token.delete", targetType: "token", targetId: id, details: { name: before.name } });
+      await tx.notifyChange(`token:${id}`);
+      return true;
+    });
+    if (!deleted) throw notFound();
+    this.deps.verifier.invalidateToken(id);
+  }
+}
+
+function notFound(): ServiceError {
+  return new ServiceError("not_found", { message: "No such token." });
+}

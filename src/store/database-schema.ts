@@ -1,0 +1,95 @@
+/**
+ * Row types of the database, as Kysely sees them. Shared by SQLite and PostgreSQL: instants are
+ * RFC 3339 UTC text with milliseconds (`2026-11-30T08:43:27.000Z`, which sorts as it reads), booleans
+ * are integers 0/1, JSON columns are text. One representation for both stores keeps their behaviour
+ * identical; the migrations (src/store/migrations) are the source of truth for the columns.
+ */
+import type { Generated } from "kysely";
+
+export interface AccountsTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface DomainsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface TokensTable {
+  id: string;
+  account_id: string;
+  name: string;
+  /** SHA-256 hex of the secret; unique. */
+  secret_hash: string;
+  preview: string;
+  /** Secret format version (token-secret.ts). */
+  format_version: number;
+  /** Record layout version, for upgrades that reinterpret stored rows. */
+  record_version: number;
+  has_full: number;
+  /** JSON array of scope strings, one per area at the level granted; `[]` with Full access. */
+  scopes: string;
+  all_domains: number;
+  expires_at: string | null;
+  paused: number;
+  /** Who created it: `token:<id>`, `user:<id>` or `cli`. */
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  last_used_at: string | null;
+}
+
+export interface TokenDomainsTable {
+  token_id: string;
+  domain_id: string;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  account_id: string;
+  /** `token`, `user` or `cli`. */
+  actor_type: string;
+  actor_id: string | null;
+  /** e.g. `token.create`, `token.pause`, `domain.delete`. */
+  action: string;
+  target_type: string;
+  target_id: string;
+  ip: string | null;
+  /** JSON object of non-secret details (names before and after, and the like). */
+  details: string;
+  created_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  account_id: string;
+  email: string;
+  password_hash: string;
+  role: string;
+  created_at: string;
+  failed_attempts: Generated<number>;
+  locked_until: string | null;
+}
+
+export interface SessionsTable {
+  /** SHA-256 hex of the session secret. */
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  domains: DomainsTable;
+  tokens: TokensTable;
+  token_domains: TokenDomainsTable;
+  audit_events: AuditEventsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+}

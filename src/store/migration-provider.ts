@@ -1,0 +1,17 @@
+/**
+ * The ordered list of migrations, compiled in (no directory scanning, so the built package and the
+ * tests run the same set). Names sort in the order they must run.
+ */
+import type { Migration, MigrationProvider } from "kysely";
+import * as initial from "./migrations/0001-initial.js";
+import * as usersSessions from "./migrations/0002-users-sessions.js";
+
+/** Every migration by name. */
+export const migrationProvider: MigrationProvider = {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return {
+      "0001-initial": initial,
+      "0002-users-sessions": usersSessions,
+    };
+  },
+};

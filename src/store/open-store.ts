@@ -1,0 +1,87 @@
+/**
+ * Opens the store named by a database URL: `sqlite:PATH` (embedded, the default; `sqlite::memory:`
+ * for a throw-away database) or `postgres://...` / `postgresql://...` (several instances on one
+ * database). A `schema` query parameter on a PostgreSQL URL selects the schema (created if missing),
+ * which lets test runs and tenants share one database without colliding.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import type { Database } from "./database-schema.js";
+import { Store, type StoreDialect } from "./store.js";
+
+/** A parsed database URL. */
+export type DatabaseLocation =
+  | { readonly kind: "sqlite"; readonly path: string }
+  | { readonly kind: "postgres"; readonly connectionString: string; readonly schema: string | null };
+
+/**
+ * Parses LATCHKEY_DATABASE_URL.
+ *
+ * @throws Error naming the accepted forms when the URL is neither.
+ */
+export function parseDatabaseUrl(url: string): DatabaseLocation {
+  if (url.startsWith("sqlite:")) {
+    const path = url.slice("sqlite:".length).replace(/^\/\//, "");
+    if (path === "") throw new Error("LATCHKEY_DATABASE_URL: sqlite: needs a path, e.g. sqlite:./data/latchkey.db");
+    return { kind: "sqlite", path };
+  }
+  if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+    const parsed = new URL(url);
+    const schema = parsed.searchParams.get("schema");
+    parsed.searchParams.delete("schema");
+    if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error("LATCHKEY_DATABASE_URL: schema must match [a-z_][a-z0-9_]{0,62}");
+    return { kind: "postgres", connectionString: parsed.toString(), schema };
+  }
+  throw new Error("LATCHKEY_DATABASE_URL must be sqlite:PATH or postgres://USER@HOST:PORT/DATABASE");
+}
+
+/** Options for {@link openStore}. */
+export interface OpenStoreOptions {
+  /** Largest number of PostgreSQL connections in the pool (default 10). */
+  readonly poolSize?: number;
+}
+
+/**
+ * Opens (and for SQLite, creates) the database. Does not migrate; call `store.migrate()`.
+ *
+ * SQLite runs in WAL mode with synchronous=NORMAL (durable across a process crash, which is what
+ * an acknowledged change must survive), foreign keys on and a 5 s busy timeout.
+ */
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const location = parseDatabaseUrl(url);
+  let dialect: StoreDialect;
+  let db: Kysely<Database>;
+  if (location.kind === "sqlite") {
+    const memory = location.path === ":memory:";
+    if (!memory) mkdirSync(dirname(resolve(location.path)), { recursive: true });
+    const sqlite = new SQLite(memory ? ":memory:" : location.path);
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("synchronous = NORMAL");
+    sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma("busy_timeout = 5000");
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    dialect = { kind: "sqlite", sqlite };
+  } else {
+    const pool = new pg.Pool({ connectionString: location.connectionString, max: options.poolSize ?? 10 });
+    // An idle client's error (the server restarting) must not crash the process; the pool replaces it.
+    pool.on("error", () => undefined);
+    if (location.schema !== null) {
+      const schema = location.schema;
+      const setup = await pool.connect();
+      try {
+        await setup.query(`create schema if not exists "${schema}"`);
+      } finally {
+        setup.release();
+      }
+      pool.on("connect", (client) => {
+        client.query(`set search_path to "${schema}"`).catch(() => undefined);
+      });
+    }
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    dialect = { kind: "postgres", pool, connectionString: location.connectionString, schema: location.schema };
+  }
+  return new Store(db, dialect);
+}

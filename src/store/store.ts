@@ -1,0 +1,303 @@
+/**
+ * The store: every read and write latchkey makes, behind one class that speaks SQLite and PostgreSQL
+ * through Kysely. Methods take and return plain rows; rules live in core and service. A method called
+ * on the object handed to {@link Store.transaction}'s callback runs inside that transaction.
+ */
+import type SQLite from "better-sqlite3";
+import { Kysely, Migrator, sql, type Transaction } from "kysely";
+import type pg from "pg";
+import type { AccountsTable, AuditEventsTable, Database, DomainsTable, SessionsTable, TokensTable, UsersTable } from "./database-schema.js";
+import { migrationProvider } from "./migration-provider.js";
+
+/** Which database is underneath, with its native handle for the few things Kysely does not cover. */
+export type StoreDialect =
+  | { readonly kind: "sqlite"; readonly sqlite: SQLite.Database }
+  | { readonly kind: "postgres"; readonly pool: pg.Pool; readonly connectionString: string; readonly schema: string | null };
+
+/** A page request: 1-based page number and page size. */
+export interface PageRequest {
+  readonly page: number;
+  readonly limit: number;
+}
+
+/** A page of rows with the total count. */
+export interface Page<T> {
+  readonly rows: T[];
+  readonly total: number;
+}
+
+/** A token row joined with its domains, as verification and the API read it. */
+export interface TokenWithDomains extends TokensTable {
+  readonly domains: { id: string; name: string }[];
+}
+
+/** Channel on which PostgreSQL instances hear of changes (see docs/deploy.md). */
+export const CHANGE_CHANNEL = "latchkey_changes";
+
+/** Raised when a unique constraint refuses a write; `constraint` hints which. */
+export class UniqueViolation extends Error {
+  constructor(readonly constraint: string) {
+    super(`unique constraint violated: ${constraint}`);
+    this.name = "UniqueViolation";
+  }
+}
+
+export class Store {
+  constructor(
+    private readonly db: Kysely<Database> | Transaction<Database>,
+    readonly dialect: StoreDialect,
+  ) {}
+
+  /** Brings the schema up to date; safe to call on every start and from several instances at once. */
+  async migrate(): Promise<void> {
+    if (this.dialect.kind === "postgres") {
+      // Kysely's Migrator takes its own lock; the advisory lock also serialises the schema creation.
+      await sql`select pg_advisory_lock(7243)`.execute(this.db);
+    }
+    try {
+      const migrator = new Migrator({ db: this.db as Kysely<Database>, provider: migrationProvider });
+      const { error } = await migrator.migrateToLatest();
+      if (error) throw error instanceof Error ? error : new Error(String(error));
+    } finally {
+      if (this.dialect.kind === "postgres") await sql`select pg_advisory_unlock(7243)`.execute(this.db);
+    }
+  }
+
+  /**
+   * SQLite only: a number that changes whenever another connection (the CLI, another process)
+   * commits to the database file (`PRAGMA data_version`); the verifier drops its cache when it moves.
+   * Null on PostgreSQL, where changes are announced by NOTIFY instead.
+   */
+  externalChangeCounter(): number | null {
+    if (this.dialect.kind !== "sqlite") return null;
+    this.dataVersion ??= this.dialect.sqlite.prepare("pragma data_version").pluck();
+    return this.dataVersion.get() as number;
+  }
+
+  private dataVersion: SQLite.Statement | undefined;
+
+  /** Closes the connection or pool. */
+  async close(): Promise<void> {
+    await (this.db as Kysely<Database>).destroy();
+  }
+
+  /** Throws when the database does not answer a trivial query. */
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  /**
+   * Runs `work` in one transaction: all its writes land together or none do. On PostgreSQL a
+   * `notify` inside it is delivered only if it commits (LISTEN/NOTIFY semantics).
+   */
+  async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return work(this);
+    return (this.db as Kysely<Database>).transaction().execute((trx) => work(new Store(trx, this.dialect)));
+  }
+
+  /** Tells other instances that a token or an account's domains changed (PostgreSQL only; no-op on SQLite). */
+  async notifyChange(payload: string): Promise<void> {
+    if (this.dialect.kind === "postgres") await sql`select pg_notify(${CHANGE_CHANNEL}, ${payload})`.execute(this.db);
+  }
+
+  // Accounts
+
+  async insertAccount(row: AccountsTable): Promise<void> {
+    await this.guardUnique(() => this.db.insertInto("accounts").values(row).execute());
+  }
+
+  async findAccountByName(name: string): Promise<AccountsTable | undefined> {
+    return this.db.selectFrom("accounts").selectAll().where("name", "=", name).executeTakeFirst();
+  }
+
+  async findAccountById(id: string): Promise<AccountsTable | undefined> {
+    return this.db.selectFrom("accounts").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  async listAccounts(): Promise<AccountsTable[]> {
+    return this.db.selectFrom("accounts").selectAll().orderBy("created_at").orderBy("id").execute();
+  }
+
+  // Domains
+
+  async insertDomain(row: DomainsTable): Promise<void> {
+    await this.guardUnique(() => this.db.insertInto("domains").values(row).execute());
+  }
+
+  /** Domains of an account, oldest first; `ids` limits them to those ids. */
+  async listDomains(accountId: string, ids?: readonly string[]): Promise<DomainsTable[]> {
+    let query = this.db.selectFrom("domains").selectAll().where("account_id", "=", accountId);
+    if (ids !== undefined) {
+      if (ids.length === 0) return [];
+      query = query.where("id", "in", ids);
+    }
+    return query.orderBy("created_at").orderBy("id").execute();
+  }
+
+  async findDomain(accountId: string, id: string): Promise<DomainsTable | undefined> {
+    return this.db.selectFrom("domains").selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+  }
+
+  async countTokensUsingDomain(domainId: string): Promise<number> {
+    const row = await this.db.selectFrom("token_domains").select((eb) => eb.fn.countAll<string | number>().as("n")).where("domain_id", "=", domainId).executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  async deleteDomain(accountId: string, id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom("domains").where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  // Tokens
+
+  async insertToken(row: TokensTable, domainIds: readonly string[]): Promise<void> {
+    await this.guardUnique(() => this.db.insertInto("tokens").values(row).execute());
+    if (domainIds.length > 0) {
+      await this.db
+        .insertInto("token_domains")
+        .values(domainIds.map((domain_id) => ({ token_id: row.id, domain_id })))
+        .execute();
+    }
+  }
+
+  /** Tokens of an account, newest first (ids are time-ordered, so id order is creation order). */
+  async listTokens(accountId: string, page: PageRequest): Promise<Page<TokenWithDomains>> {
+    const [rows, count] = await Promise.all([
+      this.db
+        .selectFrom("tokens")
+        .selectAll()
+        .where("account_id", "=", accountId)
+        .orderBy("id", "desc")
+        .limit(page.limit)
+        .offset((page.page - 1) * page.limit)
+        .execute(),
+      this.db.selectFrom("tokens").select((eb) => eb.fn.countAll<string | number>().as("n")).where("account_id", "=", accountId).executeTakeFirst(),
+    ]);
+    return { rows: await this.withDomains(rows), total: Number(count?.n ?? 0) };
+  }
+
+  async findToken(accountId: string, id: string): Promise<TokenWithDomains | undefined> {
+    const row = await this.db.selectFrom("tokens").selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+    return row === undefined ? undefined : (await this.withDomains([row]))[0];
+  }
+
+  /** The token whose secret hashes to `secretHash`, with its domains: the verification read. */
+  async findTokenByHash(secretHash: string): Promise<TokenWithDomains | undefined> {
+    const row = await this.db.selectFrom("tokens").selectAll().where("secret_hash", "=", secretHash).executeTakeFirst();
+    return row === undefined ? undefined : (await this.withDomains([row]))[0];
+  }
+
+  /** Updates name and/or paused; returns false when no such token is in the account. */
+  async updateToken(accountId: string, id: string, changes: { name?: string; paused?: number; updated_at: string }): Promise<boolean> {
+    const result = await this.db.updateTable("tokens").set(changes).where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async deleteToken(accountId: string, id: string): Promise<boolean> {
+    await this.db.deleteFrom("token_domains").where("token_id", "in", (eb) => eb.selectFrom("tokens").select("id").where("account_id", "=", accountId).where("id", "=", id)).execute();
+    const result = await this.db.deleteFrom("tokens").where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /** Records last-used instants in one transaction; never moves a time backwards. */
+  async touchLastUsed(entries: ReadonlyMap<string, string>): Promise<void> {
+    if (entries.size === 0) return;
+    await this.transaction(async (tx) => {
+      for (const [id, at] of entries) {
+        await tx.db
+          .updateTable("tokens")
+          .set({ last_used_at: at })
+          .where("id", "=", id)
+          .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", at)]))
+          .execute();
+      }
+    });
+  }
+
+  // Audit
+
+  async insertAuditEvent(row: AuditEventsTable): Promise<void> {
+    await this.db.insertInto("audit_events").values(row).execute();
+  }
+
+  /** Audit events of an account, newest first. */
+  async listAuditEvents(accountId: string, page: PageRequest): Promise<Page<AuditEventsTable>> {
+    const [rows, count] = await Promise.all([
+      this.db
+        .selectFrom("audit_events")
+        .selectAll()
+        .where("account_id", "=", accountId)
+        .orderBy("id", "desc")
+        .limit(page.limit)
+        .offset((page.page - 1) * page.limit)
+        .execute(),
+      this.db.selectFrom("audit_events").select((eb) => eb.fn.countAll<string | number>().as("n")).where("account_id", "=", accountId).executeTakeFirst(),
+    ]);
+    return { rows, total: Number(count?.n ?? 0) };
+  }
+
+  // Users and sessions (the dashboard)
+
+  async insertUser(row: Omit<UsersTable, "failed_attempts">): Promise<void> {
+    await this.guardUnique(() => this.db.insertInto("users").values(row).execute());
+  }
+
+  async countUsers(): Promise<number> {
+    const row = await this.db.selectFrom("users").select((eb) => eb.fn.countAll<string | number>().as("n")).executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  async findUserByEmail(email: string): Promise<Omit<UsersTable, "failed_attempts"> & { failed_attempts: number } | undefined> {
+    return this.db.selectFrom("users").selectAll().where("email", "=", email).executeTakeFirst();
+  }
+
+  async findUserById(id: string): Promise<Omit<UsersTable, "failed_attempts"> & { failed_attempts: number } | undefined> {
+    return this.db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  async recordSignInAttempt(userId: string, failedAttempts: number, lockedUntil: string | null): Promise<void> {
+    await this.db.updateTable("users").set({ failed_attempts: failedAttempts, locked_until: lockedUntil }).where("id", "=", userId).execute();
+  }
+
+  async insertSession(row: SessionsTable): Promise<void> {
+    await this.db.insertInto("sessions").values(row).execute();
+  }
+
+  async findSession(idHash: string): Promise<SessionsTable | undefined> {
+    return this.db.selectFrom("sessions").selectAll().where("id_hash", "=", idHash).executeTakeFirst();
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    await this.db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
+  }
+
+  async deleteExpiredSessions(nowIso: string): Promise<void> {
+    await this.db.deleteFrom("sessions").where("expires_at", "<=", nowIso).execute();
+  }
+
+  private async withDomains(rows: TokensTable[]): Promise<TokenWithDomains[]> {
+    const ids = rows.filter((r) => r.all_domains === 0).map((r) => r.id);
+    const links =
+      ids.length === 0
+        ? []
+        : await this.db
+            .selectFrom("token_domains")
+            .innerJoin("domains", "domains.id", "token_domains.domain_id")
+            .select(["token_domains.token_id", "domains.id", "domains.name"])
+            .where("token_domains.token_id", "in", ids)
+            .orderBy("domains.name")
+            .execute();
+    return rows.map((row) => ({ ...row, domains: links.filter((l) => l.token_id === row.id).map((l) => ({ id: l.id, name: l.name })) }));
+  }
+
+  private async guardUnique(write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      const e = error as { code?: string; constraint?: string; message?: string };
+      if (e.code === "23505") throw new UniqueViolation(e.constraint ?? "unique");
+      if (e.code === "SQLITE_CONSTRAINT_UNIQUE" || e.code === "SQLITE_CONSTRAINT_PRIMARYKEY") throw new UniqueViolation(e.message ?? "unique");
+      throw error;
+    }
+  }
+}
