@@ -63,3 +63,8 @@ export function tokenJson(token: TokenDetails): Record<string, unknown> {
     last_used_at: token.lastUsedAt,
   };
 }
+
+/** A command used wrongly (conflicting options, a missing confirmation): exit code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}

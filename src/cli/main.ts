@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { ServiceError } from "../service/service-error.js";
-import type { CliIo } from "./cli-output.js";
+import { UsageError, type CliIo } from "./cli-output.js";
 import { registerAccountCommands } from "./account-commands.js";
 import { readConfig, type ConfigFlags } from "./config.js";
 import { registerDomainCommands } from "./domain-commands.js";
@@ -64,6 +64,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo, env
 function reportError(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) {
     if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0) return 0;
+    return 2;
+  }
+  if (error instanceof UsageError) {
+    io.err(`error: ${error.message}`);
     return 2;
   }
   if (error instanceof ServiceError) {

@@ -2,7 +2,7 @@
 import { Option, type Command } from "commander";
 import type { Latchkey } from "../service/latchkey.js";
 import type { ActorContext } from "../service/principal.js";
-import { formatFields, formatTable, statusWord, tokenFields, tokenJson, type CliIo } from "./cli-output.js";
+import { formatFields, formatTable, statusWord, tokenFields, tokenJson, UsageError, type CliIo } from "./cli-output.js";
 import type { Config } from "./config.js";
 import { withLatchkey } from "./open-for-cli.js";
 
@@ -34,7 +34,7 @@ export function registerTokenCommands(program: Command, io: CliIo, config: () =>
     .addOption(accountOption())
     .addOption(jsonOption())
     .action(async (opts: { name: string; full?: boolean; scope?: string[]; domain?: string[]; expires?: string; secretOnly?: boolean; account: string; json?: boolean }) => {
-      if (opts.full && opts.scope) throw new Error("give --full or --scope, not both");
+      if (opts.full && opts.scope) throw new UsageError("give --full or --scope, not both");
       await withLatchkey(config(), async (latchkey) => {
         const actor = await operatorOf(latchkey, opts.account);
         const { token: created, secret } = await latchkey.tokens.create(actor, {
@@ -63,8 +63,8 @@ export function registerTokenCommands(program: Command, io: CliIo, config: () =>
     .action(async (opts: { page: string; limit: string; account: string; json?: boolean }) => {
       const page = Number(opts.page);
       const limit = Number(opts.limit);
-      if (!Number.isInteger(page) || page < 1) throw new Error("--page must be a whole number from 1");
-      if (!Number.isInteger(limit) || limit < 10 || limit > 100) throw new Error("--limit must be a whole number from 10 to 100");
+      if (!Number.isInteger(page) || page < 1) throw new UsageError("--page must be a whole number from 1");
+      if (!Number.isInteger(limit) || limit < 10 || limit > 100) throw new UsageError("--limit must be a whole number from 10 to 100");
       await withLatchkey(config(), async (latchkey) => {
         const { tokens, total } = await latchkey.tokens.list(await operatorOf(latchkey, opts.account), { page, limit });
         if (opts.json) return io.out(JSON.stringify({ data: tokens.map(tokenJson), total }, null, 2));
@@ -127,7 +127,7 @@ export function registerTokenCommands(program: Command, io: CliIo, config: () =>
       await withLatchkey(config(), async (latchkey) => {
         const actor = await operatorOf(latchkey, opts.account);
         const target = await latchkey.tokens.show(actor, id);
-        if (!opts.yes) throw new Error(`this deletes "${target.name}" (${target.id}) for good; run again with --yes to confirm`);
+        if (!opts.yes) throw new UsageError(`this deletes "${target.name}" (${target.id}) for good; run again with --yes to confirm`);
         await latchkey.tokens.delete(actor, id);
         io.out(`Deleted ${target.id} (${target.name})`);
       });

@@ -19,6 +19,7 @@ import { createIdFactory, type IdFactory } from "./id-factory.js";
 import { accountOf, requireLevel, type ActorContext, type Principal } from "./principal.js";
 import { ServiceError } from "./service-error.js";
 import { TokenService } from "./token-service.js";
+import { UserService } from "./user-service.js";
 import { Verifier } from "./verifier.js";
 
 /** How to open a {@link Latchkey}. */
@@ -57,6 +58,8 @@ export class Latchkey {
   readonly tokens: TokenService;
   readonly domains: DomainService;
   readonly accounts: AccountService;
+  /** Dashboard users, sessions and first-start set-up. */
+  readonly users: UserService;
   readonly ids: IdFactory;
 
   private constructor(
@@ -72,6 +75,7 @@ export class Latchkey {
     this.tokens = new TokenService(deps);
     this.domains = new DomainService(deps);
     this.accounts = new AccountService(deps);
+    this.users = new UserService(deps);
   }
 
   /**

@@ -1,0 +1,38 @@
+/**
+ * POST /v1/session: sign in with `{email, password}`. 200 with the session (and its CSRF token) and
+ * the httpOnly session cookie; 401 invalid_credentials; 429 rate_limited with Retry-After while the
+ * user is locked out (src/service/user-service.ts).
+ */
+import { Type } from "typebox";
+import type { Latchkey } from "../../service/latchkey.js";
+import type { App } from "../app.js";
+import { setSessionCookie } from "../session-cookie.js";
+import { SessionSchema, sessionToWire } from "./session-show.js";
+
+export const SignInBody = Type.Object(
+  {
+    email: Type.String({ maxLength: 320, description: "The user's e-mail address" }),
+    password: Type.String({ maxLength: 4096, description: "The user's password" }),
+  },
+  { additionalProperties: false },
+);
+
+export function registerSessionCreate(app: App, latchkey: Latchkey): void {
+  app.post(
+    "/v1/session",
+    {
+      schema: {
+        summary: "Sign in to the dashboard",
+        tags: ["session"],
+        body: SignInBody,
+        response: { 200: Type.Object({ data: SessionSchema }), 401: { $ref: "Error#" }, 422: { $ref: "Error#" }, 429: { $ref: "Error#" } },
+      },
+    },
+    async (request, reply) => {
+      const opened = await latchkey.users.signIn(request.body.email, request.body.password, { ip: request.ip });
+      setSessionCookie(request, reply, opened.secret);
+      reply.header("cache-control", "no-store");
+      return { data: sessionToWire(opened) };
+    },
+  );
+}

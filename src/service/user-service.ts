@@ -1,0 +1,310 @@
+/**
+ * Dashboard users and their sessions: the whole sign-in scheme in one file (after Lucia's practice).
+ *
+ * Users. An account's people sign in with an e-mail address (trimmed, lower-cased) and a password of
+ * at least 12 characters (NIST SP 800-63B section 3.1.1.2 asks for 8 at least; we ask more because
+ * nothing else stands in front of the dashboard). Passwords are hashed with argon2id at OWASP's
+ * recommended parameters (19 MiB, 2 passes, 1 lane) through `@node-rs/argon2`; the salt comes from the
+ * injected {@link RandomSource}.
+ *
+ * Lock-out. Every attempt on a known address is counted *before* its password is checked, so a burst
+ * of parallel guesses cannot slip past the limit: the {@link MAX_FAILED_ATTEMPTS}th consecutive
+ * attempt without a success locks the user for {@link LOCK_MILLIS}; while locked every attempt, even
+ * with the right password, gets `rate_limited` with the seconds left. A correct password clears the
+ * count. Caveat: anybody who knows an address can keep its owner locked out; the lock is short and the
+ * operator can always sign in through the CLI. An unknown address costs the same argon2 work as a known
+ * one, so timing does not tell which addresses exist.
+ *
+ * Sessions. A session secret is 32 random bytes, base64url (256 bits), sent only in the httpOnly
+ * cookie; the database keeps its SHA-256 (`sessions.id_hash`), so a leaked database opens no
+ * session. A session lives {@link SESSION_MILLIS} from sign-in (absolute, not sliding) and ends at
+ * sign-out. Each session has its own CSRF token (32 random bytes, base64url), given to the page in
+ * the sign-in answer and required as `X-CSRF-Token` on every state-changing request authenticated by
+ * the cookie (the synchroniser token pattern of OWASP's CSRF cheat sheet, on top of SameSite=Strict).
+ *
+ * Set-up. With no user at all, `latchkey serve` asks {@link UserService.openSetup} for a one-time
+ * code and prints a link carrying it; whoever opens the link creates the owner of the `default`
+ * account. The code lives only in this process's memory (each instance has its own) and is spent by
+ * its first successful use.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, verify, type Algorithm, type Options as Argon2Options } from "@node-rs/argon2";
+import type { Clock } from "../core/clock.js";
+import type { RandomSource } from "../core/random-source.js";
+import type { UsersTable } from "../store/database-schema.js";
+import { UniqueViolation, type Store } from "../store/store.js";
+import { recordAuditEvent } from "./audit-log.js";
+import type { IdFactory } from "./id-factory.js";
+import type { Principal } from "./principal.js";
+import { ServiceError, validationError } from "./service-error.js";
+
+/** Consecutive failed sign-ins that lock a user. */
+export const MAX_FAILED_ATTEMPTS = 5;
+/** How long a lock-out lasts, milliseconds (15 minutes). */
+export const LOCK_MILLIS = 15 * 60_000;
+/** Lifetime of a session from sign-in, milliseconds (12 hours). */
+export const SESSION_MILLIS = 12 * 60 * 60_000;
+/** Shortest password, in characters (code points). */
+export const PASSWORD_MIN_CHARS = 12;
+/** Longest password, in characters: a bound on hashing work, far above any passphrase. */
+export const PASSWORD_MAX_CHARS = 1024;
+
+/** argon2id with OWASP's Password Storage Cheat Sheet parameters (m=19456 KiB, t=2, p=1). */
+const ARGON2: Argon2Options = { algorithm: 2 as Algorithm, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+
+/** A user as callers see it (never the password hash). */
+export interface UserDetails {
+  readonly id: string;
+  readonly accountId: string;
+  /** Lower-cased e-mail address. */
+  readonly email: string;
+  /** `owner`: every user acts for their whole account (roles with less power are not built yet). */
+  readonly role: string;
+  readonly createdAt: string;
+}
+
+/** A session just opened: the secret goes into the cookie, the CSRF token to the page. */
+export interface OpenedSession {
+  readonly user: UserDetails;
+  /** 43 base64url characters; shown to the browser once, in Set-Cookie. */
+  readonly secret: string;
+  /** 43 base64url characters; sent back by the page as X-CSRF-Token. */
+  readonly csrfToken: string;
+  /** RFC 3339 UTC. */
+  readonly expiresAt: string;
+}
+
+/** A live session found from its secret. */
+export interface ActiveSession {
+  readonly user: UserDetails;
+  readonly csrfToken: string;
+  /** RFC 3339 UTC. */
+  readonly expiresAt: string;
+}
+
+/** Input of {@link UserService.create}. */
+export interface CreateUserInput {
+  readonly accountId: string;
+  readonly email: string;
+  readonly password: string;
+}
+
+/** Who asked, for the audit log: an address, or null for the CLI. */
+export interface RequestOrigin {
+  readonly ip: string | null;
+}
+
+export interface UserServiceDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly ids: IdFactory;
+}
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,253}\.[^\s@]{1,63}$/;
+
+export class UserService {
+  /** SHA-256 of the set-up code in force, or null when none was issued or it was spent. */
+  private setupCodeHash: Buffer | null = null;
+  /** A hash to verify against for unknown addresses, so they take as long as known ones. */
+  private decoyHash: Promise<string> | null = null;
+
+  constructor(private readonly deps: UserServiceDeps) {}
+
+  /**
+   * Creates a user (role `owner`) in an account.
+   *
+   * @param input e-mail (trimmed and lower-cased; a plain `local@domain.tld` shape), password
+   *   (12 to 1024 characters, kept exactly as typed), account id.
+   * @param origin the requester's address for the audit event `user.create` (null: the CLI).
+   * @throws ServiceError validation_failed (`email`, `password`), user_exists.
+   */
+  async create(input: CreateUserInput, origin: RequestOrigin = { ip: null }): Promise<UserDetails> {
+    const { store, clock, ids } = this.deps;
+    const email = input.email.trim().toLowerCase();
+    const errors: Record<string, string[]> = {};
+    if (!EMAIL.test(email)) errors.email = ["Enter an e-mail address such as ada@example.com."];
+    const length = [...input.password].length;
+    if (length < PASSWORD_MIN_CHARS) errors.password = [`The password must be at least ${PASSWORD_MIN_CHARS} characters long.`];
+    if (length > PASSWORD_MAX_CHARS) errors.password = [`The password may not be longer than ${PASSWORD_MAX_CHARS} characters.`];
+    if (Object.keys(errors).length > 0) throw validationError(errors);
+    const passwordHash = await hash(input.password, { ...ARGON2, salt: this.deps.random.bytes(16) });
+    const id = ids("user");
+    const row = { id, account_id: input.accountId, email, password_hash: passwordHash, role: "owner", created_at: new Date(clock.nowMillis()).toISOString(), locked_until: null };
+    const principal: Principal = origin.ip === null ? { kind: "operator", accountId: input.accountId } : userPrincipal(detailsOf(row));
+    try {
+      await store.transaction(async (tx) => {
+        await tx.insertUser(row);
+        await recordAuditEvent(tx, ids, clock, { principal, ip: origin.ip }, { action: "user.create", targetType: "user", targetId: id, details: { email } });
+      });
+    } catch (error) {
+      if (error instanceof UniqueViolation) throw new ServiceError("user_exists");
+      throw error;
+    }
+    return detailsOf(row);
+  }
+
+  /** Number of users in every account (0 means set-up is still to be done). */
+  async count(): Promise<number> {
+    return this.deps.store.countUsers();
+  }
+
+  /**
+   * Signs a person in and opens a session.
+   *
+   * @param email as typed (trimmed and lower-cased here).
+   * @param password as typed.
+   * @returns the new session; its secret goes into the cookie.
+   * @throws ServiceError invalid_credentials (unknown address or wrong password; the two are not
+   *   told apart), rate_limited (locked out; `retryAfterSeconds` says how long).
+   */
+  async signIn(email: string, password: string, origin: RequestOrigin): Promise<OpenedSession> {
+    const { store, clock, ids } = this.deps;
+    const user = await store.findUserByEmail(email.trim().toLowerCase());
+    if (user === undefined) {
+      await verify(await this.decoy(), password).catch(() => false);
+      throw new ServiceError("invalid_credentials");
+    }
+    // Count the attempt first (see the file's docstring), refusing it while the user is locked.
+    const locked = await store.transaction(async (tx) => {
+      const now = clock.nowMillis();
+      const current = await tx.findUserById(user.id);
+      const lockedUntil = current?.locked_until ? Date.parse(current.locked_until) : 0;
+      if (lockedUntil > now) return lockedUntil;
+      const attempts = (current?.failed_attempts ?? 0) + 1;
+      const lockNow = attempts >= MAX_FAILED_ATTEMPTS;
+      await tx.recordSignInAttempt(user.id, lockNow ? 0 : attempts, lockNow ? new Date(now + LOCK_MILLIS).toISOString() : null);
+      return null;
+    });
+    if (locked !== null) throw lockedOut(locked - clock.nowMillis());
+    const ok = await verify(user.password_hash, password).catch(() => false);
+    if (!ok) {
+      await store.transaction(async (tx) => {
+        const after = await tx.findUserById(user.id);
+        const nowLocked = after?.locked_until ? Date.parse(after.locked_until) > clock.nowMillis() : false;
+        await recordAuditEvent(tx, ids, clock, { principal: userPrincipal(detailsOf(user)), ip: origin.ip }, {
+          action: nowLocked ? "user.lock" : "user.sign_in_failed",
+          targetType: "user",
+          targetId: user.id,
+          details: { email: user.email },
+        });
+      });
+      throw new ServiceError("invalid_credentials");
+    }
+    await store.recordSignInAttempt(user.id, 0, null);
+    return this.openSession(detailsOf(user));
+  }
+
+  /**
+   * Finds the live session a cookie's secret belongs to.
+   *
+   * @param secret the cookie's value (any string; a malformed one finds nothing).
+   * @returns the session and its user, or null when unknown or expired (an expired one is deleted).
+   */
+  async findSession(secret: string): Promise<ActiveSession | null> {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) return null;
+    const { store, clock } = this.deps;
+    const idHash = sessionIdHash(secret);
+    const session = await store.findSession(idHash);
+    if (session === undefined) return null;
+    if (Date.parse(session.expires_at) <= clock.nowMillis()) {
+      await store.deleteSession(idHash);
+      return null;
+    }
+    const user = await store.findUserById(session.user_id);
+    if (user === undefined) return null;
+    return { user: detailsOf(user), csrfToken: session.csrf_token, expiresAt: session.expires_at };
+  }
+
+  /** Ends the session of a cookie's secret (sign-out); nothing happens for an unknown one. */
+  async signOut(secret: string): Promise<void> {
+    await this.deps.store.deleteSession(sessionIdHash(secret));
+  }
+
+  /**
+   * Issues the one-time set-up code, when no user exists yet. A second call replaces the first code.
+   *
+   * @returns the code (22 base64url characters, 128 bits), or null when users exist.
+   */
+  async openSetup(): Promise<string | null> {
+    if ((await this.count()) > 0) return null;
+    const code = base64url(this.deps.random.bytes(16));
+    this.setupCodeHash = sha256(code);
+    return code;
+  }
+
+  /** Whether set-up can still be done here: no user exists and this process issued a code. */
+  async isSetupOpen(): Promise<boolean> {
+    return this.setupCodeHash !== null && (await this.count()) === 0;
+  }
+
+  /**
+   * Creates the owner of the `default` account with the set-up code and signs them in.
+   *
+   * @param accountId the `default` account's id.
+   * @throws ServiceError setup_closed (a user exists, no code was issued, or the code is wrong),
+   *   validation_failed (e-mail, password; the code stays valid for another try).
+   */
+  async completeSetup(code: string, input: CreateUserInput, origin: RequestOrigin): Promise<OpenedSession> {
+    const expected = this.setupCodeHash;
+    if (expected === null || !timingSafeEqual(expected, sha256(code)) || (await this.count()) > 0) throw new ServiceError("setup_closed");
+    // Spend the code before any await that could let a second request in with it.
+    this.setupCodeHash = null;
+    try {
+      const user = await this.create(input, origin);
+      return await this.openSession(user);
+    } catch (error) {
+      if (error instanceof ServiceError && error.code === "validation_failed") this.setupCodeHash = expected;
+      throw error;
+    }
+  }
+
+  private async openSession(user: UserDetails): Promise<OpenedSession> {
+    const { store, clock, random } = this.deps;
+    const now = clock.nowMillis();
+    const secret = base64url(random.bytes(32));
+    const csrfToken = base64url(random.bytes(32));
+    const expiresAt = new Date(now + SESSION_MILLIS).toISOString();
+    await store.deleteExpiredSessions(new Date(now).toISOString());
+    await store.insertSession({ id_hash: sessionIdHash(secret), user_id: user.id, csrf_token: csrfToken, created_at: new Date(now).toISOString(), expires_at: expiresAt });
+    return { user, secret, csrfToken, expiresAt };
+  }
+
+  private decoy(): Promise<string> {
+    this.decoyHash ??= hash(base64url(this.deps.random.bytes(16)), { ...ARGON2, salt: this.deps.random.bytes(16) });
+    return this.decoyHash;
+  }
+}
+
+/** The principal of a signed-in user: acts for their whole account, with no ceiling. */
+export function userPrincipal(user: UserDetails): Principal {
+  return { kind: "user", userId: user.id, accountId: user.accountId, email: user.email };
+}
+
+/** SHA-256 hex of a session secret: the `sessions.id_hash` key. */
+export function sessionIdHash(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex");
+}
+
+/** Compares a presented CSRF token with the session's in constant time. */
+export function csrfTokenMatches(presented: string | undefined, expected: string): boolean {
+  if (presented === undefined) return false;
+  return timingSafeEqual(sha256(presented), sha256(expected));
+}
+
+function lockedOut(remainingMillis: number): ServiceError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(remainingMillis / 1000));
+  return new ServiceError("rate_limited", { message: `Too many failed sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`, retryAfterSeconds });
+}
+
+function detailsOf(row: Omit<UsersTable, "failed_attempts">): UserDetails {
+  return { id: row.id, accountId: row.account_id, email: row.email, role: row.role, createdAt: row.created_at };
+}
+
+function sha256(text: string): Buffer {
+  return createHash("sha256").update(text).digest();
+}
+
+function base64url(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString("base64url");
+}

@@ -1,0 +1,176 @@
+/**
+ * The CLI over a real SQLite file: each command, its output, its exit codes, and that a change made
+ * by the CLI is seen by a running service's next verification.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main.js";
+import { Latchkey } from "../../src/service/latchkey.js";
+
+const run = promisify(execFile);
+
+let databaseUrl: string;
+beforeEach(() => {
+  databaseUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), "lk-cli-")), "cli.db")}`;
+});
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(["node", "latchkey", ...args], { out: (t) => out.push(t), err: (t) => err.push(t), readStdin: async () => "" }, { LATCHKEY_DATABASE_URL: databaseUrl });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+let service: Latchkey | undefined;
+afterEach(async () => {
+  await service?.close();
+  service = undefined;
+});
+
+describe("token create", () => {
+  it("prints only a working secret with --secret-only", async () => {
+    const { code, out } = await cli("token", "create", "--name", "admin", "--full", "--secret-only");
+    expect(code).toBe(0);
+    expect(out).toMatch(/^lk_1[0-9A-Za-z]{38}$/);
+    service = await Latchkey.open({ databaseUrl });
+    expect((await service.verify({ token: out, method: "DELETE", area: "tokens" })).code).toBe("ok");
+  });
+
+  it("prints the details and the secret, with the one-time warning on stderr", async () => {
+    const { code, out, err } = await cli("token", "create", "--name", "reader", "--scope", "domains_read", "analytics_read");
+    expect(code).toBe(0);
+    expect(out).toMatch(/access:\s+Custom access/);
+    expect(out).toMatch(/scopes:\s+domains_read, analytics_read/);
+    expect(out).toMatch(/secret:\s+lk_1/);
+    expect(err).toMatch(/will not be shown again/);
+  });
+
+  it("limits a token to a domain given by name", async () => {
+    expect((await cli("domain", "add", "example.com")).code).toBe(0);
+    const { out } = await cli("token", "create", "--name", "one", "--scope", "email_full", "--domain", "Example.com", "--secret-only");
+    service = await Latchkey.open({ databaseUrl });
+    expect((await service.verify({ token: out, method: "POST", area: "email", domain: "example.com" })).code).toBe("ok");
+    expect((await service.verify({ token: out, method: "POST", area: "email", domain: "example.org" })).code).toBe("domain_not_allowed");
+  });
+
+  it("refuses an unknown scope with exit code 1 and a one-line reason naming the field", async () => {
+    const { code, err, out } = await cli("token", "create", "--name", "x", "--scope", "email_read");
+    expect(code).toBe(1);
+    expect(out).toBe("");
+    expect(err).toMatch(/scopes: .*email_read/);
+  });
+
+  it("refuses a past expiry with exit code 1", async () => {
+    const { code, err } = await cli("token", "create", "--name", "x", "--full", "--expires", "2001-01-01");
+    expect(code).toBe(1);
+    expect(err).toMatch(/expires_at/);
+  });
+
+  it("refuses --full with --scope as a usage error", async () => {
+    expect((await cli("token", "create", "--name", "x", "--full", "--scope", "email_full")).code).toBe(2);
+  });
+
+  it("exits 2 on a missing required option", async () => {
+    expect((await cli("token", "create", "--full")).code).toBe(2);
+  });
+});
+
+describe("token management", () => {
+  async function created(): Promise<{ id: string; secret: string }> {
+    const { out } = await cli("token", "create", "--name", "managed", "--full", "--json");
+    const parsed = JSON.parse(out) as { id: string; accessToken: string };
+    return { id: parsed.id, secret: parsed.accessToken };
+  }
+
+  it("lists tokens without their secrets", async () => {
+    const { id, secret } = await created();
+    const { code, out } = await cli("token", "list");
+    expect(code).toBe(0);
+    expect(out).toContain(id);
+    expect(out).not.toContain(secret);
+  });
+
+  it("shows, renames, pauses, resumes and deletes a token", async () => {
+    const { id, secret } = await created();
+    expect((await cli("token", "rename", id, "renamed")).out).toContain("renamed");
+    expect((await cli("token", "show", id)).out).toMatch(/name:\s+renamed/);
+    expect((await cli("token", "pause", id)).code).toBe(0);
+    expect((await cli("token", "show", id)).out).toMatch(/status:\s+Paused/);
+    expect((await cli("token", "resume", id)).code).toBe(0);
+    expect((await cli("token", "delete", id)).code).toBe(2);
+    expect((await cli("token", "delete", id, "--yes")).code).toBe(0);
+    expect((await cli("token", "show", id)).code).toBe(1);
+    service = await Latchkey.open({ databaseUrl });
+    expect((await service.verify({ token: secret, method: "GET", area: "sms" })).code).toBe("token_unknown");
+  });
+
+  it("is seen by a running service on its very next verification", async () => {
+    const { id, secret } = await created();
+    service = await Latchkey.open({ databaseUrl });
+    expect((await service.verify({ token: secret, method: "GET", area: "sms" })).code).toBe("ok");
+    await cli("token", "pause", id);
+    expect((await service.verify({ token: secret, method: "GET", area: "sms" })).code).toBe("token_paused");
+    await cli("token", "resume", id);
+    expect((await service.verify({ token: secret, method: "GET", area: "sms" })).code).toBe("ok");
+    await cli("token", "delete", id, "--yes");
+    expect((await service.verify({ token: secret, method: "GET", area: "sms" })).code).toBe("token_unknown");
+  });
+
+  it("answers not found for an unknown id with exit code 1", async () => {
+    const { code, err } = await cli("token", "pause", "tok_nope");
+    expect(code).toBe(1);
+    expect(err).toMatch(/No such token/);
+  });
+});
+
+describe("domains and accounts", () => {
+  it("adds, lists and removes a domain", async () => {
+    expect((await cli("domain", "add", "Example.COM.")).out).toMatch(/Added example\.com/);
+    expect((await cli("domain", "list")).out).toContain("example.com");
+    expect((await cli("domain", "remove", "example.com")).code).toBe(0);
+    expect((await cli("domain", "list")).out).not.toContain("example.com");
+  });
+
+  it("refuses an invalid domain name", async () => {
+    expect((await cli("domain", "add", "not a domain")).code).toBe(1);
+  });
+
+  it("creates and lists accounts, and keeps their tokens apart", async () => {
+    expect((await cli("account", "create", "acme")).code).toBe(0);
+    expect((await cli("account", "list")).out).toMatch(/default[\s\S]*acme/);
+    await cli("token", "create", "--name", "acme-token", "--full", "--account", "acme");
+    expect((await cli("token", "list")).out).not.toContain("acme-token");
+    expect((await cli("token", "list", "--account", "acme")).out).toContain("acme-token");
+  });
+
+  it("refuses a duplicate account", async () => {
+    await cli("account", "create", "acme");
+    expect((await cli("account", "create", "acme")).code).toBe(1);
+  });
+});
+
+describe("configuration", () => {
+  it("refuses a bad database URL with exit code 3", async () => {
+    const err: string[] = [];
+    const code = await runCli(["node", "latchkey", "token", "list"], { out: () => undefined, err: (t) => err.push(t), readStdin: async () => "" }, { LATCHKEY_DATABASE_URL: "mysql://x" });
+    expect(code).toBe(3);
+    expect(err.join("")).toMatch(/LATCHKEY_DATABASE_URL/);
+  });
+
+  it("lets a flag win over its environment variable", async () => {
+    const other = `sqlite:${join(mkdtempSync(join(tmpdir(), "lk-cli-")), "flag.db")}`;
+    await runCli(["node", "latchkey", "--database-url", other, "account", "create", "flagged"], { out: () => undefined, err: () => undefined, readStdin: async () => "" }, { LATCHKEY_DATABASE_URL: databaseUrl });
+    expect((await cli("account", "list")).out).not.toContain("flagged");
+  });
+});
+
+describe("the installed binary", () => {
+  it("runs `latchkey token create --secret-only` from bin/ (after npm run build)", async () => {
+    const { stdout } = await run(process.execPath, ["bin/latchkey.js", "token", "create", "--name", "bin", "--full", "--secret-only"], { env: { ...process.env, LATCHKEY_DATABASE_URL: databaseUrl } });
+    expect(stdout.trim()).toMatch(/^lk_1[0-9A-Za-z]{38}$/);
+  });
+});
