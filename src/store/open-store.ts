@@ -65,21 +65,23 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     dialect = { kind: "sqlite", sqlite };
   } else {
-    const pool = new pg.Pool({ connectionString: location.connectionString, max: options.poolSize ?? 10 });
+    if (location.schema !== null) {
+      const setup = new pg.Client({ connectionString: location.connectionString });
+      await setup.connect();
+      try {
+        await setup.query(`create schema if not exists "${location.schema}"`);
+      } finally {
+        await setup.end();
+      }
+    }
+    // The schema is set at connection start-up (libpq's `options`), so no query can run before it.
+    const pool = new pg.Pool({
+      connectionString: location.connectionString,
+      max: options.poolSize ?? 10,
+      ...(location.schema !== null ? { options: `-c search_path=${location.schema}` } : {}),
+    });
     // An idle client's error (the server restarting) must not crash the process; the pool replaces it.
     pool.on("error", () => undefined);
-    if (location.schema !== null) {
-      const schema = location.schema;
-      const setup = await pool.connect();
-      try {
-        await setup.query(`create schema if not exists "${schema}"`);
-      } finally {
-        setup.release();
-      }
-      pool.on("connect", (client) => {
-        client.query(`set search_path to "${schema}"`).catch(() => undefined);
-      });
-    }
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     dialect = { kind: "postgres", pool, connectionString: location.connectionString, schema: location.schema };
   }

@@ -55,7 +55,9 @@ export class Store {
       await sql`select pg_advisory_lock(7243)`.execute(this.db);
     }
     try {
-      const migrator = new Migrator({ db: this.db as Kysely<Database>, provider: migrationProvider });
+      // With a schema, Kysely must be told it: its table-exists check looks across every schema.
+      const schema = this.dialect.kind === "postgres" ? this.dialect.schema : null;
+      const migrator = new Migrator({ db: this.db as Kysely<Database>, provider: migrationProvider, ...(schema !== null ? { migrationTableSchema: schema } : {}) });
       const { error } = await migrator.migrateToLatest();
       if (error) throw error instanceof Error ? error : new Error(String(error));
     } finally {
