@@ -11,12 +11,14 @@ import { cryptoRandom, type RandomSource } from "../core/random-source.js";
 import { TOKEN_PREFIX_PATTERN } from "../core/token-secret.js";
 import type { VerifyDecision } from "../core/verify-decision.js";
 import { openStore } from "../store/open-store.js";
+import { changeChannel } from "../store/store.js";
 import type { PageRequest, Store } from "../store/store.js";
 import { AccountService } from "./account-service.js";
 import { listAuditEvents, type AuditEvent } from "./audit-log.js";
 import { DomainService } from "./domain-service.js";
 import { createIdFactory, type IdFactory } from "./id-factory.js";
 import { accountOf, requireLevel, type ActorContext, type Principal } from "./principal.js";
+import { ChangeListener } from "./change-listener.js";
 import { ServiceError } from "./service-error.js";
 import { TokenService } from "./token-service.js";
 import { UserService } from "./user-service.js";
@@ -42,6 +44,10 @@ export interface LatchkeyOptions {
   readonly poolSize?: number;
   /** Called with errors of background work (last-used flush). */
   readonly onBackgroundError?: (error: unknown) => void;
+  /** PostgreSQL: application_name of the change listener's connection (default `latchkey-listener`). */
+  readonly listenerName?: string;
+  /** PostgreSQL: told when this instance starts or stops hearing other instances' changes. */
+  readonly onListenerStateChange?: (subscribed: boolean, error?: unknown) => void;
 }
 
 /** A question for {@link Latchkey.verify}: may this token do METHOD on AREA for DOMAIN? */
@@ -61,6 +67,9 @@ export class Latchkey {
   /** Dashboard users, sessions and first-start set-up. */
   readonly users: UserService;
   readonly ids: IdFactory;
+
+  /** PostgreSQL only: hears other instances' changes (null on SQLite). */
+  listener: ChangeListener | null = null;
 
   private constructor(
     readonly store: Store,
@@ -99,6 +108,18 @@ export class Latchkey {
       });
       const latchkey = new Latchkey(store, catalogue, verifier, clock, options.random ?? cryptoRandom, tokenPrefix);
       await latchkey.accounts.ensureDefault();
+      if (store.dialect.kind === "postgres") {
+        latchkey.listener = new ChangeListener(verifier, {
+          connectionString: store.dialect.connectionString,
+          channel: changeChannel(store.dialect.schema),
+          ...(options.listenerName === undefined ? {} : { applicationName: options.listenerName }),
+          ...(options.onListenerStateChange === undefined ? {} : { onStateChange: options.onListenerStateChange }),
+        });
+        await latchkey.listener.start().catch(async (error: unknown) => {
+          await latchkey.listener?.stop();
+          throw error;
+        });
+      }
       return latchkey;
     } catch (error) {
       await store.close().catch(() => undefined);
@@ -143,13 +164,18 @@ export class Latchkey {
     return listAuditEvents(this.store, accountOf(actor.principal), page);
   }
 
-  /** Throws when the database does not answer. */
+  /**
+   * Throws when the database does not answer, or (PostgreSQL) when this instance is not hearing other
+   * instances' changes (it still answers correctly then, reading the database every time).
+   */
   async checkReady(): Promise<void> {
     await this.store.ping();
+    if (this.listener !== null && !this.listener.isSubscribed) throw new Error("not subscribed to change notifications");
   }
 
   /** Flushes last-used instants and closes the database. */
   async close(): Promise<void> {
+    await this.listener?.stop();
     await this.verifier.close();
     await this.store.close();
   }

@@ -31,8 +31,13 @@ export interface TokenWithDomains extends TokensTable {
   readonly domains: { id: string; name: string }[];
 }
 
-/** Channel on which PostgreSQL instances hear of changes (see docs/deploy.md). */
-export const CHANGE_CHANNEL = "latchkey_changes";
+/**
+ * Channel on which PostgreSQL instances hear of changes (see docs/deploy.md): `latchkey_changes`, or
+ * `latchkey_changes_<schema>` with a schema, so deployments sharing a database do not hear each other.
+ */
+export function changeChannel(schema: string | null): string {
+  return schema === null ? "latchkey_changes" : `latchkey_changes_${schema}`;
+}
 
 /** Raised when a unique constraint refuses a write; `constraint` hints which. */
 export class UniqueViolation extends Error {
@@ -99,7 +104,7 @@ export class Store {
 
   /** Tells other instances that a token or an account's domains changed (PostgreSQL only; no-op on SQLite). */
   async notifyChange(payload: string): Promise<void> {
-    if (this.dialect.kind === "postgres") await sql`select pg_notify(${CHANGE_CHANNEL}, ${payload})`.execute(this.db);
+    if (this.dialect.kind === "postgres") await sql`select pg_notify(${changeChannel(this.dialect.schema)}, ${payload})`.execute(this.db);
   }
 
   // Accounts
