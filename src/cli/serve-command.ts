@@ -1,6 +1,8 @@
 /** `latchkey serve`: runs the HTTP service until SIGINT or SIGTERM. */
 import type { Command } from "commander";
 import { buildApp } from "../http/app.js";
+import { dashboardPlugin } from "../http/dashboard-plugin.js";
+import { sessionResolver } from "../http/session-cookie.js";
 import { Latchkey } from "../service/latchkey.js";
 import type { CliIo } from "./cli-output.js";
 import { catalogueOf, type Config } from "./config.js";
@@ -8,7 +10,7 @@ import { catalogueOf, type Config } from "./config.js";
 export function registerServeCommand(program: Command, io: CliIo, config: () => Config): void {
   program
     .command("serve")
-    .description("Run the HTTP service (API, verify endpoint, docs); migrates the database first")
+    .description("Run the HTTP service (API, verify endpoint, docs, dashboard); migrates the database first")
     .action(async () => {
       const settings = config();
       const latchkey = await Latchkey.open({
@@ -16,12 +18,20 @@ export function registerServeCommand(program: Command, io: CliIo, config: () => 
         catalogue: catalogueOf(settings),
         tokenPrefix: settings.tokenPrefix,
       });
-      const app = await buildApp(latchkey, { logger: { level: settings.logLevel } });
+      const app = await buildApp(latchkey, {
+        logger: { level: settings.logLevel },
+        principalResolvers: [sessionResolver(latchkey.users)],
+        plugins: [dashboardPlugin()],
+      });
+      // No user yet: a one-time set-up code, printed as a link once listening. The code is in the
+      // fragment, which browsers never send, so it reaches no access log.
+      const setupCode = await latchkey.users.openSetup();
       await app.listen({ host: settings.host, port: settings.port });
       const address = app.server.address();
       const port = typeof address === "object" && address !== null ? address.port : settings.port;
       const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
       io.out(`latchkey listening on http://${host}:${port} (database ${settings.databaseUrl.replace(/\/\/[^@/]*@/, "//***@")})`);
+      if (setupCode !== null) io.out(`Set up the first user: http://${setupHost(settings.host)}:${port}/setup#code=${setupCode}`);
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off("SIGINT", stop);
@@ -34,4 +44,11 @@ export function registerServeCommand(program: Command, io: CliIo, config: () => 
       await app.close();
       await latchkey.close();
     });
+}
+
+/** A host for a link a person can open: a wildcard address becomes the loopback one. */
+function setupHost(host: string): string {
+  if (host === "0.0.0.0" || host === "") return "127.0.0.1";
+  if (host === "::") return "[::1]";
+  return host.includes(":") ? `[${host}]` : host;
 }

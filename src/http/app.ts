@@ -3,6 +3,7 @@
  * per file in ./routes; errors become responses in ./error-handler.ts; nothing here touches the
  * database. Tests call it in-process with `app.inject()`.
  */
+import cookie from "@fastify/cookie";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
@@ -116,6 +117,7 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
   app.setNotFoundHandler((_request, reply) => sendError(reply, "not_found"));
   app.addSchema(ErrorSchema);
 
+  await app.register(cookie); // parses Cookie headers for the dashboard's session (src/http/session-cookie.ts)
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",

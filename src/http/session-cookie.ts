@@ -1,5 +1,6 @@
 /**
- * The dashboard's session cookie on the HTTP side: reading and writing `latchkey_session`, and the
+ * The dashboard's session cookie on the HTTP side: reading and writing `latchkey_session` (through
+ * @fastify/cookie, which buildApp registers), and the
  * {@link PrincipalResolver} that lets every /v1 route accept it as a `user` principal. The scheme
  * itself (hashing, lifetime, lock-out) is in src/service/user-service.ts.
  *
@@ -9,7 +10,6 @@
  * the cookie must also carry the session's CSRF token in `X-CSRF-Token`, or it is refused with 403
  * csrf_failed before any work is done.
  */
-import { parse, serialize } from "@fastify/cookie";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ServiceError } from "../service/service-error.js";
 import { csrfTokenMatches, SESSION_MILLIS, userPrincipal, type ActiveSession, type UserService } from "../service/user-service.js";
@@ -25,23 +25,18 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** The session secret in the request's Cookie header, or null when there is none. */
 export function readSessionCookie(request: FastifyRequest): string | null {
-  const header = request.headers.cookie;
-  if (header === undefined || header === "") return null;
-  const value = parse(header)[SESSION_COOKIE];
+  const value = request.cookies[SESSION_COOKIE];
   return value === undefined || value === "" ? null : value;
 }
 
 /** Sets the session cookie on a reply. */
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, secret: string): void {
-  reply.header(
-    "set-cookie",
-    serialize(SESSION_COOKIE, secret, { httpOnly: true, sameSite: "strict", path: "/", maxAge: SESSION_MILLIS / 1000, secure: request.protocol === "https" }),
-  );
+  reply.setCookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: "strict", path: "/", maxAge: SESSION_MILLIS / 1000, secure: request.protocol === "https" });
 }
 
 /** Clears the session cookie (sign-out, or a stale cookie). */
 export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
-  reply.header("set-cookie", serialize(SESSION_COOKIE, "", { httpOnly: true, sameSite: "strict", path: "/", maxAge: 0, secure: request.protocol === "https" }));
+  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: "strict", path: "/", secure: request.protocol === "https" });
 }
 
 /**

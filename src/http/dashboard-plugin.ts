@@ -1,0 +1,72 @@
+/**
+ * Serves the dashboard (the single-page app built from web/ into dist/web by `npm run build`) from
+ * the API's own process: the files under /, and index.html for each of the app's pages so that a
+ * reload or a bookmark of /tokens works. Everything else keeps the API's JSON 404, /v1/* included.
+ *
+ * Every response of this plugin carries a strict Content-Security-Policy (scripts from this origin
+ * only, no inline script, no eval; inline styles allowed because Mantine sets CSS variables at run
+ * time), no framing, and no Referer; the set-up code travels in the URL fragment, which browsers
+ * never send, and the policy keeps it from leaking through Referer either.
+ */
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import helmet from "@fastify/helmet";
+import fastifyStatic from "@fastify/static";
+import type { App } from "./app.js";
+
+/** Paths the single-page app owns; each answers with index.html. */
+export const DASHBOARD_PAGES = ["/", "/integrations", "/tokens", "/domains", "/activity", "/setup", "/sign-in"] as const;
+
+/** Where `npm run build` puts the dashboard: dist/web, beside dist/http where this file is compiled. */
+export const DEFAULT_DASHBOARD_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../web");
+
+/** The Content-Security-Policy of the dashboard's responses. */
+export const DASHBOARD_CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", "data:"],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
+/**
+ * Builds the plugin for AppOptions.plugins.
+ *
+ * @param root folder holding index.html and assets/ (default: dist/web).
+ * @returns the plugin; when `root` has no index.html it registers nothing and warns in the log, so
+ *   the API still runs from a build made without the dashboard.
+ */
+export function dashboardPlugin(root: string = DEFAULT_DASHBOARD_ROOT): (app: App) => Promise<void> {
+  return async (app) => {
+    if (!existsSync(join(root, "index.html"))) {
+      app.log.warn({ root }, "dashboard not built (run npm run build); serving the API only");
+      return;
+    }
+    await app.register(async (scope) => {
+      await scope.register(helmet, {
+        contentSecurityPolicy: { useDefaults: false, directives: DASHBOARD_CSP },
+        referrerPolicy: { policy: "no-referrer" },
+        crossOriginEmbedderPolicy: false,
+      });
+      await scope.register(fastifyStatic, {
+        root,
+        index: false,
+        wildcard: true,
+        cacheControl: false,
+        // Hashed file names under assets/ never change; anything else is checked on every load.
+        setHeaders: (reply, path) => {
+          reply.header("cache-control", path.includes(`${join(root, "assets")}`) ? "public, max-age=31536000, immutable" : "no-cache");
+        },
+      });
+      for (const page of DASHBOARD_PAGES) {
+        scope.get(page, { schema: { hide: true } }, (_request, reply) => reply.header("cache-control", "no-cache").sendFile("index.html"));
+      }
+    });
+  };
+}
