@@ -111,6 +111,14 @@ describe("buildCatalogue accepts", () => {
     expect(buildCatalogue([{ key, label: "Long", levels: ["none", "full"] }]).byKey.has(key)).toBe(true);
   });
 
+  it("an area keyed like another area's scope string, since scope strings end in _read or _full", () => {
+    const catalogue = buildCatalogue([
+      { key: "a", label: "A", levels: ["none", "read"] },
+      { key: "a_read", label: "A read", levels: ["none", "read", "full"] },
+    ]);
+    expect([...catalogue.byScope.keys()]).toEqual(["a_read", "a_read_read", "a_read_full"]);
+  });
+
   it("the seed areas themselves", () => {
     expect(buildCatalogue(SEED_AREAS).areas).toHaveLength(15);
   });

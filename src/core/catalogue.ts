@@ -74,8 +74,9 @@ const AREA_KEY = /^[a-z][a-z0-9_]{0,49}$/;
  *
  * Rules: at least one area; keys match `[a-z][a-z0-9_]{0,49}` and are unique; labels are non-empty
  * strings; levels start with `none`, are known, unique, in increasing order, and hold at least one
- * level above `none`; no two areas produce the same scope string (e.g. area `a_read` with level none
- * cannot clash, but area `a` level read and an area named `a_read` could not both exist as scopes).
+ * level above `none`; no two areas produce the same scope string (as every scope string ends in
+ * `_read` or `_full`, only a repeated key can do that: area `a` at read gives `a_read`, while an area
+ * keyed `a_read` gives `a_read_read` and `a_read_full`, so both areas may exist).
  *
  * @param input parsed JSON: an array of `{key, label, description?, levels}` or `{areas: [...]}`.
  * @returns the catalogue.

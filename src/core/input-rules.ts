@@ -25,11 +25,13 @@ export function checkTokenName(raw: string): Checked<string> {
 }
 
 /**
- * Normalises a domain name for comparison and storage: lower-cased, one trailing dot removed
- * (`Example.COM.` -> `example.com`). It does not check validity; see {@link checkDomainName}.
+ * Normalises a domain name for comparison and storage: ASCII letters lower-cased, one trailing dot
+ * removed (`Example.COM.` -> `example.com`). Only A-Z is folded, as DNS compares names (RFC 4343):
+ * a full Unicode lower-casing would turn the Kelvin sign U+212A into `k`, so `\u212Aey.com` would
+ * pass as `key.com`. It does not check validity; see {@link checkDomainName}.
  */
 export function normalizeDomainName(raw: string): string {
-  const lower = raw.toLowerCase();
+  const lower = raw.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
   return lower.endsWith(".") ? lower.slice(0, -1) : lower;
 }
 

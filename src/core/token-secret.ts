@@ -32,8 +32,13 @@ const CHECKSUM_CHARS = 6;
 export const SECRET_BODY_CHARS = 1 + RANDOM_CHARS + CHECKSUM_CHARS;
 /** Rule for a token prefix. */
 export const TOKEN_PREFIX_PATTERN = /^[a-z][a-z0-9]{0,15}_$/;
-/** Longest string {@link parseSecret} considers; anything longer is malformed without further work. */
-export const MAX_SECRET_CHARS = 16 + SECRET_BODY_CHARS;
+/** Longest prefix {@link TOKEN_PREFIX_PATTERN} allows: a letter, 15 letters or digits, and `_`. */
+const MAX_PREFIX_CHARS = 17;
+/**
+ * Longest string {@link parseSecret} considers (the longest prefix plus the body, 56 characters);
+ * anything longer is malformed without further work.
+ */
+export const MAX_SECRET_CHARS = MAX_PREFIX_CHARS + SECRET_BODY_CHARS;
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);

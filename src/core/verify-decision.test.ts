@@ -275,6 +275,11 @@ describe("token limited to domains", () => {
     expect(decideNow(record, { area: "email", method: "POST", domain: "example.com" }).code).toBe("domain_not_allowed");
   });
 
+  it("does not read the Kelvin sign as k when matching a domain name", () => {
+    const record = recordOf(FULL_ACCESS, { domains: [{ id: "dom_key", name: "key.com" }] });
+    expect(decideNow(record, { area: "email", method: "POST", domain: "\u212Aey.com" }).code).toBe("domain_not_allowed");
+  });
+
   it("answers domain_not_allowed for an empty domain string", () => {
     expect(decideNow(recordOf(FULL_ACCESS), { area: "email", method: "POST", domain: "" }).code).toBe("domain_not_allowed");
   });

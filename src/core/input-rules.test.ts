@@ -1,0 +1,271 @@
+import { describe, expect, it } from "vitest";
+import { manualClock } from "./clock.js";
+import { checkDomainName, checkTokenName, normalizeDomainName, parseExpiry, TOKEN_NAME_MAX_CHARS } from "./input-rules.js";
+
+describe("checkTokenName", () => {
+  it("trims surrounding spaces", () => {
+    expect(checkTokenName("  CI deploy  ")).toEqual({ ok: true, value: "CI deploy" });
+  });
+
+  it("trims surrounding tabs and newlines before checking for control characters", () => {
+    expect(checkTokenName("\tci\n")).toEqual({ ok: true, value: "ci" });
+  });
+
+  it.each(["", "   ", "\t\n", "\u00a0", "\u2028"])("refuses %j as empty once trimmed", (raw) => {
+    expect(checkTokenName(raw).ok).toBe(false);
+  });
+
+  it("accepts a name of one character", () => {
+    expect(checkTokenName("x")).toEqual({ ok: true, value: "x" });
+  });
+
+  it("sets the longest name at 50 characters", () => {
+    expect(TOKEN_NAME_MAX_CHARS).toBe(50);
+  });
+
+  it("accepts 50 characters", () => {
+    expect(checkTokenName("a".repeat(50)).ok).toBe(true);
+  });
+
+  it("refuses 51 characters", () => {
+    expect(checkTokenName("a".repeat(51)).ok).toBe(false);
+  });
+
+  it("counts the length after trimming", () => {
+    expect(checkTokenName(`  ${"a".repeat(50)}  `).ok).toBe(true);
+  });
+
+  it("counts an emoji outside the BMP as one character, so 50 of them are accepted", () => {
+    expect(checkTokenName("😀".repeat(50)).ok).toBe(true);
+  });
+
+  it("refuses 51 emoji", () => {
+    expect(checkTokenName("😀".repeat(51)).ok).toBe(false);
+  });
+
+  it.each([
+    ["NUL", "a\u0000b"],
+    ["a tab inside", "a\tb"],
+    ["a newline inside", "a\nb"],
+    ["a carriage return inside", "a\rb"],
+    ["unit separator U+001F", "a\u001fb"],
+    ["escape", "a\u001b[31mb"],
+    ["DEL", "a\u007fb"],
+    ["C1 U+0080", "a\u0080b"],
+    ["NEL U+0085", "a\u0085b"],
+    ["C1 U+009F", "a\u009fb"],
+    ["line separator U+2028 inside", "a\u2028b"],
+    ["paragraph separator U+2029 inside", "a\u2029b"],
+    ["NEL at the end", "ab\u0085"],
+  ])("refuses %s", (_what, raw) => {
+    expect(checkTokenName(raw).ok).toBe(false);
+  });
+
+  it.each([
+    ["a lone high surrogate", "a\ud800b"],
+    ["a lone low surrogate", "a\udc00b"],
+    ["a lone surrogate at the end", "ab\ud83d"],
+  ])("refuses %s", (_what, raw) => {
+    expect(checkTokenName(raw).ok).toBe(false);
+  });
+
+  it.each([
+    ["accents", "Déploiement ÉTÉ"],
+    ["CJK", "本番トークン"],
+    ["a decomposed accent, not normalised", "e\u0301te"],
+    ["a family emoji of several code points", "👨‍👩‍👧 family"],
+    ["upper and lower case", "CI Token"],
+    ["two spaces inside", "a  b"],
+    ["punctuation", "prod/eu-1 (read) #2"],
+    ["U+00A0 inside", "a\u00a0b"],
+    ["U+00A1, just above the C1 range", "a\u00a1b"],
+  ])("keeps %s as given", (_what, raw) => {
+    expect(checkTokenName(raw)).toEqual({ ok: true, value: raw });
+  });
+});
+
+describe("normalizeDomainName", () => {
+  it.each([
+    ["example.com", "example.com"],
+    ["Example.COM", "example.com"],
+    ["example.com.", "example.com"],
+    ["EXAMPLE.COM.", "example.com"],
+  ])("turns %j into %j", (raw, normal) => {
+    expect(normalizeDomainName(raw)).toBe(normal);
+  });
+
+  it("removes only one trailing dot", () => {
+    expect(normalizeDomainName("example.com..")).toBe("example.com.");
+  });
+
+  it("folds only ASCII letters, so the Kelvin sign does not become k", () => {
+    expect(normalizeDomainName("\u212Aey.com")).toBe("\u212Aey.com");
+  });
+});
+
+describe("checkDomainName", () => {
+  it.each([
+    ["example.com", "example.com"],
+    ["mail.example.co.uk", "mail.example.co.uk"],
+    ["Example.COM", "example.com"],
+    ["example.com.", "example.com"],
+    ["  example.com  ", "example.com"],
+    ["a-b.example", "a-b.example"],
+    ["1example.com", "1example.com"],
+    ["123.example.com", "123.example.com"],
+    ["xn--bcher-kva.de", "xn--bcher-kva.de"],
+    ["a.io", "a.io"],
+  ])("accepts %j as %j", (raw, value) => {
+    expect(checkDomainName(raw)).toEqual({ ok: true, value });
+  });
+
+  it("accepts a label of 63 characters", () => {
+    expect(checkDomainName(`${"a".repeat(63)}.com`).ok).toBe(true);
+  });
+
+  it("refuses a label of 64 characters", () => {
+    expect(checkDomainName(`${"a".repeat(64)}.com`).ok).toBe(false);
+  });
+
+  it("accepts a name of 253 characters", () => {
+    const name = `${"a".repeat(61)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(63)}`;
+    expect([name.length, checkDomainName(name).ok]).toEqual([253, true]);
+  });
+
+  it("refuses a name of 254 characters", () => {
+    const name = `${"a".repeat(62)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(63)}`;
+    expect([name.length, checkDomainName(name).ok]).toEqual([254, false]);
+  });
+
+  it.each([
+    ["empty", ""],
+    ["spaces", "   "],
+    ["a dot", "."],
+    ["one label", "localhost"],
+    ["a leading hyphen", "-example.com"],
+    ["a trailing hyphen", "example-.com"],
+    ["an empty label", "example..com"],
+    ["a leading dot", ".example.com"],
+    ["two trailing dots", "example.com.."],
+    ["a space inside", "exa mple.com"],
+    ["an underscore", "exa_mple.com"],
+    ["a wildcard", "*.example.com"],
+    ["a path", "example.com/path"],
+    ["a URL", "https://example.com"],
+    ["a port", "example.com:443"],
+    ["an e-mail address", "user@example.com"],
+    ["an IPv4 address", "192.168.0.1"],
+    ["an all-digit last label", "example.123"],
+    ["a Unicode IDN", "bücher.de"],
+    ["a Kelvin sign that lower-cases to k", "\u212Aey.com"],
+    ["a dotless-i capital", "\u0130stanbul.com"],
+    ["a full-width dot", "example\uff0ecom"],
+  ])("refuses %s", (_what, raw) => {
+    expect(checkDomainName(raw).ok).toBe(false);
+  });
+});
+
+describe("parseExpiry", () => {
+  const clock = manualClock(Date.UTC(2026, 0, 15, 12, 0, 0));
+  const now = clock.nowMillis();
+  const valueOf = (raw: string): number | null => {
+    const checked = parseExpiry(raw, now);
+    return checked.ok ? checked.value : null;
+  };
+
+  it.each([
+    ["2026-12-31T18:00:00Z", Date.UTC(2026, 11, 31, 18)],
+    ["2026-12-31T18:00:00+02:00", Date.UTC(2026, 11, 31, 16)],
+    ["2026-12-31T18:00:00-05:30", Date.UTC(2026, 11, 31, 23, 30)],
+    ["2026-12-31T23:00:00-02:00", Date.UTC(2027, 0, 1, 1)],
+    ["2026-12-31T18:00:00+00:00", Date.UTC(2026, 11, 31, 18)],
+    ["2026-12-31T18:00:00.250Z", Date.UTC(2026, 11, 31, 18, 0, 0, 250)],
+    ["2026-12-31T18:00:00.5Z", Date.UTC(2026, 11, 31, 18, 0, 0, 500)],
+    ["2026-12-31T18:00:00.123456789Z", Date.UTC(2026, 11, 31, 18, 0, 0, 123)],
+    ["2026-12-31t18:00:00z", Date.UTC(2026, 11, 31, 18)],
+    ["2026-12-31 18:00:00Z", Date.UTC(2026, 11, 31, 18)],
+  ])("reads the RFC 3339 date-time %j", (raw, millis) => {
+    expect(valueOf(raw)).toBe(millis);
+  });
+
+  it.each([
+    ["2026-12-31", Date.UTC(2027, 0, 1)],
+    ["2026-02-28", Date.UTC(2026, 2, 1)],
+    ["2028-02-29", Date.UTC(2028, 2, 1)],
+    ["2026-06-30", Date.UTC(2026, 6, 1)],
+  ])("reads the date %j as through the end of that UTC day", (raw, millis) => {
+    expect(valueOf(raw)).toBe(millis);
+  });
+
+  it("accepts today's date, which runs until tomorrow 00:00Z", () => {
+    expect(valueOf("2026-01-15")).toBe(Date.UTC(2026, 0, 16));
+  });
+
+  it("refuses yesterday's date, which ended at today 00:00Z", () => {
+    expect(valueOf("2026-01-14")).toBeNull();
+  });
+
+  it("refuses the current instant", () => {
+    expect(valueOf("2026-01-15T12:00:00Z")).toBeNull();
+  });
+
+  it("accepts one millisecond after the current instant", () => {
+    expect(valueOf("2026-01-15T12:00:00.001Z")).toBe(now + 1);
+  });
+
+  it("refuses an instant in the past", () => {
+    expect(valueOf("2020-01-01T00:00:00Z")).toBeNull();
+  });
+
+  it("refuses a time that is in the future as local time but in the past once its offset is applied", () => {
+    expect(valueOf("2026-01-15T13:00:00+02:00")).toBeNull();
+  });
+
+  it("accepts an instant that a clock moved forward has not reached", () => {
+    const later = manualClock(now);
+    later.advance(3_600_000);
+    expect(parseExpiry("2026-01-15T13:00:01Z", later.nowMillis()).ok).toBe(true);
+  });
+
+  it.each([
+    ["February 30", "2026-02-30"],
+    ["February 29 of a common year", "2027-02-29"],
+    ["April 31", "2026-04-31"],
+    ["month 13", "2026-13-01"],
+    ["month 0", "2026-00-10"],
+    ["day 0", "2026-05-00"],
+    ["February 30 with a time", "2026-02-30T10:00:00Z"],
+    ["hour 24", "2026-12-31T24:00:00Z"],
+    ["minute 60", "2026-12-31T23:60:00Z"],
+    ["offset hour 24", "2026-12-31T18:00:00+24:00"],
+    ["offset minute 60", "2026-12-31T18:00:00+02:60"],
+  ])("refuses %s", (_what, raw) => {
+    expect(valueOf(raw)).toBeNull();
+  });
+
+  it.each([
+    ["no offset", "2026-12-31T18:00:00"],
+    ["no seconds", "2026-12-31T18:00Z"],
+    ["an offset without a colon", "2026-12-31T18:00:00+0200"],
+    ["an hour-only offset", "2026-12-31T18:00:00+02"],
+    ["ten fraction digits", "2026-12-31T18:00:00.1234567891Z"],
+    ["a space before the offset", "2026-12-31T18:00:00 Z"],
+  ])("refuses a date-time with %s", (_what, raw) => {
+    expect(valueOf(raw)).toBeNull();
+  });
+
+  it.each(["", "tomorrow", "never", "1798761600000", "2026-1-5", "31/12/2026", "2026/12/31", " 2026-12-31", "2026-12-31 ", "2026-12-31Z", "2026-12-31T18:00:00Z trailing", "+02026-12-31", "２０２６-12-31"])(
+    "refuses %j",
+    (raw) => {
+      expect(valueOf(raw)).toBeNull();
+    },
+  );
+
+  it("accepts the last day before the year 10000", () => {
+    expect(valueOf("9999-12-30")).toBe(Date.UTC(9999, 11, 31));
+  });
+
+  it("refuses 9999-12-31, which would run into the year 10000", () => {
+    expect(valueOf("9999-12-31")).toBeNull();
+  });
+});
