@@ -1,5 +1,6 @@
 /** `latchkey domain add|list|remove`, as the operator of an account. */
 import { Option, type Command } from "commander";
+import { normalizeDomainName } from "../core/input-rules.js";
 import type { CliIo } from "./cli-output.js";
 import { formatTable } from "./cli-output.js";
 import type { Config } from "./config.js";
@@ -41,7 +42,7 @@ export function registerDomainCommands(program: Command, io: CliIo, config: () =
     .action(async (given: string, opts: { account: string }) => {
       await withLatchkey(config(), async (latchkey) => {
         const actor = { principal: await latchkey.operator(opts.account), ip: null };
-        const match = (await latchkey.domains.list(actor)).find((d) => d.id === given || d.name === given.toLowerCase().replace(/\.$/, ""));
+        const match = (await latchkey.domains.list(actor)).find((d) => d.id === given || d.name === normalizeDomainName(given.trim()));
         await latchkey.domains.remove(actor, match?.id ?? given);
         io.out(`Removed ${match?.name ?? given}`);
       });

@@ -1,5 +1,6 @@
 /** `latchkey token create|list|show|rename|pause|resume|delete`, as the operator of an account. */
 import { Option, type Command } from "commander";
+import { normalizeDomainName } from "../core/input-rules.js";
 import type { Latchkey } from "../service/latchkey.js";
 import type { ActorContext } from "../service/principal.js";
 import { formatFields, formatTable, statusWord, tokenFields, tokenJson, UsageError, type CliIo } from "./cli-output.js";
@@ -16,7 +17,7 @@ async function operatorOf(latchkey: Latchkey, account: string): Promise<ActorCon
 /** Resolves domain arguments given as ids or names to ids; unknown ones are left for the service to refuse. */
 async function domainIds(latchkey: Latchkey, actor: ActorContext, given: string[]): Promise<string[]> {
   const known = await latchkey.domains.list(actor);
-  return given.map((g) => known.find((d) => d.id === g || d.name === g.toLowerCase().replace(/\.$/, ""))?.id ?? g);
+  return given.map((g) => known.find((d) => d.id === g || d.name === normalizeDomainName(g.trim()))?.id ?? g);
 }
 
 export function registerTokenCommands(program: Command, io: CliIo, config: () => Config): void {
