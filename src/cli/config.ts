@@ -14,6 +14,14 @@ export interface Config {
   readonly scopesFile: string | null;
   readonly tokenPrefix: string;
   readonly logLevel: string;
+  /** Failed verifications/authentications allowed per client address per minute; 0: no limit. */
+  readonly failedAttemptsPerMinute: number;
+  /** redis://... sharing the failure counters between instances, or null (in memory). */
+  readonly redisUrl: string | null;
+  /** Shared key POST /v1/verify requires, or null (open). */
+  readonly verifyKey: string | null;
+  /** Fastify trustProxy: false, true, or a comma-separated list of proxy addresses/CIDRs. */
+  readonly trustProxy: boolean | string[];
 }
 
 /** Flags as commander parses them (camel-cased names of the variables). */
@@ -24,6 +32,10 @@ export interface ConfigFlags {
   scopesFile?: string;
   tokenPrefix?: string;
   logLevel?: string;
+  failedAttemptsPerMinute?: string;
+  redisUrl?: string;
+  verifyKey?: string;
+  trustProxy?: string;
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -46,6 +58,13 @@ export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
   const logLevel = pick(flags.logLevel, "LATCHKEY_LOG_LEVEL", "info");
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LATCHKEY_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`);
   const scopesFile = pick(flags.scopesFile, "LATCHKEY_SCOPES_FILE", "");
+  const limitText = pick(flags.failedAttemptsPerMinute, "LATCHKEY_FAILED_ATTEMPTS_PER_MINUTE", "30");
+  if (!/^\d{1,9}$/.test(limitText)) throw new Error(`LATCHKEY_FAILED_ATTEMPTS_PER_MINUTE must be a whole number (0 turns the limit off), not ${JSON.stringify(limitText)}`);
+  const redisUrl = pick(flags.redisUrl, "LATCHKEY_REDIS_URL", "");
+  if (redisUrl !== "" && !/^rediss?:\/\//.test(redisUrl)) throw new Error("LATCHKEY_REDIS_URL must start with redis:// or rediss://");
+  const verifyKey = pick(flags.verifyKey, "LATCHKEY_VERIFY_KEY", "");
+  if (verifyKey !== "" && verifyKey.length < 16) throw new Error("LATCHKEY_VERIFY_KEY must be at least 16 characters");
+  const trustText = pick(flags.trustProxy, "LATCHKEY_TRUST_PROXY", "false");
   return {
     host: pick(flags.host, "LATCHKEY_HOST", "127.0.0.1"),
     port,
@@ -53,6 +72,10 @@ export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     scopesFile: scopesFile === "" ? null : scopesFile,
     tokenPrefix: pick(flags.tokenPrefix, "LATCHKEY_TOKEN_PREFIX", "lk_"),
     logLevel,
+    failedAttemptsPerMinute: Number(limitText),
+    redisUrl: redisUrl === "" ? null : redisUrl,
+    verifyKey: verifyKey === "" ? null : verifyKey,
+    trustProxy: trustText === "true" ? true : trustText === "false" ? false : trustText.split(",").map((s) => s.trim()).filter((s) => s !== ""),
   };
 }
 

@@ -24,6 +24,9 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
     .addOption(new Option("--scopes-file <path>", "LATCHKEY_SCOPES_FILE: JSON catalogue of areas"))
     .addOption(new Option("--token-prefix <prefix>", "LATCHKEY_TOKEN_PREFIX: prefix of new secrets"))
     .addOption(new Option("--log-level <level>", "LATCHKEY_LOG_LEVEL: pino level"))
+    .addOption(new Option("--failed-attempts-per-minute <n>", "LATCHKEY_FAILED_ATTEMPTS_PER_MINUTE: failed verifications per client address before 429 (0: off)"))
+    .addOption(new Option("--redis-url <url>", "LATCHKEY_REDIS_URL: share failure counters between instances"))
+    .addOption(new Option("--trust-proxy <list>", "LATCHKEY_TRUST_PROXY: true, or proxy addresses whose X-Forwarded-For is believed"))
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, "")), writeErr: (s) => io.err(s.replace(/\n$/, "")) });

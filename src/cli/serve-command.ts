@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { buildApp } from "../http/app.js";
 import { dashboardPlugin } from "../http/dashboard-plugin.js";
 import { sessionResolver } from "../http/session-cookie.js";
+import { createFailureLimiter } from "../service/failure-limiter.js";
 import { Latchkey } from "../service/latchkey.js";
 import type { CliIo } from "./cli-output.js";
 import { catalogueOf, type Config } from "./config.js";
@@ -21,6 +22,9 @@ export function registerServeCommand(program: Command, io: CliIo, config: () => 
       const app = await buildApp(latchkey, {
         logger: { level: settings.logLevel },
         principalResolvers: [sessionResolver(latchkey.users)],
+        failureLimiter: createFailureLimiter({ failuresPerWindow: settings.failedAttemptsPerMinute, redisUrl: settings.redisUrl }),
+        verifyKey: settings.verifyKey,
+        trustProxy: settings.trustProxy,
         plugins: [dashboardPlugin()],
       });
       // No user yet: a one-time set-up code, printed as a link once listening. The code is in the

@@ -10,14 +10,18 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
+import { EMPTY_ROUTE_MAP, type RouteMap } from "../core/route-map.js";
 import type { Latchkey } from "../service/latchkey.js";
 import type { Principal } from "../service/principal.js";
+import { createFailureLimiter, type FailureLimiter } from "../service/failure-limiter.js";
 import { handleError, sendError } from "./error-handler.js";
+import { registerSecurityHeaders } from "./security-headers.js";
 import { registerAuditList } from "./routes/audit-list.js";
 import { registerDomainCreate } from "./routes/domain-create.js";
 import { registerDomainDelete } from "./routes/domain-delete.js";
 import { registerDomainList } from "./routes/domain-list.js";
 import { registerDomainShow } from "./routes/domain-show.js";
+import { registerForwardAuth } from "./routes/forward-auth.js";
 import { registerHealth } from "./routes/health.js";
 import { registerScopeList } from "./routes/scope-list.js";
 import { registerSessionCreate } from "./routes/session-create.js";
@@ -33,6 +37,14 @@ import { registerTokenShow } from "./routes/token-show.js";
 import { registerTokenUpdate } from "./routes/token-update.js";
 import { registerVerify } from "./routes/verify.js";
 import { ErrorSchema } from "./wire-format.js";
+import { compileRouteMap } from "./route-matcher.js";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The failure limiter of this app (see {@link AppOptions.failureLimiter}). */
+    latchkeyFailures: FailureLimiter;
+  }
+}
 
 /** The Fastify instance type with TypeBox inference. */
 export type App = FastifyInstance<any, any, any, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -53,8 +65,17 @@ export interface AppOptions {
   readonly trustProxy?: boolean | string | string[];
   /** Extra principal resolvers tried when no Authorization header is present. */
   readonly principalResolvers?: readonly PrincipalResolver[];
+  /**
+   * Counts failed verifications and authentications per client address (default: in memory, 30 a
+   * minute; see src/service/failure-limiter.ts). Closed with the app.
+   */
+  readonly failureLimiter?: FailureLimiter;
+  /** When set, POST /v1/verify requires this shared key in `X-Latchkey-Verify-Key` (LATCHKEY_VERIFY_KEY). */
+  readonly verifyKey?: string | null;
   /** Further plugins registered after the API routes (the dashboard). */
   readonly plugins?: readonly ((app: App) => Promise<void>)[];
+  /** The protected API's route map for /v1/forward-auth (LATCHKEY_ROUTES_FILE; default: none, every check refused). */
+  readonly routeMap?: RouteMap;
 }
 
 /** Paths of a secret wherever it could appear in a log line; pino writes "[redacted]" instead. */
@@ -116,6 +137,10 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((_request, reply) => sendError(reply, "not_found"));
   app.addSchema(ErrorSchema);
+  const failures = options.failureLimiter ?? createFailureLimiter({ failuresPerWindow: 30 });
+  app.decorate("latchkeyFailures", failures);
+  app.addHook("onClose", async () => failures.close());
+  await registerSecurityHeaders(app);
 
   await app.register(cookie); // parses Cookie headers for the dashboard's session (src/http/session-cookie.ts)
   await app.register(swagger, {
@@ -129,11 +154,12 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
       components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } },
     },
   });
-  await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
+  await app.register(swaggerUi, { routePrefix: "/docs" }); // served under the strict CSP of security-headers.ts
 
   const resolvers = options.principalResolvers ?? [];
   registerHealth(app, latchkey);
-  registerVerify(app, latchkey);
+  registerVerify(app, latchkey, options.verifyKey ?? null);
+  await registerForwardAuth(app, latchkey, compileRouteMap(options.routeMap ?? EMPTY_ROUTE_MAP));
   registerScopeList(app, latchkey, resolvers);
   registerTokenList(app, latchkey, resolvers);
   registerTokenShow(app, latchkey, resolvers);

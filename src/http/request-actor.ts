@@ -17,13 +17,30 @@ import { readBearerToken } from "./bearer-token.js";
  */
 export async function actorFor(latchkey: Latchkey, request: FastifyRequest, resolvers: readonly PrincipalResolver[]): Promise<ActorContext> {
   const presented = readBearerToken(request.headers.authorization);
-  if (presented.kind === "malformed") throw new ServiceError("token_malformed");
-  if (presented.kind === "bearer") return { principal: await latchkey.authenticate(presented.token), ip: request.ip };
+  if (presented.kind === "malformed") return refuseGuess(request, new ServiceError("token_malformed"));
+  if (presented.kind === "bearer") {
+    try {
+      return { principal: await latchkey.authenticate(presented.token), ip: request.ip };
+    } catch (error) {
+      if (error instanceof ServiceError && (error.code === "token_malformed" || error.code === "token_unknown")) return refuseGuess(request, error);
+      throw error;
+    }
+  }
   for (const resolve of resolvers) {
     const principal = await resolve(request);
     if (principal !== null) return { principal, ip: request.ip };
   }
   throw new ServiceError("token_missing");
+}
+
+/**
+ * Counts a failed authentication against the client address and throws: the refusal itself, or
+ * `rate_limited` (with Retry-After) once the address is past its limit.
+ */
+export async function refuseGuess(request: FastifyRequest, refusal: ServiceError): Promise<never> {
+  const count = await request.server.latchkeyFailures.recordFailure(request.ip);
+  if (count.limited) throw new ServiceError("rate_limited", { retryAfterSeconds: count.retryAfterSeconds });
+  throw refusal;
 }
 
 /** The absolute URL of the request's path, without query (the `path` of a page's meta). */

@@ -7,7 +7,18 @@ import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
 import { ERROR_CATALOG } from "../../core/error-catalog.js";
 import { scopeStrings } from "../../core/permissions.js";
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { FastifyRequest } from "fastify";
+import { ServiceError } from "../../service/service-error.js";
 import type { App } from "../app.js";
+import { refuseGuess } from "../request-actor.js";
+
+/** Whether the request carries the shared verify key (compared in constant time over SHA-256 digests). */
+function hasVerifyKey(request: FastifyRequest, expectedDigest: Buffer): boolean {
+  const given = request.headers["x-latchkey-verify-key"];
+  if (typeof given !== "string" || given === "") return false;
+  return timingSafeEqual(createHash("sha256").update(given).digest(), expectedDigest);
+}
 
 export const VerifyBody = Type.Object(
   {
@@ -38,14 +49,33 @@ export const VerifyResult = Type.Object({
   ),
 });
 
-export function registerVerify(app: App, latchkey: Latchkey): void {
+/**
+ * Registers POST /v1/verify.
+ *
+ * @param verifyKey when set, callers must send it in `X-Latchkey-Verify-Key` (401 verify_key_invalid).
+ */
+export function registerVerify(app: App, latchkey: Latchkey, verifyKey: string | null): void {
+  const expectedDigest = verifyKey === null ? null : createHash("sha256").update(verifyKey).digest();
   app.post(
     "/v1/verify",
-    { schema: { summary: "Verify a token for a request", tags: ["verify"], body: VerifyBody, response: { 200: VerifyResult, 422: { $ref: "Error#" } } } },
+    {
+      schema: {
+        summary: "Verify a token for a request",
+        description: "Always 200 with the decision as data; `status` is what the protected API should answer. Failed guesses are counted per client address (429 past the limit).",
+        tags: ["verify"],
+        body: VerifyBody,
+        response: { 200: VerifyResult, 401: { $ref: "Error#" }, 422: { $ref: "Error#" }, 429: { $ref: "Error#" } },
+      },
+    },
     async (request) => {
+      if (expectedDigest !== null && !hasVerifyKey(request, expectedDigest)) await refuseGuess(request, new ServiceError("verify_key_invalid"));
       const { token, method, area, domain } = request.body;
       const decision = await latchkey.verify({ token, method, area, domain: domain ?? null });
       if (!decision.allowed) {
+        if (decision.code === "token_malformed" || decision.code === "token_unknown") {
+          const count = await request.server.latchkeyFailures.recordFailure(request.ip);
+          if (count.limited) throw new ServiceError("rate_limited", { retryAfterSeconds: count.retryAfterSeconds });
+        }
         return {
           allowed: false,
           status: decision.status,

@@ -1,0 +1,146 @@
+/**
+ * Guessing is limited per client address (issue #4): failed verifications and failed authentications
+ * past the limit get 429 with Retry-After; successes from the same address are never counted nor
+ * slowed; counters live in memory, or in Redis shared by every instance.
+ */
+import { randomBytes } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import { generateSecret } from "../../src/core/token-secret.js";
+import { cryptoRandom } from "../../src/core/random-source.js";
+import { buildApp, type App } from "../../src/http/app.js";
+import { createFailureLimiter, type FailureLimiter } from "../../src/service/failure-limiter.js";
+import { Latchkey } from "../../src/service/latchkey.js";
+
+const REDIS_URL = process.env.LATCHKEY_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+async function openApp(limiter: FailureLimiter, extra: { verifyKey?: string } = {}): Promise<{ app: App; latchkey: Latchkey; secret: string }> {
+  const latchkey = await Latchkey.open({ databaseUrl: "sqlite::memory:" });
+  const app = await buildApp(latchkey, { logger: false, failureLimiter: limiter, ...extra });
+  closers.push(async () => {
+    await app.close();
+    await latchkey.close();
+  });
+  const { secret } = await latchkey.tokens.create({ principal: await latchkey.operator("default"), ip: null }, { name: "good", hasFull: true });
+  return { app, latchkey, secret };
+}
+
+/** A well-formed secret (valid checksum) that no token has. */
+const unknownSecret = (): string => generateSecret("lk_", cryptoRandom);
+
+function verify(app: App, token: string, ip = "198.51.100.7") {
+  return app.inject({ method: "POST", url: "/v1/verify", remoteAddress: ip, payload: { token, method: "GET", area: "sms" } });
+}
+
+describe("in memory", () => {
+  it("answers 429 with Retry-After once an address has failed more than the limit", async () => {
+    const { app } = await openApp(createFailureLimiter({ failuresPerWindow: 5 }));
+    for (let i = 0; i < 5; i++) expect((await verify(app, unknownSecret())).json().code).toBe("token_unknown");
+    const limited = await verify(app, unknownSecret());
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().code).toBe("rate_limited");
+    expect(Number(limited.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+  });
+
+  it("counts malformed tokens as failures too", async () => {
+    const { app } = await openApp(createFailureLimiter({ failuresPerWindow: 3 }));
+    for (let i = 0; i < 3; i++) await verify(app, "lk_nope");
+    expect((await verify(app, "lk_nope")).statusCode).toBe(429);
+  });
+
+  it("still answers a valid token from a limited address, without delay", async () => {
+    const { app, secret } = await openApp(createFailureLimiter({ failuresPerWindow: 2 }));
+    for (let i = 0; i < 3; i++) await verify(app, unknownSecret());
+    expect((await verify(app, unknownSecret())).statusCode).toBe(429);
+    const good = await verify(app, secret);
+    expect(good.statusCode).toBe(200);
+    expect(good.json().code).toBe("ok");
+  });
+
+  it("never counts successes", async () => {
+    const { app, secret } = await openApp(createFailureLimiter({ failuresPerWindow: 2 }));
+    for (let i = 0; i < 50; i++) expect((await verify(app, secret)).json().code).toBe("ok");
+    expect((await verify(app, unknownSecret())).json().code).toBe("token_unknown");
+  });
+
+  it("keeps addresses apart", async () => {
+    const { app } = await openApp(createFailureLimiter({ failuresPerWindow: 2 }));
+    for (let i = 0; i < 3; i++) await verify(app, unknownSecret(), "198.51.100.1");
+    expect((await verify(app, unknownSecret(), "198.51.100.1")).statusCode).toBe(429);
+    expect((await verify(app, unknownSecret(), "198.51.100.2")).statusCode).toBe(200);
+  });
+
+  it("limits failed authentications on the management API the same way", async () => {
+    const { app, secret } = await openApp(createFailureLimiter({ failuresPerWindow: 3 }));
+    const list = (token: string) => app.inject({ method: "GET", url: "/v1/token", remoteAddress: "198.51.100.9", headers: { authorization: `Bearer ${token}` } });
+    for (let i = 0; i < 3; i++) expect((await list(unknownSecret())).statusCode).toBe(401);
+    const limited = await list(unknownSecret());
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers["retry-after"]).toBeDefined();
+    expect((await list(secret)).statusCode).toBe(200);
+  });
+
+  it("does not limit paused or expired tokens' owners as guessers (they are not guesses)", async () => {
+    const { app, latchkey } = await openApp(createFailureLimiter({ failuresPerWindow: 2 }));
+    const actor = { principal: await latchkey.operator("default"), ip: null };
+    const { token, secret } = await latchkey.tokens.create(actor, { name: "p", hasFull: true });
+    await latchkey.tokens.update(actor, token.id, { status: "pause" });
+    for (let i = 0; i < 5; i++) expect((await verify(app, secret)).json().code).toBe("token_paused");
+  });
+
+  it("turns off with a limit of 0", async () => {
+    const { app } = await openApp(createFailureLimiter({ failuresPerWindow: 0 }));
+    for (let i = 0; i < 40; i++) expect((await verify(app, unknownSecret())).statusCode).toBe(200);
+  });
+
+  it("applies the default of 30 a minute when no limiter is given", async () => {
+    const latchkey = await Latchkey.open({ databaseUrl: "sqlite::memory:" });
+    const app = await buildApp(latchkey, { logger: false });
+    closers.push(async () => {
+      await app.close();
+      await latchkey.close();
+    });
+    for (let i = 0; i < 30; i++) expect((await verify(app, unknownSecret())).statusCode).toBe(200);
+    expect((await verify(app, unknownSecret())).statusCode).toBe(429);
+  });
+});
+
+describe("in Redis, shared by instances", () => {
+  it("counts failures made on one instance against the same address on another", async () => {
+    const keyPrefix = `latchkey-test:${randomBytes(6).toString("hex")}`;
+    const one = await openApp(createFailureLimiter({ failuresPerWindow: 4, redisUrl: REDIS_URL, keyPrefix }));
+    const two = await openApp(createFailureLimiter({ failuresPerWindow: 4, redisUrl: REDIS_URL, keyPrefix }));
+    for (let i = 0; i < 2; i++) expect((await verify(one.app, unknownSecret())).statusCode).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await verify(two.app, unknownSecret())).statusCode).toBe(200);
+    expect((await verify(one.app, unknownSecret())).statusCode).toBe(429);
+    expect((await verify(two.app, unknownSecret())).statusCode).toBe(429);
+  });
+});
+
+describe("the verify key", () => {
+  const key = "k".repeat(8) + randomBytes(8).toString("hex");
+
+  it("refuses /v1/verify without the key, and with a wrong one", async () => {
+    const { app, secret } = await openApp(createFailureLimiter({ failuresPerWindow: 30 }), { verifyKey: key });
+    expect((await verify(app, secret)).json()).toMatchObject({ code: "verify_key_invalid" });
+    const wrong = await app.inject({ method: "POST", url: "/v1/verify", headers: { "x-latchkey-verify-key": `${key}x` }, payload: { token: secret, method: "GET", area: "sms" } });
+    expect(wrong.statusCode).toBe(401);
+  });
+
+  it("answers with the key", async () => {
+    const { app, secret } = await openApp(createFailureLimiter({ failuresPerWindow: 30 }), { verifyKey: key });
+    const right = await app.inject({ method: "POST", url: "/v1/verify", headers: { "x-latchkey-verify-key": key }, payload: { token: secret, method: "GET", area: "sms" } });
+    expect(right.statusCode).toBe(200);
+    expect(right.json().code).toBe("ok");
+  });
+
+  it("counts wrong keys as failures", async () => {
+    const { app, secret } = await openApp(createFailureLimiter({ failuresPerWindow: 2 }), { verifyKey: key });
+    for (let i = 0; i < 2; i++) expect((await verify(app, secret)).statusCode).toBe(401);
+    expect((await verify(app, secret)).statusCode).toBe(429);
+  });
+});
