@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { normaliseRequestTarget } from "./request-path.js";
+
+describe.each([
+  ["/v1/domains", "/v1/domains"],
+  ["/v1/domains/", "/v1/domains/"],
+  ["/", "/"],
+  ["//v1//domains", "/v1/domains"],
+  ["/v1/./domains", "/v1/domains"],
+  ["/v1/x/../domains", "/v1/domains"],
+  ["/v1/x/%2e%2e/domains", "/v1/domains"],
+  ["/v1/x/%2E%2e/domains", "/v1/domains"],
+  ["/v1/x/.%2e/domains", "/v1/domains"],
+  ["/v1/%2e/domains", "/v1/domains"],
+  ["/v1/%64omains", "/v1/domains"],
+  ["/v1/domains/a/..", "/v1/domains/"],
+  ["/v1/domains/.", "/v1/domains/"],
+  ["/v1/domains.", "/v1/domains."],
+  ["/V1/Domains", "/V1/Domains"],
+  ["/v1/domains/example%2ecom", "/v1/domains/example.com"],
+  ["/v1/users/a%40b", "/v1/users/a%40b"],
+  ["/v1/users/a%3a", "/v1/users/a%3A"],
+  ["/v1/users/%252e%252e", "/v1/users/%252e%252e"],
+  ["/v1/users/a|b", "/v1/users/a%7Cb"],
+  ["/v1/users/%C3%A9", "/v1/users/%C3%A9"],
+  ["/v1/domains/...", "/v1/domains/..."],
+])("normalises %s", (target, path) => {
+  it(`to ${path}`, () => {
+    expect(normaliseRequestTarget(target)).toEqual({ ok: true, path, query: "" });
+  });
+});
+
+describe.each([
+  ["/v1/domains/..%2Ftoken", "encoded_slash"],
+  ["/v1/domains%2f..%2ftoken", "encoded_slash"],
+  ["/v1/domains\\..\\token", "backslash"],
+  ["/v1/domains/%5C..%5Ctoken", "backslash"],
+  ["/v1/domains/..;/token", "semicolon"],
+  ["/v1/domains;x=1", "semicolon"],
+  ["/v1/domains%00", "control"],
+  ["/v1/domains%0a", "control"],
+  ["/v1/do mains", "control"],
+  ["/v1/domains/%zz", "bad_escape"],
+  ["/v1/domains/%2", "bad_escape"],
+  ["/v1/dömains", "non_ascii"],
+  ["/../v1/token", "above_root"],
+  ["/v1/../../token", "above_root"],
+  ["/%2e%2e/v1/token", "above_root"],
+  ["v1/token", "not_absolute"],
+  ["http://example.com/v1/token", "not_absolute"],
+  ["/v1/token#x", "fragment"],
+  [`/${"a".repeat(9000)}`, "too_long"],
+] as const)("refuses %s", (target, reason) => {
+  it(`as ${reason}`, () => {
+    expect(normaliseRequestTarget(target)).toEqual({ ok: false, reason });
+  });
+});
+
+it("splits off the query at the first question mark and keeps it raw", () => {
+  expect(normaliseRequestTarget("/v1/a/../analytics?domain_id=%2e%2e&x=/?y")).toEqual({ ok: true, path: "/v1/analytics", query: "domain_id=%2e%2e&x=/?y" });
+});
+
+it("does not read an encoded slash in the query as a path separator", () => {
+  expect(normaliseRequestTarget("/v1/analytics?next=%2Fv1%2Ftoken")).toEqual({ ok: true, path: "/v1/analytics", query: "next=%2Fv1%2Ftoken" });
+});
+
+it("is idempotent: a normalised path normalises to itself", () => {
+  const once = normaliseRequestTarget("//v1/x/%2e%2e/%64omains/./a%7cb/");
+  expect(once.ok).toBe(true);
+  if (once.ok) expect(normaliseRequestTarget(once.path)).toEqual(once);
+});

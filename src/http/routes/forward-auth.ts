@@ -1,0 +1,95 @@
+/**
+ * `/v1/forward-auth` (any method) and `/v1/forward-auth/envoy/*`: the check a reverse proxy makes
+ * before it passes a request to the protected API (docs/forward-auth.md). The proxy names the
+ * original request (src/http/original-request.ts); its path is normalised (src/http/request-path.ts)
+ * and matched against the route map (src/http/route-matcher.ts), which gives the area and the domain;
+ * the token of the original Authorization header is then verified as `POST /v1/verify` would.
+ *
+ * Allowed: 200, with `X-Latchkey-Token-Id`, `X-Latchkey-Account-Id`, `X-Latchkey-Scopes` (scope
+ * strings joined by commas) and `X-Latchkey-Domains` (`all`, or the token's domain names joined by
+ * commas) for the proxy to pass on. Refused: the decision's status (401, or 403) with the verify
+ * contract's body `{allowed: false, status, code, message, required?}`, and `X-Latchkey-Code`, which
+ * nginx can copy into its own error page. A path the proxy names badly, or that no route maps, is
+ * refused with 403 (not 400: nginx's auth_request turns any status but 2xx, 401 and 403 into a 500).
+ *
+ * Hot path: no database read besides the verifier's own (usually a cache hit).
+ */
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { ERROR_CATALOG, statusOf, type ErrorCode } from "../../core/error-catalog.js";
+import type { DomainSource } from "../../core/route-map.js";
+import type { Latchkey } from "../../service/latchkey.js";
+import type { App } from "../app.js";
+import { readBearerToken } from "../bearer-token.js";
+import { ENVOY_PREFIX, headerValue, originalRequestOf } from "../original-request.js";
+import { normaliseRequestTarget } from "../request-path.js";
+import type { RouteMatch, RouteMatcher } from "../route-matcher.js";
+import { verifiedTokenOf, type RefusalBody } from "../verified-token.js";
+
+/** The path of the forward-auth endpoint for nginx and Traefik. */
+export const FORWARD_AUTH_PATH = "/v1/forward-auth";
+
+/** Registers the endpoint, in a scope of its own that reads no request body. */
+export async function registerForwardAuth(app: App, latchkey: Latchkey, routes: RouteMatcher): Promise<void> {
+  await app.register(async (scope) => {
+    // The proxy's check request has no body worth reading (nginx and Traefik send none, Envoy only
+    // when told to); never parse one, so that a forwarded Content-Type cannot turn a check into a 400.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser("*", { parseAs: "buffer" }, (_request, _body, done) => done(null, undefined));
+    const handler = (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => check(latchkey, routes, request, reply);
+    const options = { method: scope.supportedMethods, exposeHeadRoute: false, schema: { hide: true }, handler };
+    scope.route({ ...options, url: FORWARD_AUTH_PATH });
+    scope.route({ ...options, url: `${ENVOY_PREFIX}/*` });
+  });
+}
+
+async function check(latchkey: Latchkey, routes: RouteMatcher, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const original = originalRequestOf(request.method, request.url, request.headers);
+  if (original === null) return refuse(reply, "forward_headers_invalid");
+  const target = normaliseRequestTarget(original.target);
+  if (!target.ok) {
+    request.log.info({ reason: target.reason }, "forward-auth: path rejected");
+    return refuse(reply, "path_rejected");
+  }
+  const match = routes.match(original.method, target.path);
+  if (match === null) return routes.unmatched === "allow" ? allow(reply) : refuse(reply, "route_not_mapped");
+  const area = match.route.area;
+  if (area === null) return allow(reply);
+  const domain = domainOf(match, target.query, request);
+  if (domain === "ambiguous") return refuse(reply, "domain_not_allowed");
+  const presented = readBearerToken(request.headers.authorization);
+  if (presented.kind === "malformed") return refuse(reply, "token_malformed");
+  const decision = await latchkey.verify({ token: presented.kind === "bearer" ? presented.token : null, method: original.method, area, domain });
+  if (!decision.allowed) return refuse(reply, decision.code, decision.required);
+  const token = verifiedTokenOf(latchkey.catalogue, decision.record);
+  reply.header("x-latchkey-token-id", token.id);
+  reply.header("x-latchkey-account-id", token.account_id);
+  reply.header("x-latchkey-scopes", token.scopes.join(","));
+  reply.header("x-latchkey-domains", token.domains === "all" ? "all" : token.domains.map((d) => d.name).join(","));
+  return allow(reply);
+}
+
+/**
+ * The domain a matched request names: null when it names none, "ambiguous" when a query parameter
+ * gives two different values (the API behind might read either).
+ */
+function domainOf(match: RouteMatch, query: string, request: FastifyRequest): string | null | "ambiguous" {
+  const source: DomainSource | null = match.route.domain;
+  if (source === null) return null;
+  if ("param" in source) return match.params[source.param] || null;
+  if ("header" in source) return headerValue(request.headers, source.header);
+  const values = new Set(new URLSearchParams(query).getAll(source.query).filter((v) => v !== ""));
+  if (values.size > 1) return "ambiguous";
+  return values.values().next().value ?? null;
+}
+
+function allow(reply: FastifyReply): FastifyReply {
+  reply.header("cache-control", "no-store");
+  return reply.code(200).send({ allowed: true, status: 200, code: "ok", message: "Allowed." });
+}
+
+function refuse(reply: FastifyReply, code: ErrorCode, required?: string): FastifyReply {
+  const body: RefusalBody = { allowed: false, status: statusOf(code), code, message: ERROR_CATALOG[code].message, ...(required === undefined ? {} : { required }) };
+  reply.header("cache-control", "no-store");
+  reply.header("x-latchkey-code", code);
+  return reply.code(body.status).send(body);
+}

@@ -1,0 +1,50 @@
+/**
+ * The verified token as callers of latchkey see it: the `token` of an allowed `POST /v1/verify`
+ * answer, what the middleware puts on a request (`req.latchkey`), and what the forward-auth
+ * endpoint's X-Latchkey-* headers carry.
+ */
+import type { Catalogue } from "../core/catalogue.js";
+import { scopeStrings } from "../core/permissions.js";
+import type { TokenRecord } from "../core/verify-decision.js";
+
+/** A token that verification allowed. */
+export interface VerifiedToken {
+  /** `tok_...` */
+  readonly id: string;
+  readonly name: string;
+  /** `acc_...`: the account (tenant) the token belongs to. */
+  readonly account_id: string;
+  /** One scope string per area at the level held, in catalogue order (every area for Full access). */
+  readonly scopes: readonly string[];
+  /** Full access: every area, areas added later included. */
+  readonly has_full: boolean;
+  /** `"all"`, or the domains the token is limited to; a request naming no domain limits its answer to these. */
+  readonly domains: "all" | readonly { readonly id: string; readonly name: string }[];
+  /** RFC 3339 UTC instant, or null for never. */
+  readonly expires_at: string | null;
+}
+
+/** The verified form of a token record. */
+export function verifiedTokenOf(catalogue: Catalogue, record: TokenRecord): VerifiedToken {
+  return {
+    id: record.id,
+    name: record.name,
+    account_id: record.accountId,
+    scopes: scopeStrings(catalogue, record.permissions),
+    has_full: record.permissions.hasFull,
+    domains: record.allDomains ? "all" : record.domains.map((d) => ({ id: d.id, name: d.name })),
+    expires_at: record.expiresAtMillis === null ? null : new Date(record.expiresAtMillis).toISOString(),
+  };
+}
+
+/** The body of a refusal in the verify contract: what `POST /v1/verify` answers with `allowed: false`. */
+export interface RefusalBody {
+  readonly allowed: false;
+  /** The HTTP status the protected API answers with: 401, 403, or 400 for `unknown_area`. */
+  readonly status: number;
+  /** A code of src/core/error-catalog.ts, e.g. `token_paused`. */
+  readonly code: string;
+  readonly message: string;
+  /** The scope string that would have been needed (`scope_missing` only). */
+  readonly required?: string;
+}
