@@ -3,7 +3,9 @@
  * same names (`--database-url` for LATCHKEY_DATABASE_URL, and so on).
  */
 import { SEED_CATALOGUE, type Catalogue } from "../core/catalogue.js";
+import { EMPTY_ROUTE_MAP, type RouteMap } from "../core/route-map.js";
 import { loadCatalogueFile } from "../service/latchkey.js";
+import { loadRouteMapFile } from "../service/route-map-file.js";
 
 /** The settings in force. */
 export interface Config {
@@ -22,6 +24,8 @@ export interface Config {
   readonly verifyKey: string | null;
   /** Fastify trustProxy: false, true, or a comma-separated list of proxy addresses/CIDRs. */
   readonly trustProxy: boolean | string[];
+  /** Path of the forward-auth route map (JSON, or YAML by extension), or null for none. */
+  readonly routesFile: string | null;
 }
 
 /** Flags as commander parses them (camel-cased names of the variables). */
@@ -36,6 +40,7 @@ export interface ConfigFlags {
   redisUrl?: string;
   verifyKey?: string;
   trustProxy?: string;
+  routesFile?: string;
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -65,6 +70,7 @@ export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
   const verifyKey = pick(flags.verifyKey, "LATCHKEY_VERIFY_KEY", "");
   if (verifyKey !== "" && verifyKey.length < 16) throw new Error("LATCHKEY_VERIFY_KEY must be at least 16 characters");
   const trustText = pick(flags.trustProxy, "LATCHKEY_TRUST_PROXY", "false");
+  const routesFile = pick(flags.routesFile, "LATCHKEY_ROUTES_FILE", "");
   return {
     host: pick(flags.host, "LATCHKEY_HOST", "127.0.0.1"),
     port,
@@ -76,10 +82,21 @@ export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     redisUrl: redisUrl === "" ? null : redisUrl,
     verifyKey: verifyKey === "" ? null : verifyKey,
     trustProxy: trustText === "true" ? true : trustText === "false" ? false : trustText.split(",").map((s) => s.trim()).filter((s) => s !== ""),
+    routesFile: routesFile === "" ? null : routesFile,
   };
 }
 
 /** The catalogue the configuration names. */
 export function catalogueOf(config: Config): Catalogue {
   return config.scopesFile === null ? SEED_CATALOGUE : loadCatalogueFile(config.scopesFile);
+}
+
+/**
+ * The forward-auth route map the configuration names (docs/forward-auth.md).
+ *
+ * @returns the checked map, or the empty one (every check refused) when no file is named.
+ * @throws Error naming LATCHKEY_ROUTES_FILE, the file and each problem.
+ */
+export function routeMapOf(config: Config, catalogue: Catalogue): RouteMap {
+  return config.routesFile === null ? EMPTY_ROUTE_MAP : loadRouteMapFile(config.routesFile, catalogue);
 }

@@ -6,7 +6,7 @@ import { sessionResolver } from "../http/session-cookie.js";
 import { createFailureLimiter } from "../service/failure-limiter.js";
 import { Latchkey } from "../service/latchkey.js";
 import type { CliIo } from "./cli-output.js";
-import { catalogueOf, type Config } from "./config.js";
+import { catalogueOf, routeMapOf, type Config } from "./config.js";
 
 export function registerServeCommand(program: Command, io: CliIo, config: () => Config): void {
   program
@@ -14,9 +14,11 @@ export function registerServeCommand(program: Command, io: CliIo, config: () => 
     .description("Run the HTTP service (API, verify endpoint, docs, dashboard); migrates the database first")
     .action(async () => {
       const settings = config();
+      const catalogue = catalogueOf(settings);
+      const routeMap = routeMapOf(settings, catalogue);
       const latchkey = await Latchkey.open({
         databaseUrl: settings.databaseUrl,
-        catalogue: catalogueOf(settings),
+        catalogue,
         tokenPrefix: settings.tokenPrefix,
       });
       const app = await buildApp(latchkey, {
@@ -26,6 +28,7 @@ export function registerServeCommand(program: Command, io: CliIo, config: () => 
         verifyKey: settings.verifyKey,
         trustProxy: settings.trustProxy,
         plugins: [dashboardPlugin()],
+        routeMap,
       });
       // No user yet: a one-time set-up code, printed as a link once listening. The code is in the
       // fragment, which browsers never send, so it reaches no access log.
