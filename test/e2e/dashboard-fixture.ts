@@ -1,0 +1,129 @@
+/**
+ * What the dashboard's browser tests share: a real `latchkey serve` (the built dist/, on a temporary
+ * SQLite file and a free port), Debian's Chromium driven through playwright-core, sign-in, an axe
+ * scan and screenshots. Each test opens its own browser context (its own cookies), so tests do not
+ * share a session; the server and its database are shared, and every test makes its own tokens.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { AxeBuilder } from "@axe-core/playwright";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { expect } from "vitest";
+
+export const CHROMIUM = "/usr/bin/chromium";
+export const OWNER = { email: "owner@example.com", password: "a long and careful passphrase" };
+const ROOT = resolve(import.meta.dirname, "../..");
+export const SCREENSHOTS = join(ROOT, "artifacts/screenshots");
+
+/** A running latchkey server. */
+export interface Server {
+  readonly baseUrl: string;
+  /** The set-up link it printed (null when it printed none). */
+  readonly setupLink: string | null;
+  stop(): Promise<void>;
+}
+
+/** Starts `node bin/latchkey.js serve` on port 0 and waits for its address and set-up link. */
+export async function startServer(): Promise<Server> {
+  if (!existsSync(join(ROOT, "dist/web/index.html"))) throw new Error("dist/web is missing: run npm run build (npm test does it first)");
+  const dir = mkdtempSync(join(tmpdir(), "latchkey-e2e-"));
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, "bin/latchkey.js"), "serve"], {
+    env: { ...process.env, LATCHKEY_HOST: "127.0.0.1", LATCHKEY_PORT: "0", LATCHKEY_DATABASE_URL: `sqlite:${join(dir, "latchkey.db")}`, LATCHKEY_LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  let baseUrl: string | null = null;
+  let setupLink: string | null = null;
+  await new Promise<void>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error("latchkey serve did not start within 20 s")), 20_000);
+    child.once("exit", (code) => fail(new Error(`latchkey serve exited with ${code}`)));
+    lines.on("line", (line) => {
+      const listening = /listening on (http:\/\/\S+)/.exec(line);
+      if (listening) baseUrl = listening[1] ?? null;
+      const setup = /Set up the first user: (\S+)/.exec(line);
+      if (setup) setupLink = setup[1] ?? null;
+      // The set-up line follows the listening line when there is one; a fresh database always has it.
+      if (baseUrl !== null && setupLink !== null) {
+        clearTimeout(timer);
+        done();
+      }
+    });
+  });
+  return {
+    baseUrl: baseUrl!,
+    setupLink,
+    stop: async () => {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Launches headless Chromium (Debian's package). */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+}
+
+/** A new context (own cookies) and page at a width, collecting console errors and CSP violations. */
+export async function openPage(browser: Browser, server: Server, width = 1280): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: { width, height: width < 600 ? 780 : 860 }, baseURL: server.baseUrl, colorScheme: "light", locale: "en-US", timezoneId: "UTC" });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.baseUrl });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" && !/status of 401/.test(message.text())) problems.push(message.text());
+  });
+  page.on("pageerror", (error) => problems.push(error.message));
+  return { context, page, problems };
+}
+
+/** Makes sure the owner exists: through the API with the printed code, when no test has done it in the page. */
+export async function ensureOwner(server: Server): Promise<void> {
+  const open = (await (await fetch(`${server.baseUrl}/v1/setup`)).json()) as { data: { open: boolean } };
+  if (!open.data.open) return;
+  const code = new URL(server.setupLink!).hash.replace("#code=", "");
+  const response = await fetch(`${server.baseUrl}/v1/setup`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code, ...OWNER }) });
+  expect(response.status).toBe(200);
+}
+
+/** Signs in on the sign-in page and waits for the Integrations page. */
+export async function signIn(page: Page): Promise<void> {
+  await page.goto("/sign-in");
+  await page.getByLabel("E-mail address").fill(OWNER.email);
+  await page.getByLabel(/^Password/).fill(OWNER.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect.poll(() => page.getByRole("heading", { name: "Integrations" }).isVisible(), { timeout: 10_000 }).toBe(true);
+}
+
+/** Runs axe on the page as it is and fails on any serious or critical finding. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+  const grave = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+  expect(grave, `axe findings on ${what}`).toEqual([]);
+}
+
+/** Saves a full-page screenshot as artifacts/screenshots/NAME-WIDTH.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const width = page.viewportSize()?.width ?? 0;
+  await page.waitForTimeout(250); // let Mantine's transitions settle
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true, animations: "disabled" });
+}
+
+/** POST /v1/verify as a protected API would call it. */
+export async function verify(server: Server, body: { token: string; method: string; area: string; domain?: string }): Promise<{ allowed: boolean; code: string }> {
+  const response = await fetch(`${server.baseUrl}/v1/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return (await response.json()) as { allowed: boolean; code: string };
+}

@@ -1,0 +1,81 @@
+/**
+ * The dashboard: finds out who is signed in (GET /v1/session), then shows the sign-in or set-up page
+ * to a stranger, or the app shell with its four pages to a signed-in user.
+ */
+import { Center, Loader } from "@mantine/core";
+import { useCallback, useEffect, useState } from "react";
+import { ActivityPage } from "./activity-page";
+import { ApiError, api, setCsrfToken, setSessionEndedHandler } from "./api-client";
+import type { Session } from "./api-types";
+import { AppLayout } from "./app-layout";
+import { DomainsPage } from "./domains-page";
+import { IntegrationsPage } from "./integrations-page";
+import { navigate, usePath } from "./router";
+import { SetupPage } from "./setup-page";
+import { SignInPage } from "./sign-in-page";
+import { TokensPage } from "./tokens-page";
+
+const TITLES: Record<string, string> = {
+  "/integrations": "Integrations",
+  "/tokens": "API tokens",
+  "/domains": "Domains",
+  "/activity": "Activity",
+  "/sign-in": "Sign in",
+  "/setup": "Set up latchkey",
+};
+
+export function DashboardApp() {
+  const path = usePath();
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+
+  const signedIn = useCallback((next: Session) => {
+    setCsrfToken(next.csrf_token);
+    setSession(next);
+    navigate("/integrations", { replace: true });
+  }, []);
+
+  const signedOut = useCallback(() => {
+    setCsrfToken(null);
+    setSession(null);
+    navigate("/sign-in", { replace: true });
+  }, []);
+
+  useEffect(() => {
+    setSessionEndedHandler(signedOut);
+    api<{ data: Session }>("GET", "/v1/session")
+      .then(({ data }) => {
+        setCsrfToken(data.csrf_token);
+        setSession(data);
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof ApiError) || error.code !== "session_missing") console.warn("GET /v1/session failed", error instanceof ApiError ? error.code : error);
+        setSession(null);
+      });
+    return () => setSessionEndedHandler(null);
+  }, [signedOut]);
+
+  // Redirects: strangers to sign-in (or set-up), signed-in people away from them.
+  useEffect(() => {
+    if (session === undefined) return;
+    if (session === null && path !== "/setup" && path !== "/sign-in") navigate("/sign-in", { replace: true });
+    if (session !== null && (path === "/" || path === "/sign-in" || path === "/setup" || !(path in TITLES))) navigate("/integrations", { replace: true });
+  }, [session, path]);
+
+  useEffect(() => {
+    document.title = `${TITLES[path] ?? "Dashboard"} · latchkey`;
+  }, [path]);
+
+  if (session === undefined) {
+    return (
+      <Center h="100vh">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
+  }
+  if (session === null) return path === "/setup" ? <SetupPage onSignedIn={signedIn} /> : <SignInPage onSignedIn={signedIn} />;
+  return (
+    <AppLayout session={session} path={path} onSignedOut={signedOut}>
+      {path === "/tokens" ? <TokensPage /> : path === "/domains" ? <DomainsPage /> : path === "/activity" ? <ActivityPage session={session} /> : <IntegrationsPage />}
+    </AppLayout>
+  );
+}

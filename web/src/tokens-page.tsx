@@ -1,0 +1,123 @@
+/**
+ * API tokens: the account's tokens, newest first, ten to a page, with "Create new token" and each
+ * token's Manage, Pause/Resume and Delete (the seed's "Managing API tokens").
+ */
+import { Alert, Button, Card, EmptyState, Group, Pagination, Skeleton, Stack, Text } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { useState } from "react";
+import { api, messageOf } from "./api-client";
+import type { Area, Domain, Page, Token } from "./api-types";
+import { CreateTokenDialog } from "./create-token-dialog";
+import { DeleteTokenDialog } from "./delete-token-dialog";
+import { AlertIcon, KeyIcon, PlusIcon } from "./icons";
+import { ManageTokenDialog } from "./manage-token-dialog";
+import { PageHeader } from "./page-header";
+import { RevealTokenDialog } from "./reveal-token-dialog";
+import { TokensTable } from "./tokens-table";
+import { useLoader } from "./use-loader";
+
+const PER_PAGE = 10;
+
+export function TokensPage() {
+  const [page, setPage] = useState(1);
+  const tokens = useLoader(() => api<Page<Token>>("GET", `/v1/token?page=${page}&limit=${PER_PAGE}`), [page]);
+  const catalogue = useLoader(() => api<{ data: Area[] }>("GET", "/v1/scopes").then((r) => r.data), []);
+  const domains = useLoader(() => api<{ data: Domain[] }>("GET", "/v1/domains").then((r) => r.data), []);
+  const [creating, setCreating] = useState(false);
+  // The secret lives here only while the reveal dialog is open; closing it drops the secret.
+  const [revealed, setRevealed] = useState<{ name: string; secret: string } | null>(null);
+  const [managing, setManaging] = useState<Token | null>(null);
+  const [deleting, setDeleting] = useState<Token | null>(null);
+
+  const pauseOrResume = async (token: Token) => {
+    const status = token.status === "pause" ? "unpause" : "pause";
+    try {
+      await api("PUT", `/v1/token/${encodeURIComponent(token.id)}/settings`, { status });
+      notifications.show({ color: "green", title: status === "pause" ? "Token paused" : "Token resumed", message: status === "pause" ? `${token.name} is refused until you resume it.` : `${token.name} works again.` });
+      tokens.reload();
+    } catch (error) {
+      notifications.show({ color: "red", title: "Could not change the token", message: messageOf(error) });
+    }
+  };
+
+  const openCreate = () => {
+    domains.reload();
+    setCreating(true);
+  };
+
+  const meta = tokens.data?.meta;
+  const list = tokens.data?.data ?? [];
+  const createButton = (
+    <Button leftSection={<PlusIcon size={16} />} onClick={openCreate}>
+      Create new token
+    </Button>
+  );
+
+  return (
+    <>
+      <PageHeader
+        title="API tokens"
+        description="API tokens let your applications authenticate without a username and password. You can revoke a token at any time and give each one different permissions."
+        action={list.length > 0 || (meta?.total ?? 0) > 0 ? createButton : undefined}
+      />
+      {tokens.error !== null && (
+        <Alert color="red" variant="light" icon={<AlertIcon />} mb="md" title="Could not load tokens">
+          {tokens.error}
+        </Alert>
+      )}
+      <Card withBorder radius="lg" padding={0} shadow="xs">
+        {tokens.loading && tokens.data === null ? (
+          <Stack p="lg" gap="sm" aria-busy="true" aria-label="Loading tokens">
+            <Skeleton height={20} />
+            <Skeleton height={20} />
+            <Skeleton height={20} />
+          </Stack>
+        ) : meta !== undefined && meta.total === 0 ? (
+          <EmptyState
+            py={56}
+            px="md"
+            icon={<KeyIcon size={26} />}
+            color="indigo"
+            title="No API tokens yet"
+            description="An API token is a secret key that lets an application use your API without your password. You choose its name, which domains it may use, when it expires and what it may do — and you can pause or delete it at any time."
+          >
+            <EmptyState.Actions>{createButton}</EmptyState.Actions>
+          </EmptyState>
+        ) : (
+          <TokensTable tokens={list} actions={{ onManage: setManaging, onPauseOrResume: (t) => void pauseOrResume(t), onDelete: setDeleting }} />
+        )}
+      </Card>
+      {meta !== undefined && meta.total > 0 && (
+        <Group justify="space-between" mt="md" gap="sm">
+          <Text size="sm" c="dimmed">
+            Showing {meta.from ?? 0}–{meta.to ?? 0} of {meta.total} {meta.total === 1 ? "token" : "tokens"}
+          </Text>
+          {meta.last_page > 1 && <Pagination total={meta.last_page} value={page} onChange={setPage} size="sm" getItemProps={(p) => ({ "aria-label": `Page ${p}` })} getControlProps={(c) => ({ "aria-label": c === "next" ? "Next page" : c === "previous" ? "Previous page" : c === "first" ? "First page" : "Last page" })} />}
+        </Group>
+      )}
+      <CreateTokenDialog
+        opened={creating}
+        areas={catalogue.data ?? []}
+        domains={domains.data ?? []}
+        onClose={() => setCreating(false)}
+        onCreated={(created) => {
+          setCreating(false);
+          setRevealed({ name: created.name, secret: created.accessToken });
+          setPage(1);
+          tokens.reload();
+        }}
+      />
+      <RevealTokenDialog revealed={revealed} onClose={() => setRevealed(null)} />
+      <ManageTokenDialog token={managing} areas={catalogue.data ?? []} onClose={() => setManaging(null)} onSaved={() => tokens.reload()} />
+      <DeleteTokenDialog
+        token={deleting}
+        onClose={() => setDeleting(null)}
+        onDeleted={() => {
+          setDeleting(null);
+          if (list.length === 1 && page > 1) setPage(page - 1);
+          else tokens.reload();
+        }}
+      />
+    </>
+  );
+}
