@@ -129,6 +129,11 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
     bodyLimit: options.maxBodyBytes ?? 64 * 1024,
     trustProxy: options.trustProxy ?? false,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: false },
+    // Errors Fastify raises while routing (a bad percent-encoding, a path parameter over 200
+    // characters) would otherwise bypass the error handler and answer Fastify's own body.
+    frameworkErrors: (error, request, reply) => {
+      handleError(error, request, reply);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const bodies = bodyValidator();

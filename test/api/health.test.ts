@@ -1,0 +1,31 @@
+/** GET /healthz (the process answers) and GET /readyz (the database answers), both without a token. */
+import { describe, expect, it } from "vitest";
+import { openApiHarness } from "../helpers/api-harness.js";
+
+describe("GET /healthz", () => {
+  it("answers 200 status ok without a token", async () => {
+    const h = await openApiHarness();
+    const res = await h.call("GET", "/healthz", { token: null });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: "ok" });
+  });
+});
+
+describe("GET /readyz", () => {
+  it("answers 200 status ok while the database answers", async () => {
+    const h = await openApiHarness();
+    const res = await h.call("GET", "/readyz", { token: null });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: "ok" });
+  });
+
+  it("answers 503 unavailable once the database is gone", async () => {
+    const h = await openApiHarness();
+    const { dialect } = h.latchkey.store;
+    if (dialect.kind !== "sqlite") throw new Error("the API harness runs on SQLite");
+    dialect.sqlite.close();
+    const res = await h.call("GET", "/readyz", { token: null });
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe("unavailable");
+  });
+});
