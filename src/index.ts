@@ -5,6 +5,8 @@
  */
 export { Latchkey, loadCatalogueFile, type LatchkeyOptions, type VerifyInput } from "./service/latchkey.js";
 export { buildApp, type App, type AppOptions } from "./http/app.js";
+export { parseRouteMap, RouteMapError, type RouteMap, type RouteDefinition, type DomainSource } from "./core/route-map.js";
+export { loadRouteMapFile } from "./service/route-map-file.js";
 export { ServiceError } from "./service/service-error.js";
 export type { TokenDetails } from "./service/token-view.js";
 export type { ActorContext, Principal } from "./service/principal.js";

@@ -1,0 +1,287 @@
+/**
+ * A typed client for latchkey's /v1 API (`import { createLatchkeyClient } from "latchkey/client"`),
+ * over the global `fetch` (Node.js 18+, browsers, Deno, Bun, workers). No dependency.
+ *
+ *     const latchkey = createLatchkeyClient({ baseUrl: "http://127.0.0.1:8080", token: process.env.LATCHKEY_TOKEN });
+ *     const { data } = await latchkey.tokens.create({ name: "CI", scopes: ["email_full"], domain_id: "dom_..." });
+ *     await latchkey.tokens.pause(data.id);
+ *
+ * Types: written here in the API's own words and checked against the server's /openapi.json by
+ * test/client/client-openapi.test.ts (every operation's method and path exists there, and every
+ * field name of each request and response matches), so a change on either side fails the build
+ * rather than a caller. Errors: any answer but 2xx throws {@link LatchkeyApiError} with the error
+ * body's `code` (docs/errors.md); `verify` answers 200 with a refusal as data, as the API does.
+ */
+
+/** A domain as a token refers to it. */
+export interface DomainRef {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** A token (DESIGN.md, "Token object"); the secret is never part of it. */
+export interface Token {
+  readonly id: string;
+  readonly name: string;
+  /** `unpause`: active; `pause`: paused. */
+  readonly status: "unpause" | "pause";
+  readonly scopes: readonly string[];
+  readonly has_full: boolean;
+  readonly domains: "all" | readonly DomainRef[];
+  /** The domain when the token has exactly one, else null. */
+  readonly domain: DomainRef | null;
+  readonly preview: string;
+  /** RFC 3339 UTC instants; null: never / not yet. */
+  readonly expires_at: string | null;
+  readonly created_at: string;
+  readonly updated_at: string;
+  readonly last_used_at: string | null;
+}
+
+/** A token just created: the only time its secret (`accessToken`) is shown. */
+export interface CreatedToken extends Token {
+  readonly accessToken: string;
+}
+
+/** Body of `tokens.create`: `scopes` (Custom access) or `has_full: true`; `domain_id` or `domains`. */
+export interface CreateTokenInput {
+  /** 1..50 characters after trimming. */
+  readonly name: string;
+  readonly scopes?: readonly string[];
+  readonly has_full?: boolean;
+  readonly domain_id?: string;
+  /** `"all"` (default) or domain ids. */
+  readonly domains?: "all" | readonly string[];
+  /** RFC 3339 with offset, or `YYYY-MM-DD` (through the end of that UTC day). */
+  readonly expires_at?: string;
+}
+
+/** Body of `tokens.update`: rename and/or pause or resume. */
+export interface UpdateTokenInput {
+  readonly name?: string;
+  readonly status?: "pause" | "unpause";
+}
+
+export interface Domain {
+  readonly id: string;
+  readonly name: string;
+  readonly created_at: string;
+}
+
+/** One area of the scope catalogue. */
+export interface Area {
+  readonly area: string;
+  readonly label: string;
+  readonly description: string;
+  readonly levels: readonly ("none" | "read" | "full")[];
+  readonly scopes: readonly string[];
+}
+
+export interface AuditEvent {
+  readonly id: string;
+  readonly action: string;
+  readonly actor: { readonly type: string; readonly id: string | null };
+  readonly target: { readonly type: string; readonly id: string };
+  readonly ip: string | null;
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly created_at: string;
+}
+
+/** A page of a list (MailerSend's and Laravel's shape). */
+export interface Page<T> {
+  readonly data: readonly T[];
+  readonly links: { readonly first: string; readonly last: string; readonly prev: string | null; readonly next: string | null };
+  readonly meta: {
+    readonly current_page: number;
+    readonly from: number | null;
+    readonly last_page: number;
+    readonly path: string;
+    readonly per_page: number;
+    readonly to: number | null;
+    readonly total: number;
+  };
+}
+
+/** Which page: `page` from 1, `limit` 10..100 (default 25). */
+export interface PageQuery {
+  readonly page?: number;
+  readonly limit?: number;
+}
+
+/** Body of `verify`: may `token` do `method` on `area` for `domain`? */
+export interface VerifyInput {
+  readonly token: string;
+  readonly method: string;
+  readonly area: string;
+  /** Domain id or name, or null/absent when the request names none. */
+  readonly domain?: string | null;
+}
+
+/** The token of an allowed verification. */
+export interface VerifiedToken {
+  readonly id: string;
+  readonly name: string;
+  readonly account_id: string;
+  readonly scopes: readonly string[];
+  readonly has_full: boolean;
+  readonly domains: "all" | readonly DomainRef[];
+  readonly expires_at: string | null;
+}
+
+/** The decision; `status` is what your API should answer (200, 401, 403, 400). */
+export interface VerifyResult {
+  readonly allowed: boolean;
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+  /** The scope that would have been needed (`scope_missing`). */
+  readonly required?: string;
+  /** Present when allowed. */
+  readonly token?: VerifiedToken;
+}
+
+/** An answer other than 2xx: its status and the error body of docs/errors.md. */
+export class LatchkeyApiError extends Error {
+  constructor(
+    readonly status: number,
+    /** A code of docs/errors.md, e.g. `token_paused`; `unavailable` when the body was not latchkey's. */
+    readonly code: string,
+    message: string,
+    readonly details: {
+      readonly errors?: Readonly<Record<string, readonly string[]>>;
+      readonly required?: string;
+      readonly lacking?: readonly string[];
+      /** From Retry-After, on 429. */
+      readonly retryAfterSeconds?: number;
+    } = {},
+  ) {
+    super(message);
+    this.name = "LatchkeyApiError";
+  }
+}
+
+/** Every operation of the client: its method and its path as /openapi.json names it. */
+export const OPERATIONS = {
+  listTokens: { method: "GET", path: "/v1/token" },
+  showToken: { method: "GET", path: "/v1/token/{id}" },
+  createToken: { method: "POST", path: "/v1/token" },
+  updateToken: { method: "PUT", path: "/v1/token/{id}" },
+  setTokenStatus: { method: "PUT", path: "/v1/token/{id}/settings" },
+  deleteToken: { method: "DELETE", path: "/v1/token/{id}" },
+  listDomains: { method: "GET", path: "/v1/domains" },
+  showDomain: { method: "GET", path: "/v1/domains/{id}" },
+  createDomain: { method: "POST", path: "/v1/domains" },
+  deleteDomain: { method: "DELETE", path: "/v1/domains/{id}" },
+  listScopes: { method: "GET", path: "/v1/scopes" },
+  listAudit: { method: "GET", path: "/v1/audit" },
+  verify: { method: "POST", path: "/v1/verify" },
+} as const;
+
+/** The name of an operation. */
+export type OperationName = keyof typeof OPERATIONS;
+
+/** How to reach latchkey. */
+export interface LatchkeyClientOptions {
+  /** Base URL of latchkey, e.g. `http://127.0.0.1:8080`. */
+  readonly baseUrl: string;
+  /** The API token for the management routes (sent as `Authorization: Bearer`). */
+  readonly token?: string;
+  /** The shared key of `verify` when latchkey requires one (LATCHKEY_VERIFY_KEY). */
+  readonly verifyKey?: string;
+  /** How long to wait for an answer, in milliseconds (default 10,000). */
+  readonly timeoutMillis?: number;
+}
+
+/** The client: one method per operation, grouped as the API is. */
+export interface LatchkeyClient {
+  readonly tokens: {
+    list(query?: PageQuery): Promise<Page<Token>>;
+    show(id: string): Promise<{ data: Token }>;
+    create(input: CreateTokenInput): Promise<{ data: CreatedToken }>;
+    update(id: string, input: UpdateTokenInput): Promise<{ data: Token }>;
+    rename(id: string, name: string): Promise<{ data: Token }>;
+    pause(id: string): Promise<{ data: Token }>;
+    unpause(id: string): Promise<{ data: Token }>;
+    /** Deletes for good; a second delete throws `not_found`. */
+    delete(id: string): Promise<void>;
+  };
+  readonly domains: {
+    list(query?: PageQuery): Promise<Page<Domain>>;
+    show(id: string): Promise<{ data: Domain }>;
+    create(name: string): Promise<{ data: Domain }>;
+    delete(id: string): Promise<void>;
+  };
+  readonly scopes: { list(): Promise<{ data: Area[] }> };
+  readonly audit: { list(query?: PageQuery): Promise<Page<AuditEvent>> };
+  verify(input: VerifyInput): Promise<VerifyResult>;
+}
+
+/** Makes a client. */
+export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyClient {
+  const call = async <T>(operation: OperationName, request: { id?: string; query?: PageQuery; body?: unknown } = {}): Promise<T> => {
+    const { method, path } = OPERATIONS[operation];
+    const url = new URL(path.replace("{id}", encodeURIComponent(request.id ?? "")), options.baseUrl);
+    if (request.query?.page !== undefined) url.searchParams.set("page", String(request.query.page));
+    if (request.query?.limit !== undefined) url.searchParams.set("limit", String(request.query.limit));
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    if (operation === "verify" && options.verifyKey !== undefined) headers["x-latchkey-verify-key"] = options.verifyKey;
+    if (request.body !== undefined) headers["content-type"] = "application/json";
+    const response = await fetch(url, {
+      method,
+      headers,
+      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+      signal: AbortSignal.timeout(options.timeoutMillis ?? 10_000),
+    });
+    const text = await response.text();
+    const body: unknown = text === "" ? undefined : parseJson(text);
+    if (!response.ok) throw apiError(response, body);
+    return body as T;
+  };
+  const setStatus = (id: string, status: "pause" | "unpause") => call<{ data: Token }>("setTokenStatus", { id, body: { status } });
+  return {
+    tokens: {
+      list: (query) => call("listTokens", query === undefined ? {} : { query }),
+      show: (id) => call("showToken", { id }),
+      create: (input) => call("createToken", { body: input }),
+      update: (id, input) => call("updateToken", { id, body: input }),
+      rename: (id, name) => call("updateToken", { id, body: { name } }),
+      pause: (id) => setStatus(id, "pause"),
+      unpause: (id) => setStatus(id, "unpause"),
+      delete: (id) => call("deleteToken", { id }),
+    },
+    domains: {
+      list: (query) => call("listDomains", query === undefined ? {} : { query }),
+      show: (id) => call("showDomain", { id }),
+      create: (name) => call("createDomain", { body: { name } }),
+      delete: (id) => call("deleteDomain", { id }),
+    },
+    scopes: { list: () => call("listScopes") },
+    audit: { list: (query) => call("listAudit", query === undefined ? {} : { query }) },
+    verify: (input) => call("verify", { body: input }),
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function apiError(response: Response, body: unknown): LatchkeyApiError {
+  const error = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
+  const retryAfter = Number(response.headers.get("retry-after"));
+  return new LatchkeyApiError(
+    response.status,
+    typeof error.code === "string" ? error.code : "unavailable",
+    typeof error.message === "string" ? error.message : `latchkey answered ${response.status}`,
+    {
+      ...(typeof error.errors === "object" && error.errors !== null ? { errors: error.errors as Record<string, string[]> } : {}),
+      ...(typeof error.required === "string" ? { required: error.required } : {}),
+      ...(Array.isArray(error.lacking) ? { lacking: error.lacking as string[] } : {}),
+      ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
+    },
+  );
+}

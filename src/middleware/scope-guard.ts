@@ -1,0 +1,178 @@
+/**
+ * The decision behind `requireScope` of every framework adapter (express-middleware.ts,
+ * fastify-hook.ts, hono-middleware.ts): may the bearer token of this request do METHOD on AREA for
+ * DOMAIN? Two ways to decide:
+ *
+ * - In-process (`options.latchkey`): the app shares latchkey's database and calls its verifier, so a
+ *   pause, resume or delete is seen by the very next request (DESIGN.md).
+ * - Remote (`options.url`): `POST {url}/v1/verify` on a running latchkey. Allowed decisions are
+ *   reused for `cacheTtlMillis` (default 1,000 ms, at most 2,000): a token paused or deleted in that
+ *   window keeps working for at most that long on this process, which is the price of not asking
+ *   latchkey on every request; DESIGN.md asks the same "within one second" of several latchkey
+ *   instances. Refusals are never cached, so a resumed token works on its next request, and a token
+ *   refused with a 401 (paused, deleted, expired) drops every decision cached for it at once. Set
+ *   `cacheTtlMillis: 0` to ask latchkey every time. When latchkey cannot be reached, or answers
+ *   anything but a decision, the request is refused with 503 `unavailable` (fail closed).
+ *
+ * The token is read from the Authorization header only (RFC 6750 section 2.1), as latchkey reads it;
+ * a missing or malformed header is refused without asking anyone.
+ *
+ * This module imports no web framework and, for the remote mode, nothing that opens a database: the
+ * `Latchkey` type is a type-only import.
+ */
+import { createHash } from "node:crypto";
+import { LRUCache } from "lru-cache";
+import { ERROR_CATALOG, statusOf, type ErrorCode } from "../core/error-catalog.js";
+import { levelForMethod } from "../core/permissions.js";
+import { readBearerToken } from "../http/bearer-token.js";
+import { verifiedTokenOf, type RefusalBody, type VerifiedToken } from "../http/verified-token.js";
+import type { Latchkey } from "../service/latchkey.js";
+
+export type { RefusalBody, VerifiedToken } from "../http/verified-token.js";
+
+/**
+ * The domain a request concerns: an id (`dom_...`) or a name, or null/undefined when it names none
+ * (it is then judged on its area alone; limit what you return to `token.domains`). An array is the
+ * several values a query parameter can have: one distinct value is that domain, more are refused
+ * (`domain_not_allowed`), since the handler might read any of them.
+ */
+export type DomainOfRequest = string | readonly string[] | null | undefined;
+
+/** Options of `requireScope`, the same for every framework; `Request` is the framework's request. */
+export interface RequireScopeOptions<Request> {
+  /** In-process: a Latchkey opened over latchkey's database. Give this or `url`, not both. */
+  readonly latchkey?: Latchkey;
+  /** Remote: base URL of a running latchkey, e.g. `http://127.0.0.1:8080`. */
+  readonly url?: string;
+  /** Remote: the shared key latchkey requires on /v1/verify (LATCHKEY_VERIFY_KEY), if any. */
+  readonly verifyKey?: string;
+  /** Remote: how long an allowed decision is reused, in milliseconds, 0..2000 (default 1000). */
+  readonly cacheTtlMillis?: number;
+  /** Remote: how long to wait for latchkey, in milliseconds (default 2000). */
+  readonly timeoutMillis?: number;
+  /** The domain the request concerns (default: none). */
+  readonly domain?: (request: Request) => DomainOfRequest | Promise<DomainOfRequest>;
+}
+
+/** The outcome for one request: the token, or the response to send (the verify contract's body). */
+export type GuardResult = { readonly allowed: true; readonly token: VerifiedToken } | { readonly allowed: false; readonly status: number; readonly body: RefusalBody };
+
+/** Decides requests for one area. */
+export interface ScopeGuard {
+  /**
+   * @param method the request's method (GET, HEAD, OPTIONS need read; any other full).
+   * @param authorization the Authorization header as received.
+   * @param domain the domain the request concerns.
+   * @throws only what a remote call cannot turn into a refusal (never for a bad token).
+   */
+  check(method: string, authorization: string | string[] | undefined, domain: DomainOfRequest): Promise<GuardResult>;
+}
+
+/** The longest an allowed decision may be reused remotely, in milliseconds. */
+export const MAX_CACHE_TTL_MILLIS = 2000;
+
+/**
+ * Builds the guard of `requireScope(area, options)`.
+ *
+ * @param area an area key of latchkey's catalogue, e.g. `domains`.
+ * @throws TypeError when neither or both of `latchkey` and `url` are given, when `cacheTtlMillis` is
+ *   outside 0..2000, or (in-process) when the catalogue has no such area.
+ */
+export function createScopeGuard<Request>(area: string, options: RequireScopeOptions<Request>): ScopeGuard {
+  if ((options.latchkey === undefined) === (options.url === undefined)) throw new TypeError("requireScope: give either options.latchkey (in-process) or options.url (remote latchkey), not both");
+  const decide = options.latchkey !== undefined ? inProcess(area, options.latchkey) : remote(area, options.url ?? "", options);
+  return {
+    async check(method, authorization, rawDomain) {
+      const presented = readBearerToken(authorization);
+      if (presented.kind === "none") return refusal("token_missing");
+      if (presented.kind === "malformed") return refusal("token_malformed");
+      const domains = rawDomain === null || rawDomain === undefined ? [] : [...new Set(typeof rawDomain === "string" ? [rawDomain] : rawDomain)].filter((d) => d !== "");
+      if (domains.length > 1) return refusal("domain_not_allowed");
+      return decide(presented.token, method, domains[0] ?? null);
+    },
+  };
+}
+
+type Decide = (token: string, method: string, domain: string | null) => Promise<GuardResult>;
+
+function inProcess(area: string, latchkey: Latchkey): Decide {
+  if (!latchkey.catalogue.byKey.has(area)) throw new TypeError(`requireScope: "${area}" is not an area of latchkey's catalogue`);
+  return async (token, method, domain) => {
+    const decision = await latchkey.verify({ token, method, area, domain });
+    if (decision.allowed) return { allowed: true, token: verifiedTokenOf(latchkey.catalogue, decision.record) };
+    return refusal(decision.code, decision.required);
+  };
+}
+
+/** The answer of POST /v1/verify (src/http/routes/verify.ts). */
+interface VerifyAnswer {
+  readonly allowed: boolean;
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+  readonly required?: string;
+  readonly token?: VerifiedToken;
+}
+
+function remote(area: string, url: string, options: Pick<RequireScopeOptions<never>, "cacheTtlMillis" | "timeoutMillis" | "verifyKey">): Decide {
+  const ttl = options.cacheTtlMillis ?? 1000;
+  if (!Number.isInteger(ttl) || ttl < 0 || ttl > MAX_CACHE_TTL_MILLIS) throw new TypeError(`requireScope: cacheTtlMillis must be a whole number 0..${MAX_CACHE_TTL_MILLIS}`);
+  const endpoint = new URL("/v1/verify", url).toString();
+  const timeoutMillis = options.timeoutMillis ?? 2000;
+  const cache = ttl === 0 ? null : sharedCache(endpoint, ttl);
+  return async (token, method, domain) => {
+    const tokenKey = createHash("sha256").update(token).digest("base64url");
+    const questionKey = `${area} ${levelForMethod(method)} ${domain ?? ""}`;
+    const cached = cache?.get(tokenKey)?.get(questionKey);
+    if (cached !== undefined) return { allowed: true, token: cached };
+    let answer: VerifyAnswer;
+    try {
+      const response = await fetch(endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(options.verifyKey === undefined ? {} : { "x-latchkey-verify-key": options.verifyKey }) },
+        body: JSON.stringify({ token, method, area, domain }),
+        signal: AbortSignal.timeout(timeoutMillis),
+      });
+      const body = (await response.json()) as VerifyAnswer & { code?: string };
+      if (response.status === 429) return refusal("rate_limited");
+      if (response.status !== 200 || typeof body.allowed !== "boolean") return refusal("unavailable");
+      answer = body;
+    } catch {
+      return refusal("unavailable");
+    }
+    if (answer.allowed) {
+      if (answer.token === undefined) return refusal("unavailable");
+      if (cache !== null) {
+        const decisions = cache.get(tokenKey) ?? new Map<string, VerifiedToken>();
+        if (!cache.has(tokenKey)) cache.set(tokenKey, decisions);
+        decisions.set(questionKey, answer.token);
+      }
+      return { allowed: true, token: answer.token };
+    }
+    if (answer.status === 401) cache?.delete(tokenKey);
+    const body: RefusalBody = { allowed: false, status: answer.status, code: answer.code, message: answer.message, ...(answer.required === undefined ? {} : { required: answer.required }) };
+    return { allowed: false, status: answer.status, body };
+  };
+}
+
+/**
+ * Secret hash -> allowed decisions by (area, level, domain), one cache per latchkey URL and TTL,
+ * shared by every guard of the process: one entry per token, so a 401 seen by any guard drops all of
+ * that token's decisions, and they all expire `ttl` after the first was stored.
+ */
+const caches = new Map<string, LRUCache<string, Map<string, VerifiedToken>>>();
+
+function sharedCache(endpoint: string, ttl: number): LRUCache<string, Map<string, VerifiedToken>> {
+  const key = `${ttl} ${endpoint}`;
+  let cache = caches.get(key);
+  if (cache === undefined) {
+    cache = new LRUCache<string, Map<string, VerifiedToken>>({ max: 10_000, ttl });
+    caches.set(key, cache);
+  }
+  return cache;
+}
+
+function refusal(code: ErrorCode, required?: string): GuardResult {
+  const status = statusOf(code);
+  return { allowed: false, status, body: { allowed: false, status, code, message: ERROR_CATALOG[code].message, ...(required === undefined ? {} : { required }) } };
+}

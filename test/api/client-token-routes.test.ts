@@ -1,0 +1,98 @@
+/**
+ * The token routes through the typed client (src/client/latchkey-client.ts) against a real listening
+ * server: create, list, show, rename, pause, unpause, delete, and the errors the client turns into
+ * LatchkeyApiError. Each test opens its own harness (test/helpers/api-harness.ts) and listens on a
+ * free loopback port.
+ */
+import { expect, it } from "vitest";
+import { createLatchkeyClient, LatchkeyApiError, type LatchkeyClient } from "../../src/client/latchkey-client.js";
+import { openApiHarness, TOKEN_OBJECT_KEYS, type ApiHarness } from "../helpers/api-harness.js";
+
+async function serve(): Promise<{ harness: ApiHarness; client: LatchkeyClient; baseUrl: string }> {
+  const harness = await openApiHarness();
+  const baseUrl = await harness.app.listen({ host: "127.0.0.1", port: 0 });
+  return { harness, client: createLatchkeyClient({ baseUrl, token: harness.root.secret }), baseUrl };
+}
+
+async function refusal(promise: Promise<unknown>): Promise<LatchkeyApiError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(LatchkeyApiError);
+  return error as LatchkeyApiError;
+}
+
+it("creates a token and shows its secret this once", async () => {
+  const { client } = await serve();
+  const { data } = await client.tokens.create({ name: "CI", scopes: ["email_full", "domains_read"] });
+  expect(data.accessToken).toMatch(/^lk_1/);
+  expect(Object.keys(data).sort()).toEqual([...TOKEN_OBJECT_KEYS, "accessToken"].sort());
+  expect(Object.keys((await client.tokens.show(data.id)).data).sort()).toEqual(TOKEN_OBJECT_KEYS);
+});
+
+it("lists tokens newest first, a page at a time", async () => {
+  const { client } = await serve();
+  const first = (await client.tokens.create({ name: "first", has_full: true })).data;
+  const second = (await client.tokens.create({ name: "second", has_full: true })).data;
+  const page = await client.tokens.list({ page: 1, limit: 10 });
+  expect(page.data.slice(0, 2).map((t) => t.id)).toEqual([second.id, first.id]);
+  expect(page.meta).toMatchObject({ current_page: 1, per_page: 10, total: 3 });
+});
+
+it("shows one token", async () => {
+  const { client } = await serve();
+  const { data } = await client.tokens.create({ name: "shown", scopes: ["sms_read"] });
+  expect((await client.tokens.show(data.id)).data).toMatchObject({ id: data.id, name: "shown", scopes: ["sms_read"], status: "unpause" });
+});
+
+it("renames a token", async () => {
+  const { client } = await serve();
+  const { data } = await client.tokens.create({ name: "old name", has_full: true });
+  expect((await client.tokens.rename(data.id, "new name")).data.name).toBe("new name");
+});
+
+it("pauses a token, which is refused on its very next use", async () => {
+  const { client, baseUrl } = await serve();
+  const { data } = await client.tokens.create({ name: "to pause", scopes: ["tokens_full"] });
+  expect((await client.tokens.pause(data.id)).data.status).toBe("pause");
+  const paused = createLatchkeyClient({ baseUrl, token: data.accessToken });
+  const error = await refusal(paused.tokens.list());
+  expect([error.status, error.code]).toEqual([401, "token_paused"]);
+});
+
+it("unpauses a token, which works again at once", async () => {
+  const { client, baseUrl } = await serve();
+  const { data } = await client.tokens.create({ name: "to resume", scopes: ["tokens_full"] });
+  await client.tokens.pause(data.id);
+  expect((await client.tokens.unpause(data.id)).data.status).toBe("unpause");
+  expect((await createLatchkeyClient({ baseUrl, token: data.accessToken }).tokens.list()).meta.total).toBe(2);
+});
+
+it("renames and pauses in one update", async () => {
+  const { client } = await serve();
+  const { data } = await client.tokens.create({ name: "both", has_full: true });
+  expect((await client.tokens.update(data.id, { name: "renamed", status: "pause" })).data).toMatchObject({ name: "renamed", status: "pause" });
+});
+
+it("deletes a token for good: a second delete is not_found", async () => {
+  const { client } = await serve();
+  const { data } = await client.tokens.create({ name: "to delete", has_full: true });
+  await expect(client.tokens.delete(data.id)).resolves.toBeUndefined();
+  const error = await refusal(client.tokens.delete(data.id));
+  expect([error.status, error.code]).toEqual([404, "not_found"]);
+});
+
+it("turns a refused create into validation_failed with the fields named", async () => {
+  const { client } = await serve();
+  const error = await refusal(client.tokens.create({ name: "   ", scopes: ["email_read"] }));
+  expect([error.status, error.code]).toEqual([422, "validation_failed"]);
+  expect(Object.keys(error.details.errors ?? {}).sort()).toEqual(["name", "scopes"]);
+});
+
+it("turns a request beyond the token's rights into scope_missing with the scope needed", async () => {
+  const { harness, baseUrl } = await serve();
+  const reader = await harness.mint({ scopes: ["domains_read"] });
+  const error = await refusal(createLatchkeyClient({ baseUrl, token: reader.secret }).tokens.list());
+  expect([error.status, error.code, error.details.required]).toEqual([403, "scope_missing", "tokens_full"]);
+});
