@@ -21,10 +21,12 @@ export function registerServeCommand(program: Command, io: CliIo, config: () => 
         catalogue,
         tokenPrefix: settings.tokenPrefix,
       });
+      const failureLimiter = createFailureLimiter({ failuresPerWindow: settings.failedAttemptsPerMinute, redisUrl: settings.redisUrl });
+      await failureLimiter.ready();
       const app = await buildApp(latchkey, {
         logger: { level: settings.logLevel },
         principalResolvers: [sessionResolver(latchkey.users)],
-        failureLimiter: createFailureLimiter({ failuresPerWindow: settings.failedAttemptsPerMinute, redisUrl: settings.redisUrl }),
+        failureLimiter,
         verifyKey: settings.verifyKey,
         trustProxy: settings.trustProxy,
         plugins: [dashboardPlugin()],

@@ -24,6 +24,8 @@ export interface FailureCount {
 export interface FailureLimiter {
   /** Counts one failure of `key` and says whether the key is now past the limit. Never throws. */
   recordFailure(key: string): Promise<FailureCount>;
+  /** Resolves once the shared store is connected, or after `timeoutMs` (the in-memory fallback answers meanwhile). */
+  ready(timeoutMs?: number): Promise<void>;
   /** Releases connections. */
   close(): Promise<void>;
 }
@@ -43,6 +45,7 @@ export interface FailureLimiterOptions {
 /** A limiter that never limits (LATCHKEY_FAILED_ATTEMPTS_PER_MINUTE=0). */
 export const NO_FAILURE_LIMIT: FailureLimiter = {
   recordFailure: async () => ({ limited: false, retryAfterSeconds: 0 }),
+  ready: async () => undefined,
   close: async () => undefined,
 };
 
@@ -73,6 +76,17 @@ export function createFailureLimiter(options: FailureLimiterOptions): FailureLim
         // Neither Redis nor the insurance limiter answered: count as limited (fail closed) for a second.
         return { limited: true, retryAfterSeconds: 1 };
       }
+    },
+    async ready(timeoutMs = 2_000) {
+      if (redis === null || redis.status === "ready") return;
+      const connection = redis;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        connection.once("ready", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     },
     async close() {
       redis?.disconnect();

@@ -11,6 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, expect, it } from "vitest";
+import { waitForExit } from "../helpers/child-process.js";
+import { pipeToTraceLog, rememberSecret, traceEnv } from "../helpers/trace-log.js";
 
 const path = join(mkdtempSync(join(tmpdir(), "lk-crash-")), "crash.db");
 const children: ChildProcess[] = [];
@@ -28,10 +30,11 @@ async function freePort(): Promise<number> {
 
 async function start(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["bin/latchkey.js", "serve"], {
-    env: { ...process.env, LATCHKEY_DATABASE_URL: `sqlite:${path}`, LATCHKEY_PORT: String(port), LATCHKEY_LOG_LEVEL: "error", LATCHKEY_FAILED_ATTEMPTS_PER_MINUTE: "0" },
+    env: { ...process.env, LATCHKEY_DATABASE_URL: `sqlite:${path}`, LATCHKEY_PORT: String(port), LATCHKEY_LOG_LEVEL: "error", LATCHKEY_FAILED_ATTEMPTS_PER_MINUTE: "0", ...traceEnv() },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
+  pipeToTraceLog(child);
   let output = "";
   child.stdout?.on("data", (c: Buffer) => (output += c.toString()));
   const deadline = Date.now() + 20_000;
@@ -47,6 +50,7 @@ async function adminSecret(): Promise<string> {
   let out = "";
   cli.stdout.on("data", (c: Buffer) => (out += c.toString()));
   await once(cli, "exit");
+  rememberSecret(out.trim());
   return out.trim();
 }
 
@@ -75,7 +79,10 @@ it("keeps every acknowledged change, and nothing half-written, across a SIGKILL 
   const worker = async (w: number): Promise<void> => {
     for (let i = 0; !killed; i++) {
       const created = await send("POST", "/v1/token", { name: `w${w}-${i}`, scopes: ["sms_read"] });
-      if (created?.status !== 201) return;
+      if (created?.status !== 201) {
+        if (!killed) console.log(`worker ${w}: create answered ${created?.status} ${await created?.text()}`);
+        return;
+      }
       const { id } = ((await created.json()) as { data: { id: string } }).data;
       acks.push({ kind: "create", id });
       const paused = await send("PUT", `/v1/token/${id}/settings`, { status: "pause" });
@@ -88,12 +95,16 @@ it("keeps every acknowledged change, and nothing half-written, across a SIGKILL 
       }
     }
   };
-  const workers = Array.from({ length: 16 }, (_, w) => worker(w));
-  while (acks.length < 300) await new Promise((r) => setTimeout(r, 5));
+  let running = 16;
+  const workers = Array.from({ length: 16 }, (_, w) => worker(w).finally(() => running--));
+  const deadline = Date.now() + 60_000;
+  while (acks.length < 300 && running > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  expect(acks.length, "acknowledged changes before the kill").toBeGreaterThanOrEqual(300);
+  expect(running, "every worker still running when the server is killed").toBe(16);
   server.kill("SIGKILL");
   killed = true;
   await Promise.all(workers);
-  await once(server, "exit").catch(() => undefined);
+  await waitForExit(server);
 
   // Restart on the same file and check every acknowledged change through the API.
   const again = await start(port);
@@ -117,7 +128,7 @@ it("keeps every acknowledged change, and nothing half-written, across a SIGKILL 
   console.log(`crash safety: ${acks.length} acknowledged changes before SIGKILL, ${lost} lost after restart`);
   expect(lost).toBe(0);
   again.kill("SIGTERM");
-  await once(again, "exit");
+  await waitForExit(again);
 
   // Nothing half-written: the file is sound, and tokens and their audit events agree.
   const db = new Database(path, { readonly: true });

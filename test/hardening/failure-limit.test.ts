@@ -10,6 +10,7 @@ import { cryptoRandom } from "../../src/core/random-source.js";
 import { buildApp, type App } from "../../src/http/app.js";
 import { createFailureLimiter, type FailureLimiter } from "../../src/service/failure-limiter.js";
 import { Latchkey } from "../../src/service/latchkey.js";
+import { rememberSecret, testLogger } from "../helpers/trace-log.js";
 
 const REDIS_URL = process.env.LATCHKEY_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -20,12 +21,13 @@ afterEach(async () => {
 
 async function openApp(limiter: FailureLimiter, extra: { verifyKey?: string } = {}): Promise<{ app: App; latchkey: Latchkey; secret: string }> {
   const latchkey = await Latchkey.open({ databaseUrl: "sqlite::memory:" });
-  const app = await buildApp(latchkey, { logger: false, failureLimiter: limiter, ...extra });
+  const app = await buildApp(latchkey, { logger: testLogger(), failureLimiter: limiter, ...extra });
   closers.push(async () => {
     await app.close();
     await latchkey.close();
   });
   const { secret } = await latchkey.tokens.create({ principal: await latchkey.operator("default"), ip: null }, { name: "good", hasFull: true });
+  rememberSecret(secret);
   return { app, latchkey, secret };
 }
 
@@ -112,8 +114,9 @@ describe("in memory", () => {
 describe("in Redis, shared by instances", () => {
   it("counts failures made on one instance against the same address on another", async () => {
     const keyPrefix = `latchkey-test:${randomBytes(6).toString("hex")}`;
-    const one = await openApp(createFailureLimiter({ failuresPerWindow: 4, redisUrl: REDIS_URL, keyPrefix }));
-    const two = await openApp(createFailureLimiter({ failuresPerWindow: 4, redisUrl: REDIS_URL, keyPrefix }));
+    const limiters = [createFailureLimiter({ failuresPerWindow: 4, redisUrl: REDIS_URL, keyPrefix }), createFailureLimiter({ failuresPerWindow: 4, redisUrl: REDIS_URL, keyPrefix })];
+    for (const limiter of limiters) await limiter.ready(10_000);
+    const [one, two] = [await openApp(limiters[0]!), await openApp(limiters[1]!)];
     for (let i = 0; i < 2; i++) expect((await verify(one.app, unknownSecret())).statusCode).toBe(200);
     for (let i = 0; i < 2; i++) expect((await verify(two.app, unknownSecret())).statusCode).toBe(200);
     expect((await verify(one.app, unknownSecret())).statusCode).toBe(429);

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { buildApp, type App } from "../../src/http/app.js";
 import { Latchkey } from "../../src/service/latchkey.js";
+import { testLogger } from "../helpers/trace-log.js";
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -10,7 +11,7 @@ afterEach(async () => {
 
 async function openApp(): Promise<App> {
   const latchkey = await Latchkey.open({ databaseUrl: "sqlite::memory:" });
-  const app = await buildApp(latchkey, { logger: false });
+  const app = await buildApp(latchkey, { logger: testLogger() });
   close = async () => {
     await app.close();
     await latchkey.close();

@@ -5,6 +5,7 @@
 import { afterEach, expect, it } from "vitest";
 import { buildApp, type App } from "../../src/http/app.js";
 import { Latchkey } from "../../src/service/latchkey.js";
+import { testLogger } from "../helpers/trace-log.js";
 import { adminQuery, dropSchema, freshPostgresUrl } from "../helpers/postgres-database.js";
 
 let cleanup: (() => Promise<void>) | undefined;
@@ -16,7 +17,7 @@ afterEach(async () => {
 async function openOnPostgres(): Promise<{ latchkey: Latchkey; app: App }> {
   const { url, schema } = freshPostgresUrl("ready");
   const latchkey = await Latchkey.open({ databaseUrl: url });
-  const app = await buildApp(latchkey, { logger: false });
+  const app = await buildApp(latchkey, { logger: testLogger() });
   cleanup = async () => {
     await app.close();
     await latchkey.close();
@@ -56,7 +57,7 @@ it("is not ready, and bypasses its cache, while the notification connection is d
 it("fails readiness when the database is unreachable", async () => {
   const { url, schema } = freshPostgresUrl("gone");
   const latchkey = await Latchkey.open({ databaseUrl: url });
-  const app = await buildApp(latchkey, { logger: false });
+  const app = await buildApp(latchkey, { logger: testLogger() });
   cleanup = async () => {
     await app.close();
     await latchkey.close().catch(() => undefined);

@@ -8,6 +8,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitForExit } from "../helpers/child-process.js";
+import { pipeToTraceLog, rememberSecret, traceEnv } from "../helpers/trace-log.js";
 import { adminQuery, dropSchema, freshPostgresUrl } from "../helpers/postgres-database.js";
 
 interface Instance {
@@ -33,9 +35,10 @@ async function freePort(): Promise<number> {
 async function startInstance(): Promise<Instance> {
   const port = await freePort();
   const child = spawn(process.execPath, ["bin/latchkey.js", "serve"], {
-    env: { ...process.env, LATCHKEY_DATABASE_URL: url, LATCHKEY_PORT: String(port), LATCHKEY_LOG_LEVEL: "warn" },
+    env: { ...process.env, LATCHKEY_DATABASE_URL: url, LATCHKEY_PORT: String(port), LATCHKEY_LOG_LEVEL: "warn", LATCHKEY_FAILED_ATTEMPTS_PER_MINUTE: "0", ...traceEnv() },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  pipeToTraceLog(child);
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -81,13 +84,15 @@ beforeAll(async () => {
   cli.stdout.on("data", (c: Buffer) => (out += c.toString()));
   await once(cli, "exit");
   admin = out.trim();
+  rememberSecret(admin);
   expect(admin).toMatch(/^lk_1/);
 }, 60_000);
 
 afterAll(async () => {
   for (const instance of [a, b]) {
-    instance?.process.kill("SIGTERM");
-    if (instance && instance.process.exitCode === null) await once(instance.process, "exit");
+    if (instance === undefined) continue;
+    instance.process.kill("SIGTERM");
+    await waitForExit(instance.process);
   }
   await dropSchema(schema);
 });
