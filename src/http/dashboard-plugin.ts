@@ -3,15 +3,13 @@
  * the API's own process: the files under /, and index.html for each of the app's pages so that a
  * reload or a bookmark of /tokens works. Everything else keeps the API's JSON 404, /v1/* included.
  *
- * Every response of this plugin carries a strict Content-Security-Policy (scripts from this origin
- * only, no inline script, no eval; inline styles allowed because Mantine sets CSS variables at run
- * time), no framing, and no Referer; the set-up code travels in the URL fragment, which browsers
- * never send, and the policy keeps it from leaking through Referer either.
+ * The page is built to run under the strict Content-Security-Policy that src/http/security-headers.ts
+ * puts on every response (scripts from this origin only, no inline script, no eval; inline styles
+ * allowed for Mantine), with no Referer sent; the browser tests fail on any CSP violation.
  */
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import helmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import type { App } from "./app.js";
 
@@ -20,20 +18,6 @@ export const DASHBOARD_PAGES = ["/", "/integrations", "/tokens", "/domains", "/a
 
 /** Where `npm run build` puts the dashboard: dist/web, beside dist/http where this file is compiled. */
 export const DEFAULT_DASHBOARD_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../web");
-
-/** The Content-Security-Policy of the dashboard's responses. */
-export const DASHBOARD_CSP = {
-  defaultSrc: ["'self'"],
-  scriptSrc: ["'self'"],
-  styleSrc: ["'self'", "'unsafe-inline'"],
-  imgSrc: ["'self'", "data:"],
-  fontSrc: ["'self'"],
-  connectSrc: ["'self'"],
-  objectSrc: ["'none'"],
-  baseUri: ["'none'"],
-  formAction: ["'self'"],
-  frameAncestors: ["'none'"],
-};
 
 /**
  * Builds the plugin for AppOptions.plugins.
@@ -49,11 +33,6 @@ export function dashboardPlugin(root: string = DEFAULT_DASHBOARD_ROOT): (app: Ap
       return;
     }
     await app.register(async (scope) => {
-      await scope.register(helmet, {
-        contentSecurityPolicy: { useDefaults: false, directives: DASHBOARD_CSP },
-        referrerPolicy: { policy: "no-referrer" },
-        crossOriginEmbedderPolicy: false,
-      });
       await scope.register(fastifyStatic, {
         root,
         index: false,

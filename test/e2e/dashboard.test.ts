@@ -39,6 +39,12 @@ describe("dashboard", () => {
     expect(page.url()).not.toContain("code=");
     await screenshot(page, "setup");
     await expectAccessible(page, "set-up page");
+    const narrow = await openPage(browser, server, 360);
+    await narrow.page.goto(server.setupLink!);
+    await expect.poll(() => narrow.page.getByRole("heading", { name: "Set up latchkey" }).isVisible()).toBe(true);
+    await screenshot(narrow.page, "setup");
+    await expectAccessible(narrow.page, "set-up page at 360 px");
+    await narrow.context.close();
     await page.getByLabel("E-mail address").fill(OWNER.email);
     await page.getByLabel(/^Password/).fill(OWNER.password);
     await page.getByLabel("Confirm password").fill(OWNER.password);

@@ -35,7 +35,7 @@ export function ActivityPage({ session }: { session: Session }) {
         {meta !== undefined && meta.total === 0 ? (
           <EmptyState py={48} px="md" icon={<ActivityIcon size={26} />} color="indigo" title="No activity yet" description="Changes to tokens and domains will be listed here." />
         ) : (
-          <Table.ScrollContainer minWidth={760}>
+          <Table.ScrollContainer minWidth={760} type="native" tabIndex={0} aria-label="Activity, scrollable">
             <Table verticalSpacing="sm" horizontalSpacing="md">
               <Table.Thead className="lk-table-head">
                 <Table.Tr>

@@ -5,6 +5,7 @@
  */
 import { Alert, Button, Group, Modal, MultiSelect, Radio, Stack, Text, TextInput } from "@mantine/core";
 import { DatePickerInput } from "@mantine/dates";
+import { useMediaQuery } from "@mantine/hooks";
 import dayjs from "dayjs";
 import { useEffect, useState, type FormEvent } from "react";
 import { ApiError, api, fieldErrors, messageOf } from "./api-client";
@@ -43,6 +44,7 @@ export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated }
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [touched, setTouched] = useState(false);
+  const narrow = useMediaQuery("(max-width: 36em)") ?? false;
 
   useEffect(() => {
     if (opened) {
@@ -89,7 +91,7 @@ export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated }
   };
 
   return (
-    <Modal opened={opened} onClose={onClose} title={<Text fw={650} size="lg">Create new token</Text>} size="xl" fullScreen={false} radius="lg" closeButtonProps={{ "aria-label": "Close" }}>
+    <Modal opened={opened} onClose={onClose} title={<Text fw={650} size="lg">Create new token</Text>} size="xl" fullScreen={narrow} radius="lg" closeButtonProps={{ "aria-label": "Close" }}>
       <form onSubmit={(e) => void submit(e)} noValidate>
         <Stack gap="lg">
           {failure !== null && (

@@ -72,7 +72,7 @@ export function DomainsPage() {
         {domains.data !== null && list.length === 0 ? (
           <EmptyState py={48} px="md" icon={<GlobeIcon size={26} />} color="indigo" title="No domains yet" description="Add a domain above to limit tokens to it." />
         ) : (
-          <Table.ScrollContainer minWidth={360}>
+          <Table.ScrollContainer minWidth={360} type="native">
             <Table verticalSpacing="sm" horizontalSpacing="md">
               <Table.Thead className="lk-table-head">
                 <Table.Tr>

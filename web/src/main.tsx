@@ -11,6 +11,8 @@ import { DashboardApp } from "./dashboard-app";
 
 const theme = createTheme({
   primaryColor: "indigo",
+  // Shade 8: white text on it, and it on white, pass WCAG AA (shade 6 is about 4:1).
+  primaryShade: 8,
   defaultRadius: "md",
   fontFamily: "Inter, ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
   fontFamilyMonospace: "ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace",

@@ -57,6 +57,7 @@ export function PermissionsField({ areas, value, onChange, error }: { areas: Are
                 </Box>
                 <SegmentedControl
                   size="xs"
+                  color={(value.levels[area.area] ?? "none") === "none" ? undefined : "indigo"}
                   name={`level-${area.area}`}
                   aria-labelledby={`area-${area.area}`}
                   value={value.levels[area.area] ?? "none"}

@@ -7,7 +7,10 @@ import type { Token } from "./api-types";
 import { domainsOf, formatDate, formatDateTime, statusOf } from "./format";
 import { ChevronDownIcon, PauseIcon, PlayIcon, TrashIcon } from "./icons";
 
-const STATUS_COLORS = { Active: "green", Paused: "yellow", Expired: "red" } as const;
+const STATUS_COLORS = { Active: "green", Paused: "orange", Expired: "red" } as const;
+const NOWRAP = { whiteSpace: "nowrap" } as const;
+// Mantine's Badge clips its label to the cell; these labels are short and must show whole.
+const NO_TRUNCATE = { overflow: "visible", flexShrink: 0 } as const;
 
 export interface TokenActions {
   onManage: (token: Token) => void;
@@ -18,15 +21,14 @@ export interface TokenActions {
 export function TokensTable({ tokens, actions }: { tokens: Token[]; actions: TokenActions }) {
   const now = Date.now();
   return (
-    <Table.ScrollContainer minWidth={980}>
-      <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover>
+    <Table.ScrollContainer minWidth={900} type="native">
+      <Table verticalSpacing="sm" horizontalSpacing="sm" highlightOnHover>
         <Table.Thead className="lk-table-head">
           <Table.Tr>
             <Table.Th>Name</Table.Th>
             <Table.Th>Domains</Table.Th>
             <Table.Th>Access</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Expires</Table.Th>
+            <Table.Th>Status · Expires</Table.Th>
             <Table.Th>Created</Table.Th>
             <Table.Th>Last used</Table.Th>
             <Table.Th>
@@ -39,7 +41,7 @@ export function TokensTable({ tokens, actions }: { tokens: Token[]; actions: Tok
             const status = statusOf(token, now);
             return (
               <Table.Tr key={token.id}>
-                <Table.Td maw={260}>
+                <Table.Td maw={220}>
                   <Stack gap={2}>
                     <Text fw={600} size="sm" truncate="end">
                       {token.name}
@@ -49,37 +51,39 @@ export function TokensTable({ tokens, actions }: { tokens: Token[]; actions: Tok
                     </Code>
                   </Stack>
                 </Table.Td>
-                <Table.Td maw={220}>
+                <Table.Td maw={190}>
                   <Tooltip label={domainsOf(token)} disabled={token.domains === "all" || token.domains.length < 2} multiline maw={300}>
-                    <Text size="sm" truncate="end">
+                    <Text size="sm" truncate="end" c={token.domains === "all" ? "dimmed" : undefined}>
                       {domainsOf(token)}
                     </Text>
                   </Tooltip>
                 </Table.Td>
-                <Table.Td>
-                  <Badge variant="light" color={token.has_full ? "violet" : "blue"} radius="sm">
+                <Table.Td style={NOWRAP}>
+                  <Badge variant="light" color={token.has_full ? "grape" : "blue"} radius="sm" style={NO_TRUNCATE}>
                     {token.has_full ? "Full access" : "Custom access"}
                   </Badge>
                 </Table.Td>
-                <Table.Td>
-                  <Badge variant="dot" color={STATUS_COLORS[status]} radius="sm">
-                    {status}
-                  </Badge>
+                <Table.Td style={NOWRAP}>
+                  <Stack gap={2} align="flex-start">
+                    <Badge variant="dot" color={STATUS_COLORS[status]} radius="sm" style={NO_TRUNCATE}>
+                      {status}
+                    </Badge>
+                    <Text size="xs" c="dimmed">
+                      {token.expires_at === null ? "No expiry" : `${status === "Expired" ? "Expired" : "Expires"} ${formatDate(token.expires_at)}`}
+                    </Text>
+                  </Stack>
                 </Table.Td>
-                <Table.Td>
-                  <Text size="sm" c={token.expires_at === null ? "dimmed" : undefined}>
-                    {token.expires_at === null ? "Never" : formatDate(token.expires_at)}
+                <Table.Td style={NOWRAP}>
+                  <Text size="sm" title={formatDateTime(token.created_at)}>
+                    {formatDate(token.created_at)}
                   </Text>
                 </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{formatDate(token.created_at)}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm" c={token.last_used_at === null ? "dimmed" : undefined}>
-                    {formatDateTime(token.last_used_at, "Never")}
+                <Table.Td style={NOWRAP}>
+                  <Text size="sm" c={token.last_used_at === null ? "dimmed" : undefined} title={formatDateTime(token.last_used_at, "Never used")}>
+                    {formatDate(token.last_used_at, "Never")}
                   </Text>
                 </Table.Td>
-                <Table.Td>
+                <Table.Td style={NOWRAP}>
                   <Group gap={0} wrap="nowrap" justify="flex-end">
                     <Button variant="default" size="xs" onClick={() => actions.onManage(token)} aria-label={`Manage ${token.name}`} style={{ borderTopRightRadius: 0, borderBottomRightRadius: 0 }}>
                       Manage
