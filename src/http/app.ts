@@ -12,7 +12,8 @@ import addFormats from "ajv-formats";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
 import { EMPTY_ROUTE_MAP, type RouteMap } from "../core/route-map.js";
 import type { Latchkey } from "../service/latchkey.js";
-import type { Principal } from "../service/principal.js";
+import type { ActorContext, Principal } from "../service/principal.js";
+import { actorFor } from "./request-actor.js";
 import { createFailureLimiter, type FailureLimiter } from "../service/failure-limiter.js";
 import { handleError, sendError } from "./error-handler.js";
 import { registerSecurityHeaders } from "./security-headers.js";
@@ -43,6 +44,10 @@ declare module "fastify" {
   interface FastifyInstance {
     /** The failure limiter of this app (see {@link AppOptions.failureLimiter}). */
     latchkeyFailures: FailureLimiter;
+  }
+  interface FastifyRequest {
+    /** The authenticated actor, set before validation on routes that declare `security`. */
+    latchkeyActor?: ActorContext;
   }
 }
 
@@ -149,6 +154,8 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
 
   await app.register(cookie); // parses Cookie headers for the dashboard's session (src/http/session-cookie.ts)
   await app.register(swagger, {
+    // Components named after the schemas' $id (Token, Domain, Error, ...), not def-0, def-1.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === "string" ? json.$id : `def-${i}`) },
     openapi: {
       openapi: "3.1.0",
       info: {
@@ -162,6 +169,11 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
   await app.register(swaggerUi, { routePrefix: "/docs" }); // served under the strict CSP of security-headers.ts
 
   const resolvers = options.principalResolvers ?? [];
+  // Authenticate before the body is validated, so that a caller without a valid credential learns
+  // nothing about the route's input rules (401/403 before 400/413/415/422).
+  app.addHook("preValidation", async (request) => {
+    if (request.routeOptions.schema?.security !== undefined) request.latchkeyActor = await actorFor(latchkey, request, resolvers);
+  });
   registerHealth(app, latchkey);
   registerVerify(app, latchkey, options.verifyKey ?? null);
   await registerForwardAuth(app, latchkey, compileRouteMap(options.routeMap ?? EMPTY_ROUTE_MAP));

@@ -16,6 +16,7 @@ import { readBearerToken } from "./bearer-token.js";
  *   or a resolver's own refusal (session_missing, csrf_failed).
  */
 export async function actorFor(latchkey: Latchkey, request: FastifyRequest, resolvers: readonly PrincipalResolver[]): Promise<ActorContext> {
+  if (request.latchkeyActor !== undefined) return request.latchkeyActor;
   const presented = readBearerToken(request.headers.authorization);
   if (presented.kind === "malformed") return refuseGuess(request, new ServiceError("token_malformed"));
   if (presented.kind === "bearer") {
