@@ -87,7 +87,7 @@ export function ManageTokenDialog({ token, areas, onClose, onSaved }: { token: T
             </Group>
           </form>
           <Divider />
-          <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="md">
+          <SimpleGrid cols={2} spacing="md">
             <Fact label="Status">{statusOf(shown)}</Fact>
             <Fact label="Token">
               <Text ff="monospace" size="sm">

@@ -2,15 +2,14 @@
  * The table of API tokens (the seed's "API tokens section"): name, domains, access, status, expiry,
  * created, last used, and per row Manage with a drop-down arrow beside it for Pause/Resume and Delete.
  */
-import { ActionIcon, Badge, Button, Code, Group, Menu, Stack, Table, Text, Tooltip, VisuallyHidden } from "@mantine/core";
+import { ActionIcon, Badge, Box, Button, Code, Group, Menu, Stack, Table, Text, Tooltip, VisuallyHidden } from "@mantine/core";
+import { useMediaQuery } from "@mantine/hooks";
 import type { Token } from "./api-types";
 import { domainsOf, formatDate, formatDateTime, statusOf } from "./format";
 import { ChevronDownIcon, PauseIcon, PlayIcon, TrashIcon } from "./icons";
 
 const STATUS_COLORS = { Active: "green", Paused: "orange", Expired: "red" } as const;
 const NOWRAP = { whiteSpace: "nowrap" } as const;
-// Mantine's Badge clips its label to the cell; these labels are short and must show whole.
-const NO_TRUNCATE = { overflow: "visible", flexShrink: 0 } as const;
 
 export interface TokenActions {
   onManage: (token: Token) => void;
@@ -20,12 +19,14 @@ export interface TokenActions {
 
 export function TokensTable({ tokens, actions }: { tokens: Token[]; actions: TokenActions }) {
   const now = Date.now();
+  const narrow = useMediaQuery("(max-width: 62em)") ?? false;
+  if (narrow) return <TokenCards tokens={tokens} actions={actions} now={now} />;
   return (
     <Table.ScrollContainer minWidth={900} type="native">
-      <Table verticalSpacing="sm" horizontalSpacing="sm" highlightOnHover>
+      <Table verticalSpacing="sm" horizontalSpacing="xs" highlightOnHover>
         <Table.Thead className="lk-table-head">
           <Table.Tr>
-            <Table.Th>Name</Table.Th>
+            <Table.Th pl="md">Name</Table.Th>
             <Table.Th>Domains</Table.Th>
             <Table.Th>Access</Table.Th>
             <Table.Th>Status · Expires</Table.Th>
@@ -41,7 +42,7 @@ export function TokensTable({ tokens, actions }: { tokens: Token[]; actions: Tok
             const status = statusOf(token, now);
             return (
               <Table.Tr key={token.id}>
-                <Table.Td maw={220}>
+                <Table.Td maw={200} pl="md">
                   <Stack gap={2}>
                     <Text fw={600} size="sm" truncate="end">
                       {token.name}
@@ -51,7 +52,7 @@ export function TokensTable({ tokens, actions }: { tokens: Token[]; actions: Tok
                     </Code>
                   </Stack>
                 </Table.Td>
-                <Table.Td maw={190}>
+                <Table.Td maw={170}>
                   <Tooltip label={domainsOf(token)} disabled={token.domains === "all" || token.domains.length < 2} multiline maw={300}>
                     <Text size="sm" truncate="end" c={token.domains === "all" ? "dimmed" : undefined}>
                       {domainsOf(token)}
@@ -59,13 +60,13 @@ export function TokensTable({ tokens, actions }: { tokens: Token[]; actions: Tok
                   </Tooltip>
                 </Table.Td>
                 <Table.Td style={NOWRAP}>
-                  <Badge variant="light" color={token.has_full ? "grape" : "blue"} radius="sm" style={NO_TRUNCATE}>
+                  <Badge variant="light" color={token.has_full ? "grape" : "blue"} radius="sm">
                     {token.has_full ? "Full access" : "Custom access"}
                   </Badge>
                 </Table.Td>
                 <Table.Td style={NOWRAP}>
                   <Stack gap={2} align="flex-start">
-                    <Badge variant="dot" color={STATUS_COLORS[status]} radius="sm" style={NO_TRUNCATE}>
+                    <Badge variant="dot" color={STATUS_COLORS[status]} radius="sm">
                       {status}
                     </Badge>
                     <Text size="xs" c="dimmed">
@@ -83,28 +84,8 @@ export function TokensTable({ tokens, actions }: { tokens: Token[]; actions: Tok
                     {formatDate(token.last_used_at, "Never")}
                   </Text>
                 </Table.Td>
-                <Table.Td style={NOWRAP}>
-                  <Group gap={0} wrap="nowrap" justify="flex-end">
-                    <Button variant="default" size="xs" onClick={() => actions.onManage(token)} aria-label={`Manage ${token.name}`} style={{ borderTopRightRadius: 0, borderBottomRightRadius: 0 }}>
-                      Manage
-                    </Button>
-                    <Menu position="bottom-end" shadow="md" width={180}>
-                      <Menu.Target>
-                        <ActionIcon variant="default" size={30} aria-label={`More actions for ${token.name}`} style={{ borderTopLeftRadius: 0, borderBottomLeftRadius: 0, borderLeft: 0 }}>
-                          <ChevronDownIcon size={14} />
-                        </ActionIcon>
-                      </Menu.Target>
-                      <Menu.Dropdown>
-                        <Menu.Item leftSection={token.status === "pause" ? <PlayIcon size={16} /> : <PauseIcon size={16} />} onClick={() => actions.onPauseOrResume(token)}>
-                          {token.status === "pause" ? "Resume" : "Pause"}
-                        </Menu.Item>
-                        <Menu.Divider />
-                        <Menu.Item color="red" leftSection={<TrashIcon size={16} />} onClick={() => actions.onDelete(token)}>
-                          Delete
-                        </Menu.Item>
-                      </Menu.Dropdown>
-                    </Menu>
-                  </Group>
+                <Table.Td style={NOWRAP} pr="md">
+                  <TokenButtons token={token} actions={actions} />
                 </Table.Td>
               </Table.Tr>
             );
@@ -112,5 +93,69 @@ export function TokensTable({ tokens, actions }: { tokens: Token[]; actions: Tok
         </Table.Tbody>
       </Table>
     </Table.ScrollContainer>
+  );
+}
+
+/** Manage, with the drop-down arrow beside it holding Pause (or Resume) and Delete (the seed). */
+function TokenButtons({ token, actions }: { token: Token; actions: TokenActions }) {
+  return (
+    <Group gap={0} wrap="nowrap" justify="flex-end">
+      <Button variant="default" size="xs" onClick={() => actions.onManage(token)} aria-label={`Manage ${token.name}`} style={{ borderTopRightRadius: 0, borderBottomRightRadius: 0 }}>
+        Manage
+      </Button>
+      <Menu position="bottom-end" shadow="md" width={180}>
+        <Menu.Target>
+          <ActionIcon variant="default" size={30} aria-label={`More actions for ${token.name}`} style={{ borderTopLeftRadius: 0, borderBottomLeftRadius: 0, borderLeft: 0 }}>
+            <ChevronDownIcon size={14} />
+          </ActionIcon>
+        </Menu.Target>
+        <Menu.Dropdown>
+          <Menu.Item leftSection={token.status === "pause" ? <PlayIcon size={16} /> : <PauseIcon size={16} />} onClick={() => actions.onPauseOrResume(token)}>
+            {token.status === "pause" ? "Resume" : "Pause"}
+          </Menu.Item>
+          <Menu.Divider />
+          <Menu.Item color="red" leftSection={<TrashIcon size={16} />} onClick={() => actions.onDelete(token)}>
+            Delete
+          </Menu.Item>
+        </Menu.Dropdown>
+      </Menu>
+    </Group>
+  );
+}
+
+/** Narrow screens: one card per token instead of the table's row. */
+function TokenCards({ tokens, actions, now }: { tokens: Token[]; actions: TokenActions; now: number }) {
+  return (
+    <Stack gap={0}>
+      {tokens.map((token, index) => {
+        const status = statusOf(token, now);
+        return (
+          <Box key={token.id} p="md" style={index > 0 ? { borderTop: "1px solid var(--mantine-color-gray-3)" } : undefined} role="group" aria-label={token.name}>
+            <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
+              <Stack gap={2} style={{ minWidth: 0 }}>
+                <Text fw={600} size="sm" truncate="end">
+                  {token.name}
+                </Text>
+                <Code c="dimmed" bg="transparent" p={0} fz="xs">
+                  {token.preview}
+                </Code>
+              </Stack>
+              <TokenButtons token={token} actions={actions} />
+            </Group>
+            <Group gap={6} mt="xs">
+              <Badge variant="light" color={token.has_full ? "grape" : "blue"} radius="sm">
+                {token.has_full ? "Full access" : "Custom access"}
+              </Badge>
+              <Badge variant="dot" color={STATUS_COLORS[status]} radius="sm">
+                {status}
+              </Badge>
+            </Group>
+            <Text size="xs" c="dimmed" mt={6}>
+              {domainsOf(token)} · {token.expires_at === null ? "No expiry" : `Expires ${formatDate(token.expires_at)}`} · Created {formatDate(token.created_at)} · Last used {formatDate(token.last_used_at, "never")}
+            </Text>
+          </Box>
+        );
+      })}
+    </Stack>
   );
 }
