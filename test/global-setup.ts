@@ -4,6 +4,7 @@
  * any log holds any of those secrets, or anything shaped like a latchkey secret with a valid checksum.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { parseSecret } from "../src/core/token-secret.js";
 
@@ -11,9 +12,10 @@ const dir = join(process.cwd(), "artifacts", "logs");
 
 export function setup(): () => void {
   mkdirSync(dir, { recursive: true });
-  // Named per run: several runs may share this folder.
-  const log = join(dir, `trace-${process.pid}.log`);
-  const secrets = join(dir, `secrets-created-${process.pid}.txt`);
+  // Named per call: several runs may share this folder, and each vitest project calls this once.
+  const run = `${process.pid}-${randomBytes(3).toString("hex")}`;
+  const log = join(dir, `trace-${run}.log`);
+  const secrets = join(dir, `secrets-created-${run}.txt`);
   rmSync(log, { force: true });
   writeFileSync(secrets, "");
   process.env.LATCHKEY_TEST_TRACE_LOG = log;

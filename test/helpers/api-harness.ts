@@ -1,5 +1,6 @@
 /**
- * The API test harness: a fresh latchkey over its own in-memory SQLite database and its HTTP app,
+ * The API test harness: a fresh latchkey over its own database (in-memory SQLite, or a PostgreSQL
+ * schema in the `postgres` test project) and its HTTP app,
  * called in-process with `app.inject()`. Each test opens its own harness (`await openApiHarness()`)
  * and the harness closes itself when that test finishes, so no state is shared between tests.
  *
@@ -10,6 +11,20 @@ import { expect, onTestFinished } from "vitest";
 import type { ManualClock } from "../../src/core/clock.js";
 import { buildApp, type App } from "../../src/http/app.js";
 import { Latchkey } from "../../src/service/latchkey.js";
+import { dropSchema, freshPostgresUrl } from "./postgres-database.js";
+import { rememberSecret, testLogger } from "./trace-log.js";
+
+/**
+ * The store the API tests run on: a fresh in-memory SQLite database, or with LATCHKEY_TEST_STORE=postgres
+ * (the `postgres` project of vitest.config.ts) a fresh PostgreSQL schema, dropped afterwards.
+ */
+export async function testDatabase(): Promise<{ url: string; cleanup: () => Promise<void> }> {
+  if (process.env.LATCHKEY_TEST_STORE === "postgres") {
+    const { url, schema } = freshPostgresUrl("api");
+    return { url, cleanup: () => dropSchema(schema) };
+  }
+  return { url: "sqlite::memory:", cleanup: async () => undefined };
+}
 
 /** A token minted for a test: its id and its secret. */
 export interface MintedToken {
@@ -75,12 +90,16 @@ export interface HarnessOptions {
  * when the calling test finishes, and fails that test if the app ever answered 500.
  */
 export async function openApiHarness(options: HarnessOptions = {}): Promise<ApiHarness> {
-  const latchkey = await Latchkey.open({ databaseUrl: "sqlite::memory:", ...(options.clock ? { clock: options.clock } : {}) });
+  const database = await testDatabase();
+  const latchkey = await Latchkey.open({ databaseUrl: database.url, ...(options.clock ? { clock: options.clock } : {}) }).catch(async (error: unknown) => {
+    await database.cleanup();
+    throw error;
+  });
   const statuses: number[] = [];
   let app: App;
   try {
     app = await buildApp(latchkey, {
-      logger: false,
+      logger: testLogger(),
       plugins: [
         async (instance) => {
           instance.addHook("onResponse", async (_request, reply) => {
@@ -91,11 +110,13 @@ export async function openApiHarness(options: HarnessOptions = {}): Promise<ApiH
     });
   } catch (error) {
     await latchkey.close();
+    await database.cleanup();
     throw error;
   }
   onTestFinished(async () => {
     await app.close();
     await latchkey.close();
+    await database.cleanup();
     expect(statuses.filter((status) => status >= 500 && status !== 503), "responses with status 500").toEqual([]);
   });
 
@@ -110,6 +131,7 @@ export async function openApiHarness(options: HarnessOptions = {}): Promise<ApiH
         ...(mintOptions.expiresAt === undefined ? {} : { expiresAt: mintOptions.expiresAt }),
       },
     );
+    rememberSecret(secret);
     return { id: token.id, secret };
   };
 
