@@ -74,17 +74,19 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A new context (own cookies) and page at a width, collecting console errors and CSP violations. */
-export async function openPage(browser: Browser, server: Server, width = 1280): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+/** A new context (own cookies) and page at a width, collecting console output, errors and CSP violations. */
+export async function openPage(browser: Browser, server: Server, width = 1280): Promise<{ context: BrowserContext; page: Page; problems: string[]; consoleText: string[] }> {
   const context = await browser.newContext({ viewport: { width, height: width < 600 ? 780 : 860 }, baseURL: server.baseUrl, colorScheme: "light", locale: "en-US", timezoneId: "UTC" });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.baseUrl });
   const page = await context.newPage();
   const problems: string[] = [];
+  const consoleText: string[] = [];
   page.on("console", (message) => {
+    consoleText.push(message.text());
     if (message.type() === "error" && !/status of 401/.test(message.text())) problems.push(message.text());
   });
   page.on("pageerror", (error) => problems.push(error.message));
-  return { context, page, problems };
+  return { context, page, problems, consoleText };
 }
 
 /** Makes sure the owner exists: through the API with the printed code, when no test has done it in the page. */

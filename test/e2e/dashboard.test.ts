@@ -30,6 +30,19 @@ async function addDomain(page: Page, name: string): Promise<void> {
   await expect.poll(() => page.getByRole("cell", { name, exact: true }).isVisible()).toBe(true);
 }
 
+/** Presses Tab until the focused element's accessible name (aria-label or text) is `name`. */
+async function tabTo(page: Page, name: string): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement;
+      return el === null ? "" : (el.getAttribute("aria-label") ?? (el as HTMLElement).innerText ?? "").trim();
+    });
+    if (focused === name) return;
+  }
+  throw new Error(`Tab never reached "${name}"`);
+}
+
 describe("dashboard", () => {
   it("sets up the owner from the link latchkey serve printed, then shows Integrations", async () => {
     expect(server.setupLink).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/setup#code=[A-Za-z0-9_-]{22}$/);
@@ -72,7 +85,7 @@ describe("dashboard", () => {
 
   it("creates a custom token for one domain, uses it, renames, pauses, resumes and deletes it", async () => {
     await ensureOwner(server);
-    const { context, page, problems } = await openPage(browser, server);
+    const { context, page, problems, consoleText } = await openPage(browser, server);
     await signIn(page);
     await addDomain(page, "mail.example.com");
     await addDomain(page, "other.example.com");
@@ -107,9 +120,10 @@ describe("dashboard", () => {
     await reveal.getByRole("button", { name: "Done" }).click();
     await expect.poll(() => reveal.isVisible()).toBe(false);
 
-    // The secret is nowhere in the page's storage or address once the dialog is closed.
+    // The secret is nowhere in the page's storage, address, text or console once the dialog is closed.
     const kept = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + location.href + document.body.innerText);
     expect(kept).not.toContain(secret);
+    expect(consoleText.join("\n")).not.toContain(secret);
 
     // Use it against /v1/verify: allowed for its areas and domain, refused elsewhere.
     expect(await verify(server, { token: secret, method: "POST", area: "email", domain: "mail.example.com" })).toMatchObject({ allowed: true, code: "ok" });
@@ -176,6 +190,31 @@ describe("dashboard", () => {
     expect((await download).suggestedFilename()).toBe("unsaved-token-api-token.txt");
     await page.getByRole("button", { name: "Done" }).click();
     await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
+    await context.close();
+  }, 60_000);
+
+  it("can be used with the keyboard alone: sign in, open API tokens, open and close Create new token", async () => {
+    await ensureOwner(server);
+    const { context, page } = await openPage(browser, server);
+    await page.goto("/sign-in");
+    await expect.poll(() => page.getByRole("heading", { name: "Sign in" }).isVisible()).toBe(true);
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(OWNER.email);
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(OWNER.password);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.getByRole("heading", { name: "Integrations" }).isVisible(), { timeout: 10_000 }).toBe(true);
+    await tabTo(page, "Manage latchkey API tokens");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.getByRole("heading", { name: "API tokens" }).isVisible()).toBe(true);
+    await tabTo(page, "Create new token");
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: "Create new token" });
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await page.keyboard.type("Typed name");
+    expect(await dialog.getByLabel("Name").inputValue()).toBe("Typed name");
+    await page.keyboard.press("Escape");
+    await expect.poll(() => dialog.isVisible()).toBe(false);
     await context.close();
   }, 60_000);
 });
