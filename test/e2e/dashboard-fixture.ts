@@ -12,6 +12,7 @@ import { createInterface } from "node:readline";
 import { AxeBuilder } from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { expect } from "vitest";
+import { pipeToTraceLog, traceEnv } from "../helpers/trace-log.js";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const OWNER = { email: "owner@example.com", password: "a long and careful passphrase" };
@@ -31,9 +32,11 @@ export async function startServer(): Promise<Server> {
   if (!existsSync(join(ROOT, "dist/web/index.html"))) throw new Error("dist/web is missing: run npm run build (npm test does it first)");
   const dir = mkdtempSync(join(tmpdir(), "latchkey-e2e-"));
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, "bin/latchkey.js"), "serve"], {
-    env: { ...process.env, LATCHKEY_HOST: "127.0.0.1", LATCHKEY_PORT: "0", LATCHKEY_DATABASE_URL: `sqlite:${join(dir, "latchkey.db")}`, LATCHKEY_LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "inherit"],
+    // Logs go to the suite's trace log (when collected), where the global teardown looks for secrets.
+    env: { ...process.env, LATCHKEY_HOST: "127.0.0.1", LATCHKEY_PORT: "0", LATCHKEY_DATABASE_URL: `sqlite:${join(dir, "latchkey.db")}`, LATCHKEY_LOG_LEVEL: "warn", ...traceEnv() },
+    stdio: ["ignore", "pipe", "pipe"],
   });
+  pipeToTraceLog(child);
   const lines = createInterface({ input: child.stdout! });
   let baseUrl: string | null = null;
   let setupLink: string | null = null;

@@ -5,6 +5,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rememberSecret } from "../helpers/trace-log.js";
 import { ensureOwner, expectAccessible, launchBrowser, openPage, OWNER, screenshot, signIn, startServer, verify, type Server } from "./dashboard-fixture.js";
 
 let server: Server;
@@ -114,6 +115,7 @@ describe("dashboard", () => {
     expect(await reveal.textContent()).toContain("For security reasons, you will only be shown your API token one time");
     const secret = (await reveal.getByTestId("revealed-secret").textContent())?.trim() ?? "";
     expect(secret).toMatch(/^lk_/);
+    rememberSecret(secret);
     await reveal.getByRole("button", { name: "Copy" }).click();
     await expect.poll(() => reveal.getByRole("button", { name: "Copied" }).isVisible()).toBe(true);
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
