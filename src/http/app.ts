@@ -145,6 +145,8 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
   const queries = queryValidator();
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === "body" ? bodies.compile(schema) : queries.compile(schema)));
   app.setErrorHandler(handleError);
+  // JSON only: a text/plain body (which browsers send cross-site without a preflight) is refused with 415.
+  app.removeContentTypeParser("text/plain");
   app.setNotFoundHandler((_request, reply) => sendError(reply, "not_found"));
   app.addSchema(ErrorSchema);
   const failures = options.failureLimiter ?? createFailureLimiter({ failuresPerWindow: 30 });
