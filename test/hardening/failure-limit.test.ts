@@ -147,3 +147,19 @@ describe("the verify key", () => {
     expect((await verify(app, secret)).statusCode).toBe(429);
   });
 });
+
+describe("dashboard sign-in", () => {
+  it("limits wrong passwords per address, across e-mail addresses", async () => {
+    const { app, latchkey } = await openApp(createFailureLimiter({ failuresPerWindow: 3 }));
+    const account = (await latchkey.accounts.find("default")).id;
+    for (const email of ["a@example.com", "b@example.com"]) await latchkey.users.create({ accountId: account, email, password: "correct horse battery" }, { ip: null });
+    const signIn = (email: string, password: string) => app.inject({ method: "POST", url: "/v1/session", remoteAddress: "203.0.113.5", payload: { email, password } });
+    expect((await signIn("a@example.com", "wrong password 1")).statusCode).toBe(401);
+    expect((await signIn("b@example.com", "wrong password 2")).statusCode).toBe(401);
+    expect((await signIn("nobody@example.com", "wrong password 3")).statusCode).toBe(401);
+    const limited = await signIn("b@example.com", "wrong password 4");
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers["retry-after"]).toBeDefined();
+    expect((await signIn("a@example.com", "correct horse battery")).statusCode).toBe(200);
+  });
+});

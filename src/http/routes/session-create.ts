@@ -1,11 +1,14 @@
 /**
  * POST /v1/session: sign in with `{email, password}`. 200 with the session (and its CSRF token) and
  * the httpOnly session cookie; 401 invalid_credentials; 429 rate_limited with Retry-After while the
- * user is locked out (src/service/user-service.ts).
+ * user is locked out (src/service/user-service.ts), or while the client address is past its limit of
+ * failed attempts (src/service/failure-limiter.ts).
  */
 import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
+import { ServiceError } from "../../service/service-error.js";
 import type { App } from "../app.js";
+import { refuseGuess } from "../request-actor.js";
 import { setSessionCookie } from "../session-cookie.js";
 import { SessionSchema, sessionToWire } from "./session-show.js";
 
@@ -29,7 +32,11 @@ export function registerSessionCreate(app: App, latchkey: Latchkey): void {
       },
     },
     async (request, reply) => {
-      const opened = await latchkey.users.signIn(request.body.email, request.body.password, { ip: request.ip });
+      const opened = await latchkey.users.signIn(request.body.email, request.body.password, { ip: request.ip }).catch((error: unknown) => {
+        // Wrong passwords also count against the client address, across all e-mail addresses tried.
+        if (error instanceof ServiceError && error.code === "invalid_credentials") return refuseGuess(request, error);
+        throw error;
+      });
       setSessionCookie(request, reply, opened.secret);
       reply.header("cache-control", "no-store");
       return { data: sessionToWire(opened) };
