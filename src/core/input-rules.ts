@@ -31,7 +31,8 @@ export function checkTokenName(raw: string): Checked<string> {
  * pass as `key.com`. It does not check validity; see {@link checkDomainName}.
  */
 export function normalizeDomainName(raw: string): string {
-  const lower = raw.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+  // Names mostly arrive in lower case already, and this runs on every verification that names a domain.
+  const lower = /[A-Z]/.test(raw) ? raw.replace(/[A-Z]+/g, (letters) => letters.toLowerCase()) : raw;
   return lower.endsWith(".") ? lower.slice(0, -1) : lower;
 }
 

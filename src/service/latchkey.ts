@@ -131,8 +131,13 @@ export class Latchkey {
    * The verification decision for a presented token (DESIGN.md, "Verification decision"). A refusal
    * is a result, not an exception.
    */
-  async verify(input: VerifyInput): Promise<VerifyDecision> {
-    return this.verifier.verify(input.token, { area: input.area, level: levelForMethod(input.method), domain: input.domain ?? null });
+  verify(input: VerifyInput): Promise<VerifyDecision> {
+    // Not `async`: the verifier's promise is handed on as is, without a further promise and its ticks.
+    try {
+      return this.verifier.verify(input.token, { area: input.area, level: levelForMethod(input.method), domain: input.domain ?? null });
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**

@@ -1,8 +1,8 @@
 /**
  * The verifier: resolves a presented secret to its token record and applies the core decision.
  *
- * Hot path: parse the secret (no database read if malformed), one SHA-256, one cache lookup; on a miss,
- * one indexed read. No database write: last-used instants are kept in memory and written in batches,
+ * Hot path: one SHA-256 and one cache lookup; on a miss, the format check (no database read if
+ * malformed) and one indexed read (on SQLite a prepared statement that brings the domains along). No database write: last-used instants are kept in memory and written in batches,
  * at most once per `lastUsedFlushMillis` (default 60 s) per token.
  *
  * Cache and revocation: records are cached by secret hash (unknown hashes too, so a flood of made-up
@@ -18,8 +18,8 @@ import { LRUCache } from "lru-cache";
 import type { Catalogue } from "../core/catalogue.js";
 import type { Clock } from "../core/clock.js";
 import { decide, type DomainRef, type TokenLookup, type TokenRecord, type VerifyDecision, type VerifyQuestion } from "../core/verify-decision.js";
-import { hashSecret, parseSecret } from "../core/token-secret.js";
-import type { Store, TokenWithDomains } from "../store/store.js";
+import { hashSecret, MAX_SECRET_CHARS, parseSecret } from "../core/token-secret.js";
+import { SQLITE_CHANGE_WINDOW_MILLIS, type Store, type TokenVerificationRow } from "../store/store.js";
 import { permissionsOfRow } from "./token-view.js";
 
 /** Options of the verifier. */
@@ -34,7 +34,14 @@ export interface VerifierOptions {
   readonly onBackgroundError?: (error: unknown) => void;
 }
 
-type CacheEntry = { readonly record: TokenRecord | null };
+/** A cached answer: the record (null: no such token) and the lookup handed out for it. */
+type CacheEntry = { readonly record: TokenRecord | null; readonly lookup: TokenLookup };
+
+const MISSING: TokenLookup = { kind: "missing" };
+const MALFORMED: TokenLookup = { kind: "malformed" };
+const UNKNOWN: TokenLookup = { kind: "unknown" };
+const UNKNOWN_ENTRY: CacheEntry = { record: null, lookup: UNKNOWN };
+const NO_DOMAINS: readonly DomainRef[] = Object.freeze([]);
 
 export class Verifier {
   private readonly records: LRUCache<string, CacheEntry>;
@@ -45,6 +52,8 @@ export class Verifier {
   private cacheEnabled = true;
   private readonly flushTimer: NodeJS.Timeout;
   private externalChanges: number | null;
+  /** When the SQLite change counter was last read (performance.now(), milliseconds). */
+  private externalCheckedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly store: Store,
@@ -68,16 +77,25 @@ export class Verifier {
   /**
    * Verifies a presented secret for a question.
    *
+   * A cached answer is decided at once, with no database read and no await inside; on SQLite a
+   * cache miss is one prepared statement, also without an await (the returned promise is already
+   * settled then). Only PostgreSQL, or SQLite while a transaction is open, waits for the database.
+   *
    * @param secret the secret as presented, or null/empty when none was.
    * @param question area, level and optional domain.
-   * @returns the decision; never throws for any input (a database failure does throw).
+   * @returns the decision; never rejects for any input (a database failure does reject).
    */
-  async verify(secret: string | null | undefined, question: VerifyQuestion): Promise<VerifyDecision> {
-    const lookup = await this.lookup(secret);
-    const domains = lookup.kind === "found" && lookup.record.allDomains && question.domain !== null ? await this.domainsOf(lookup.record.accountId) : [];
-    const decision = decide(this.catalogue, lookup, question, this.clock.nowMillis(), domains);
-    if (decision.allowed) this.noteUse(decision.record.id);
-    return decision;
+  verify(secret: string | null | undefined, question: VerifyQuestion): Promise<VerifyDecision> {
+    try {
+      const resolved = this.resolve(secret);
+      if (typeof resolved !== "string") return this.conclude(resolved, question);
+      const generation = this.generation;
+      const atOnce = this.store.findTokenByHashAtOnce(resolved);
+      if (atOnce !== null) return this.conclude(this.remember(resolved, atOnce.row, generation), question);
+      return this.store.findTokenByHash(resolved).then((row) => this.conclude(this.remember(resolved, row, generation), question));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Notes that a token was used now; written by the next batch flush. */
@@ -87,28 +105,90 @@ export class Verifier {
 
   /** Resolves a presented secret to its record: missing, malformed (no read), unknown or found. */
   async lookup(secret: string | null | undefined): Promise<TokenLookup> {
-    if (secret === null || secret === undefined || secret === "") return { kind: "missing" };
-    if (!parseSecret(secret, this.options.prefixes).ok) return { kind: "malformed" };
+    const resolved = this.resolve(secret);
+    if (typeof resolved !== "string") return resolved;
+    const generation = this.generation;
+    return this.remember(resolved, await this.store.findTokenByHash(resolved), generation);
+  }
+
+  /**
+   * The part of a lookup that needs no database: missing, malformed, or the cached answer; otherwise
+   * the secret's hash, for the caller to read (one hash per verification, never two).
+   *
+   * The format check (length, alphabet, checksum) guards the database, so it runs on a cache miss
+   * only: a hash in the cache was put there after that same secret passed it (SHA-256 has no known
+   * collisions), so a hit is well-formed and the check would only repeat itself. Overlong input is
+   * refused before it is hashed.
+   */
+  private resolve(secret: string | null | undefined): TokenLookup | string {
+    if (secret === null || secret === undefined || secret === "") return MISSING;
+    if (secret.length > MAX_SECRET_CHARS) return MALFORMED;
     const hash = hashSecret(secret);
     this.dropIfChangedElsewhere();
-    const cached = this.cacheEnabled ? this.records.get(hash) : undefined;
-    if (cached !== undefined) return cached.record === null ? { kind: "unknown" } : { kind: "found", record: cached.record };
-    const generation = this.generation;
-    const row = await this.store.findTokenByHash(hash);
-    const record = row === undefined ? null : recordOfRow(this.catalogue, row);
-    if (this.cacheEnabled && generation === this.generation) {
-      this.records.set(hash, { record });
-      if (record !== null) this.hashById.set(record.id, hash);
+    if (this.cacheEnabled) {
+      const cached = this.records.get(hash);
+      if (cached !== undefined) return cached.lookup;
     }
-    return record === null ? { kind: "unknown" } : { kind: "found", record };
+    return parseSecret(secret, this.options.prefixes).ok ? hash : MALFORMED;
+  }
+
+  /** Turns a read row into a lookup, caching it unless an invalidation came after the read began. */
+  private remember(hash: string, row: TokenVerificationRow | undefined, generation: number): TokenLookup {
+    const store = this.cacheEnabled && generation === this.generation;
+    if (row === undefined) {
+      if (store) this.records.set(hash, UNKNOWN_ENTRY);
+      return UNKNOWN;
+    }
+    const record = recordOfRow(this.catalogue, row);
+    const lookup: TokenLookup = { kind: "found", record };
+    if (store) {
+      this.records.set(hash, { record, lookup });
+      this.hashById.set(record.id, hash);
+    }
+    return lookup;
+  }
+
+  /** Decides, reading the account's domains first when an all-domains token is asked about a domain. */
+  private conclude(lookup: TokenLookup, question: VerifyQuestion): Promise<VerifyDecision> {
+    if (lookup.kind === "found" && lookup.record.allDomains && question.domain !== null) {
+      const accountId = lookup.record.accountId;
+      const domains = this.domainsAtOnce(accountId);
+      if (domains === null) return this.domainsOf(accountId).then((read) => this.decideNow(lookup, question, read));
+      return Promise.resolve(this.decideNow(lookup, question, domains));
+    }
+    return Promise.resolve(this.decideNow(lookup, question, NO_DOMAINS));
+  }
+
+  private decideNow(lookup: TokenLookup, question: VerifyQuestion, accountDomains: readonly DomainRef[]): VerifyDecision {
+    const nowMillis = this.clock.nowMillis();
+    const decision = decide(this.catalogue, lookup, question, nowMillis, accountDomains);
+    if (decision.allowed) this.lastUsed.set(decision.record.id, nowMillis);
+    return decision;
+  }
+
+  /** The account's domains from the cache, or read at once (SQLite); null when it needs a wait. */
+  private domainsAtOnce(accountId: string): readonly DomainRef[] | null {
+    const cached = this.cacheEnabled ? this.accountDomains.get(accountId) : undefined;
+    if (cached !== undefined) return cached;
+    const generation = this.generation;
+    const domains = this.store.listDomainRefsAtOnce(accountId);
+    if (domains !== null && this.cacheEnabled && generation === this.generation) this.accountDomains.set(accountId, domains);
+    return domains;
   }
 
   /**
    * On SQLite, another process (the CLI) may have committed a pause or delete: drop the cache when
-   * the database's change counter moved, so that the next verification reads the new state.
+   * the database's change counter moved, so that the next verification reads the new state. The
+   * counter is read at most once per SQLITE_CHANGE_WINDOW_MILLIS; such writes wait out that window
+   * before they return, so none is missed (store.ts).
    */
   private dropIfChangedElsewhere(): void {
     if (this.externalChanges === null) return;
+    // A monotonic clock, not the injected Clock: this is a real interval between two processes'
+    // actions (see SQLITE_CHANGE_WINDOW_MILLIS), and a test's manual clock may stand still.
+    const nowMillis = performance.now();
+    if (nowMillis - this.externalCheckedAt < SQLITE_CHANGE_WINDOW_MILLIS) return;
+    this.externalCheckedAt = nowMillis;
     const now = this.store.externalChangeCounter();
     if (now !== this.externalChanges) {
       this.externalChanges = now;
@@ -177,7 +257,7 @@ export class Verifier {
 }
 
 /** Builds the verification record of a stored row. */
-export function recordOfRow(catalogue: Catalogue, row: TokenWithDomains): TokenRecord {
+export function recordOfRow(catalogue: Catalogue, row: TokenVerificationRow): TokenRecord {
   return {
     id: row.id,
     accountId: row.account_id,
