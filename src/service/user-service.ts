@@ -165,25 +165,21 @@ export class UserService {
       await verify(await this.decoy(), password).catch(() => false);
       throw new ServiceError("invalid_credentials");
     }
-    // Count the attempt first (see the file's docstring), refusing it while the user is locked.
-    const locked = await store.transaction(async (tx) => {
-      const now = clock.nowMillis();
-      const current = await tx.findUserById(user.id);
-      const lockedUntil = current?.locked_until ? Date.parse(current.locked_until) : 0;
-      if (lockedUntil > now) return lockedUntil;
-      const attempts = (current?.failed_attempts ?? 0) + 1;
-      const lockNow = attempts >= MAX_FAILED_ATTEMPTS;
-      await tx.recordSignInAttempt(user.id, lockNow ? 0 : attempts, lockNow ? new Date(now + LOCK_MILLIS).toISOString() : null);
-      return null;
-    });
-    if (locked !== null) throw lockedOut(locked - clock.nowMillis());
+    // Count the attempt first (see the file's docstring); a locked user's attempt is not counted.
+    const now = clock.nowMillis();
+    const attempts = await store.countSignInAttempt(user.id, new Date(now).toISOString());
+    if (attempts === null || attempts > MAX_FAILED_ATTEMPTS) {
+      const current = await store.findUserById(user.id);
+      const lockedUntil = current?.locked_until ? Date.parse(current.locked_until) : now + LOCK_MILLIS;
+      throw lockedOut(Math.max(lockedUntil, now + 1000) - now);
+    }
+    // The last allowed attempt locks at once (and restarts the count); it is still checked below.
+    if (attempts === MAX_FAILED_ATTEMPTS) await store.recordSignInAttempt(user.id, 0, new Date(now + LOCK_MILLIS).toISOString());
     const ok = await verify(user.password_hash, password).catch(() => false);
     if (!ok) {
       await store.transaction(async (tx) => {
-        const after = await tx.findUserById(user.id);
-        const nowLocked = after?.locked_until ? Date.parse(after.locked_until) > clock.nowMillis() : false;
         await recordAuditEvent(tx, ids, clock, { principal: userPrincipal(detailsOf(user)), ip: origin.ip }, {
-          action: nowLocked ? "user.lock" : "user.sign_in_failed",
+          action: attempts === MAX_FAILED_ATTEMPTS ? "user.lock" : "user.sign_in_failed",
           targetType: "user",
           targetId: user.id,
           details: { email: user.email },

@@ -377,6 +377,23 @@ export class Store {
     return this.db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
+  /**
+   * Counts one sign-in attempt in a single statement (no lost update between concurrent attempts, on
+   * either database): `failed_attempts + 1`, unless the user is locked at `nowIso`.
+   *
+   * @returns the new count, or null when the user is locked (nothing is counted) or unknown.
+   */
+  async countSignInAttempt(userId: string, nowIso: string): Promise<number | null> {
+    const row = await this.db
+      .updateTable("users")
+      .set((eb) => ({ failed_attempts: eb("failed_attempts", "+", 1) }))
+      .where("id", "=", userId)
+      .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<=", nowIso)]))
+      .returning("failed_attempts")
+      .executeTakeFirst();
+    return row === undefined ? null : Number(row.failed_attempts);
+  }
+
   async recordSignInAttempt(userId: string, failedAttempts: number, lockedUntil: string | null): Promise<void> {
     await this.db.updateTable("users").set({ failed_attempts: failedAttempts, locked_until: lockedUntil }).where("id", "=", userId).execute();
   }

@@ -1,5 +1,6 @@
 /**
- * The harness of the dashboard's session tests: a fresh latchkey on its own in-memory SQLite, its app
+ * The harness of the dashboard's session tests: a fresh latchkey on its own database (in-memory SQLite,
+ * or a fresh PostgreSQL schema in the `postgres` test project, as test/helpers/api-harness.ts), its app
  * built with the session-cookie resolver (as `latchkey serve` builds it), called in-process. Each test
  * opens its own; it closes itself when that test finishes and fails the test on any 500.
  */
@@ -8,6 +9,8 @@ import type { ManualClock } from "../../src/core/clock.js";
 import { buildApp, type App } from "../../src/http/app.js";
 import { SESSION_COOKIE, sessionResolver } from "../../src/http/session-cookie.js";
 import { Latchkey } from "../../src/service/latchkey.js";
+import { testDatabase } from "./api-harness.js";
+import { testLogger } from "./trace-log.js";
 
 /** A response: status, parsed JSON body (undefined when empty), headers. */
 export interface SessionResponse {
@@ -47,10 +50,11 @@ export function cookieValue(setCookie: string | undefined): string | undefined {
 }
 
 export async function openSessionHarness(options: { clock?: ManualClock; trustProxy?: boolean } = {}): Promise<SessionHarness> {
-  const latchkey = await Latchkey.open({ databaseUrl: "sqlite::memory:", ...(options.clock ? { clock: options.clock } : {}) });
+  const database = await testDatabase();
+  const latchkey = await Latchkey.open({ databaseUrl: database.url, ...(options.clock ? { clock: options.clock } : {}) });
   const statuses: number[] = [];
   const app = await buildApp(latchkey, {
-    logger: false,
+    logger: testLogger(),
     trustProxy: options.trustProxy ?? false,
     principalResolvers: [sessionResolver(latchkey.users)],
     plugins: [
@@ -64,6 +68,7 @@ export async function openSessionHarness(options: { clock?: ManualClock; trustPr
   onTestFinished(async () => {
     await app.close();
     await latchkey.close();
+    await database.cleanup();
     expect(statuses.filter((status) => status >= 500), "responses with status 500").toEqual([]);
   });
   const accountId = (await latchkey.accounts.find("default")).id;
