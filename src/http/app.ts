@@ -16,6 +16,7 @@ import type { ActorContext, Principal } from "../service/principal.js";
 import { actorFor } from "./request-actor.js";
 import { createFailureLimiter, type FailureLimiter } from "../service/failure-limiter.js";
 import { handleError, sendError } from "./error-handler.js";
+import { requestLogController } from "./request-log-controller.js";
 import { registerSecurityHeaders } from "./security-headers.js";
 import { registerAuditList } from "./routes/audit-list.js";
 import { registerDomainCreate } from "./routes/domain-create.js";
@@ -131,6 +132,7 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
               req: (req: FastifyRequest) => ({ method: req.method, path: req.url.split("?")[0], remoteAddress: req.ip }),
             },
           },
+    logController: requestLogController(options.logger === false ? "silent" : (options.logger?.level ?? "info")),
     bodyLimit: options.maxBodyBytes ?? 64 * 1024,
     trustProxy: options.trustProxy ?? false,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: false },

@@ -3,10 +3,11 @@
  * data (DESIGN.md): `{allowed, status, code, message, required?, token?}`, where `status` is the HTTP
  * status the protected API should answer with. The token's details come back only when allowed.
  */
-import { Type } from "typebox";
+import { Type, type Static } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
 import { ERROR_CATALOG } from "../../core/error-catalog.js";
 import { scopeStrings } from "../../core/permissions.js";
+import type { TokenRecord } from "../../core/verify-decision.js";
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import { ServiceError } from "../../service/service-error.js";
@@ -67,7 +68,7 @@ export function registerVerify(app: App, latchkey: Latchkey, verifyKey: string |
         response: { 200: VerifyResult, 401: { $ref: "Error#" }, 422: { $ref: "Error#" }, 429: { $ref: "Error#" } },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       if (expectedDigest !== null && !hasVerifyKey(request, expectedDigest)) await refuseGuess(request, new ServiceError("verify_key_invalid"));
       const { token, method, area, domain } = request.body;
       const decision = await latchkey.verify({ token, method, area, domain: domain ?? null });
@@ -84,22 +85,36 @@ export function registerVerify(app: App, latchkey: Latchkey, verifyKey: string |
           ...(decision.required !== undefined ? { required: decision.required } : {}),
         };
       }
-      const { record } = decision;
-      return {
-        allowed: true,
-        status: 200,
-        code: "ok",
-        message: "Allowed.",
-        token: {
-          id: record.id,
-          name: record.name,
-          account_id: record.accountId,
-          scopes: scopeStrings(latchkey.catalogue, record.permissions),
-          has_full: record.permissions.hasFull,
-          domains: record.allDomains ? ("all" as const) : record.domains.map((d) => ({ id: d.id, name: d.name })),
-          expires_at: record.expiresAtMillis === null ? null : new Date(record.expiresAtMillis).toISOString(),
-        },
-      };
+      // An allowed answer depends on the token's record alone, and a record is never changed (a
+      // change replaces it in the verifier's cache): its JSON is made once and sent as it is.
+      let body = allowedBodies.get(decision.record);
+      if (body === undefined) {
+        body = JSON.stringify(allowedBody(latchkey, decision.record));
+        allowedBodies.set(decision.record, body);
+      }
+      return reply.type("application/json; charset=utf-8").send(body);
     },
   );
+}
+
+/** The JSON of allowed answers, by the record they describe (collected with it). */
+const allowedBodies = new WeakMap<TokenRecord, string>();
+
+/** An allowed answer, its keys in the order of {@link VerifyResult} (the order its serializer writes). */
+function allowedBody(latchkey: Latchkey, record: TokenRecord): Static<typeof VerifyResult> {
+  return {
+    allowed: true,
+    status: 200,
+    code: "ok",
+    message: "Allowed.",
+    token: {
+      id: record.id,
+      name: record.name,
+      account_id: record.accountId,
+      scopes: scopeStrings(latchkey.catalogue, record.permissions),
+      has_full: record.permissions.hasFull,
+      domains: record.allDomains ? ("all" as const) : record.domains.map((d) => ({ id: d.id, name: d.name })),
+      expires_at: record.expiresAtMillis === null ? null : new Date(record.expiresAtMillis).toISOString(),
+    },
+  };
 }
