@@ -132,6 +132,20 @@ export function rssOfProcess(pid) {
 }
 
 /**
+ * CPU time a process has used so far (user + system), in milliseconds, from /proc (null when it
+ * cannot be read). /proc counts in clock ticks, 10 ms on Linux.
+ */
+export function cpuMillisOfProcess(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ").at(-1).split(" ");
+    // After "pid (comm) ", fields start at state (3rd); utime and stime are the 14th and 15th.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Samples a process's RSS every `everyMs` until `stop()` is called.
  *
  * @returns `{stop()}`, which returns the largest RSS seen (MiB), or null.

@@ -7,7 +7,7 @@
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BENCH_DIR, freePort, ROOT_DIR, runNodeScript, sampleRss, startServer } from "./bench-processes.mjs";
+import { BENCH_DIR, cpuMillisOfProcess, freePort, ROOT_DIR, runNodeScript, sampleRss, startServer } from "./bench-processes.mjs";
 import { BENCH_QUESTION, openFixture } from "./latchkey-fixture.mjs";
 
 /**
@@ -35,8 +35,12 @@ export async function loadTarget(server, request, settings, expectStatus = 200) 
   const runs = [];
   for (let i = 0; i < settings.runs; i++) {
     const sampler = sampleRss(server.pid);
+    const cpuBefore = cpuMillisOfProcess(server.pid);
     const result = await load(settings.durationSeconds);
+    const cpuAfter = cpuMillisOfProcess(server.pid);
     const rssMegabytes = sampler.stop();
+    // CPU the server spent per answer: a figure the other processes on the machine disturb less.
+    result.cpuMicrosPerRequest = cpuBefore === null || cpuAfter === null || result.totalRequests === 0 ? null : ((cpuAfter - cpuBefore) * 1000) / result.totalRequests;
     if (result.non2xx > 0 || result.errors > 0) throw new Error(`${request.url}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
     runs.push({ ...result, rssMegabytes });
   }

@@ -70,6 +70,7 @@ function addHttp(section, key, label, measured) {
   addFigure(report, { key: `${key}.rps`, section, label: `${label}: req/s`, unit: "req/s", values: pick(list, "requestsPerSecond"), na });
   addFigure(report, { key: `${key}.p50`, section, label: `${label}: p50`, unit: "ms", values: pick(list, "p50Millis"), na });
   addFigure(report, { key: `${key}.p99`, section, label: `${label}: p99`, unit: "ms", values: pick(list, "p99Millis"), na });
+  addFigure(report, { key: `${key}.cpu`, section, label: `${label}: server CPU per request`, unit: "µs", values: pick(list, "cpuMicrosPerRequest"), na });
   addFigure(report, { key: `${key}.rss`, section, label: `${label}: server RSS (peak)`, unit: "MiB", values: pick(list, "rssMegabytes"), na });
   if (na !== undefined) report.notes.push(`${label}: n/a, ${na}`);
 }
@@ -159,6 +160,7 @@ try {
 addRatio(report, { label: "latchkey warm verify / SHA-256+Map (in-process)", numerator: "latchkey.warm.ops", denominator: "ceiling.shaMap.ops" });
 addRatio(report, { label: "latchkey POST /v1/verify / bare node:http", numerator: "latchkey.http.rps", denominator: "ceiling.http.rps" });
 addRatio(report, { label: "latchkey forward-auth / bare node:http", numerator: "latchkey.forwardAuth.rps", denominator: "ceiling.http.rps" });
+addRatio(report, { label: "bare node:http CPU per request / latchkey POST /v1/verify's", numerator: "ceiling.http.cpu", denominator: "latchkey.http.cpu" });
 addRatio(report, { label: "latchkey POST /v1/verify / peer over HTTP", numerator: "latchkey.http.rps", denominator: "peer.http.rps" });
 addRatio(report, { label: "latchkey forward-auth / peer over HTTP", numerator: "latchkey.forwardAuth.rps", denominator: "peer.http.rps" });
 addRatio(report, { label: "latchkey warm verify / peer verifyApiKey (in-process)", numerator: "latchkey.warm.ops", denominator: "peer.valid.ops" });

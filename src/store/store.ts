@@ -229,13 +229,22 @@ export class Store {
   /** Tokens of an account, newest first (ids are time-ordered, so id order is creation order). */
   async listTokens(accountId: string, page: PageRequest): Promise<Page<TokenWithDomains>> {
     const [rows, count] = await Promise.all([
+      // The page's ids come from the (account_id, id) index alone, so the rows skipped to reach a deep
+      // page are index entries, never table rows; only the page's own rows are read in full.
       this.db
         .selectFrom("tokens")
         .selectAll()
         .where("account_id", "=", accountId)
+        .where("id", "in", (eb) =>
+          eb
+            .selectFrom("tokens")
+            .select("id")
+            .where("account_id", "=", accountId)
+            .orderBy("id", "desc")
+            .limit(page.limit)
+            .offset((page.page - 1) * page.limit),
+        )
         .orderBy("id", "desc")
-        .limit(page.limit)
-        .offset((page.page - 1) * page.limit)
         .execute(),
       this.db.selectFrom("tokens").select((eb) => eb.fn.countAll<string | number>().as("n")).where("account_id", "=", accountId).executeTakeFirst(),
     ]);
