@@ -5,7 +5,7 @@
  */
 import type SQLite from "better-sqlite3";
 import { Kysely, Migrator, sql, type Transaction } from "kysely";
-import type pg from "pg";
+import pg from "pg";
 import type { AccountsTable, AuditEventsTable, Database, DomainsTable, SessionsTable, TokensTable, UsersTable } from "./database-schema.js";
 import { migrationProvider } from "./migration-provider.js";
 
@@ -13,6 +13,12 @@ import { migrationProvider } from "./migration-provider.js";
 export type StoreDialect =
   | { readonly kind: "sqlite"; readonly sqlite: SQLite.Database }
   | { readonly kind: "postgres"; readonly pool: pg.Pool; readonly connectionString: string; readonly schema: string | null };
+
+/**
+ * Key of the PostgreSQL advisory lock that serialises migrations (and, in the tests, dropping a
+ * schema, which would otherwise race Kysely's look across every schema's tables).
+ */
+export const MIGRATION_LOCK_KEY = 7243;
 
 /** A page request: 1-based page number and page size. */
 export interface PageRequest {
@@ -78,18 +84,23 @@ export class Store {
 
   /** Brings the schema up to date; safe to call on every start and from several instances at once. */
   async migrate(): Promise<void> {
-    if (this.dialect.kind === "postgres") {
-      // Kysely's Migrator takes its own lock; the advisory lock also serialises the schema creation.
-      await sql`select pg_advisory_lock(7243)`.execute(this.db);
-    }
-    try {
-      // With a schema, Kysely must be told it: its table-exists check looks across every schema.
-      const schema = this.dialect.kind === "postgres" ? this.dialect.schema : null;
-      const migrator = new Migrator({ db: this.db as Kysely<Database>, provider: migrationProvider, ...(schema !== null ? { migrationTableSchema: schema } : {}) });
+    // With a schema, Kysely must be told it: its table-exists check looks across every schema.
+    const schema = this.dialect.kind === "postgres" ? this.dialect.schema : null;
+    const migrator = new Migrator({ db: this.db as Kysely<Database>, provider: migrationProvider, ...(schema !== null ? { migrationTableSchema: schema } : {}) });
+    const run = async (): Promise<void> => {
       const { error } = await migrator.migrateToLatest();
       if (error) throw error instanceof Error ? error : new Error(String(error));
+    };
+    if (this.dialect.kind === "sqlite") return run();
+    // PostgreSQL: instances starting together take turns. The advisory lock is held by one dedicated
+    // connection (a session lock taken and released on different pooled connections would leak).
+    const holder = new pg.Client({ connectionString: this.dialect.connectionString });
+    await holder.connect();
+    try {
+      await holder.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+      await run();
     } finally {
-      if (this.dialect.kind === "postgres") await sql`select pg_advisory_unlock(7243)`.execute(this.db);
+      await holder.end().catch(() => undefined); // ending the session releases the lock
     }
   }
 
@@ -214,6 +225,11 @@ export class Store {
    * @throws UniqueViolation when an id or secret hash is taken (nothing is written then).
    */
   async insertTokens(tokens: readonly { readonly row: TokensTable; readonly domainIds: readonly string[] }[]): Promise<void> {
+    const sqlite = this.directSqlite();
+    if (sqlite !== null) {
+      this.insertTokensAtOnce(sqlite, tokens);
+      return;
+    }
     // 16 columns x 500 rows stays under both SQLite's (32,766) and PostgreSQL's (65,535) bound parameters.
     const rowsPerStatement = 500;
     await this.transaction(async (tx) => {
@@ -225,6 +241,33 @@ export class Store {
       }
     });
   }
+
+  /**
+   * SQLite, no transaction open: the bulk insert as one better-sqlite3 transaction over two prepared
+   * statements (no query compiled per chunk). It runs to its end without yielding, so nothing else on
+   * the connection can interleave with it; a batch of 10,000 tokens holds the event loop for some tens
+   * of milliseconds.
+   */
+  private insertTokensAtOnce(sqlite: SQLite.Database, tokens: readonly { readonly row: TokensTable; readonly domainIds: readonly string[] }[]): void {
+    const columns = ["id", "account_id", "name", "secret_hash", "preview", "format_version", "record_version", "has_full", "scopes", "all_domains", "expires_at", "paused", "created_by", "created_at", "updated_at", "last_used_at"] as const satisfies readonly (keyof TokensTable)[];
+    this.bulkToken ??= sqlite.prepare(`insert into tokens (${columns.join(", ")}) values (${columns.map((c) => `@${c}`).join(", ")})`);
+    this.bulkLink ??= sqlite.prepare("insert into token_domains (token_id, domain_id) values (?, ?)");
+    const insertToken = this.bulkToken;
+    const insertLink = this.bulkLink;
+    try {
+      sqlite.transaction(() => {
+        for (const { row, domainIds } of tokens) {
+          insertToken.run(row);
+          for (const domainId of domainIds) insertLink.run(row.id, domainId);
+        }
+      })();
+    } catch (error) {
+      throw asUniqueViolation(error);
+    }
+  }
+
+  private bulkToken: SQLite.Statement | undefined;
+  private bulkLink: SQLite.Statement | undefined;
 
   /** Tokens of an account, newest first (ids are time-ordered, so id order is creation order). */
   async listTokens(accountId: string, page: PageRequest): Promise<Page<TokenWithDomains>> {
@@ -442,10 +485,15 @@ export class Store {
     try {
       await write();
     } catch (error) {
-      const e = error as { code?: string; constraint?: string; message?: string };
-      if (e.code === "23505") throw new UniqueViolation(e.constraint ?? "unique");
-      if (e.code === "SQLITE_CONSTRAINT_UNIQUE" || e.code === "SQLITE_CONSTRAINT_PRIMARYKEY") throw new UniqueViolation(e.message ?? "unique");
-      throw error;
+      throw asUniqueViolation(error);
     }
   }
+}
+
+/** A unique-constraint error of either database as a {@link UniqueViolation}; any other error as it is. */
+function asUniqueViolation(error: unknown): unknown {
+  const e = error as { code?: string; constraint?: string; message?: string };
+  if (e.code === "23505") return new UniqueViolation(e.constraint ?? "unique");
+  if (e.code === "SQLITE_CONSTRAINT_UNIQUE" || e.code === "SQLITE_CONSTRAINT_PRIMARYKEY") return new UniqueViolation(e.message ?? "unique");
+  return error;
 }

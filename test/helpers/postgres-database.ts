@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { MIGRATION_LOCK_KEY } from "../../src/store/store.js";
 
 /** The server and database the PostgreSQL tests use. */
 export const POSTGRES_URL = process.env.LATCHKEY_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -21,6 +22,8 @@ export async function dropSchema(schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: POSTGRES_URL });
   await client.connect();
   try {
+    // Under the migrations' lock: a schema vanishing mid-migration breaks Kysely's table look-up.
+    await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
     await client.query(`drop schema if exists "${schema}" cascade`);
   } finally {
     await client.end();
