@@ -5,6 +5,7 @@
 import { afterEach, expect, it } from "vitest";
 import { buildApp, type App } from "../../src/http/app.js";
 import { Latchkey } from "../../src/service/latchkey.js";
+import { MIGRATION_LOCK_KEY } from "../../src/store/store.js";
 import { testLogger } from "../helpers/trace-log.js";
 import { adminQuery, dropSchema, freshPostgresUrl } from "../helpers/postgres-database.js";
 
@@ -65,4 +66,11 @@ it("fails readiness when the database is unreachable", async () => {
   };
   await latchkey.store.close();
   expect((await app.inject({ method: "GET", url: "/readyz" })).statusCode).toBe(503);
+});
+
+it("holds no migration lock once opened, so the next instance can start", async () => {
+  const { latchkey } = await openOnPostgres();
+  const held = await adminQuery<{ n: string }>("select count(*) as n from pg_locks where locktype = 'advisory' and objid = $1 and granted", [MIGRATION_LOCK_KEY]);
+  expect(Number(held[0]?.n)).toBe(0);
+  expect(latchkey.listener?.isSubscribed).toBe(true);
 });
