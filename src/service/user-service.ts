@@ -94,6 +94,7 @@ export interface RequestOrigin {
   readonly ip: string | null;
 }
 
+/** What the user use cases need (the same injected clock and randomness as the rest of the service). */
 export interface UserServiceDeps {
   readonly store: Store;
   readonly clock: Clock;
@@ -103,6 +104,7 @@ export interface UserServiceDeps {
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,253}\.[^\s@]{1,63}$/;
 
+/** Dashboard users: creation, sign-in with lock-out, sessions and the first-start set-up code. */
 export class UserService {
   /** SHA-256 of the set-up code in force, or null when none was issued or it was spent. */
   private setupCodeHash: Buffer | null = null;

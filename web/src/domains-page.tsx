@@ -72,24 +72,24 @@ export function DomainsPage() {
         {domains.data !== null && list.length === 0 ? (
           <EmptyState py={48} px="md" icon={<GlobeIcon size={26} />} color="indigo" title="No domains yet" description="Add a domain above to limit tokens to it." />
         ) : (
-          <Table.ScrollContainer minWidth={360} type="native">
+          <Table.ScrollContainer minWidth={300} type="native">
             <Table verticalSpacing="sm" horizontalSpacing="md">
               <Table.Thead className="lk-table-head">
                 <Table.Tr>
                   <Table.Th>Domain</Table.Th>
-                  <Table.Th>Added</Table.Th>
+                  <Table.Th visibleFrom="xs">Added</Table.Th>
                   <Table.Th ta="right">Actions</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {list.map((domain) => (
                   <Table.Tr key={domain.id}>
-                    <Table.Td>
+                    <Table.Td style={{ wordBreak: "break-all" }}>
                       <Text size="sm" fw={600}>
                         {domain.name}
                       </Text>
                     </Table.Td>
-                    <Table.Td>
+                    <Table.Td visibleFrom="xs" style={{ whiteSpace: "nowrap" }}>
                       <Text size="sm">{formatDate(domain.created_at)}</Text>
                     </Table.Td>
                     <Table.Td ta="right">
