@@ -34,8 +34,12 @@ export function registerAccountCommands(program: Command, io: CliIo, config: () 
     .command("migrate")
     .description("Bring the database schema up to date (serve does this on start too)")
     .action(async () => {
-      await withLatchkey(config(), async () => {
-        io.out("Database is up to date.");
-      });
+      await withLatchkey(
+        config(),
+        async () => {
+          io.out("Database is up to date.");
+        },
+        { mayCreate: true },
+      );
     });
 }

@@ -28,7 +28,7 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
     .addOption(new Option("--failed-attempts-per-minute <n>", "LATCHKEY_FAILED_ATTEMPTS_PER_MINUTE: failed verifications per client address before 429 (0: off)"))
     .addOption(new Option("--redis-url <url>", "LATCHKEY_REDIS_URL: share failure counters between instances"))
     .addOption(new Option("--trust-proxy <list>", "LATCHKEY_TRUST_PROXY: true, or proxy addresses whose X-Forwarded-For is believed"))
-    .showHelpAfterError()
+    .showHelpAfterError("(run the command with --help for its usage)")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, "")), writeErr: (s) => io.err(s.replace(/\n$/, "")) });
   const config = () => readConfig(env, program.opts<ConfigFlags>());
@@ -67,6 +67,18 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo, env
   }
 }
 
+/** The flag a person typed for each API field named in a validation error. */
+const CLI_FLAG_OF_FIELD: Record<string, string> = {
+  name: "--name",
+  scopes: "--scope",
+  has_full: "--full",
+  domains: "--domain",
+  domain_id: "--domain",
+  expires_at: "--expires",
+  email: "--email",
+  password: "password",
+};
+
 function reportError(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) {
     if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0) return 0;
@@ -77,8 +89,9 @@ function reportError(error: unknown, io: CliIo): number {
     return 2;
   }
   if (error instanceof ServiceError) {
-    io.err(`error: ${error.message}`);
-    for (const [field, problems] of Object.entries(error.details.errors ?? {})) for (const p of problems) io.err(`  ${field}: ${p}`);
+    const fields = Object.entries(error.details.errors ?? {});
+    if (fields.length === 0) io.err(`error: ${error.message}`);
+    for (const [field, problems] of fields) for (const p of problems) io.err(`error: ${CLI_FLAG_OF_FIELD[field] ?? field}: ${p}`);
     return 1;
   }
   io.err(`error: ${(error as Error).message ?? String(error)}`);

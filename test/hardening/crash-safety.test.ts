@@ -46,6 +46,8 @@ async function start(port: number): Promise<ChildProcess> {
 }
 
 async function adminSecret(): Promise<string> {
+  const migrate = spawn(process.execPath, ["bin/latchkey.js", "migrate"], { env: { ...process.env, LATCHKEY_DATABASE_URL: `sqlite:${path}` } });
+  await once(migrate, "exit");
   const cli = spawn(process.execPath, ["bin/latchkey.js", "token", "create", "--name", "admin", "--full", "--secret-only"], { env: { ...process.env, LATCHKEY_DATABASE_URL: `sqlite:${path}` } });
   let out = "";
   cli.stdout.on("data", (c: Buffer) => (out += c.toString()));
