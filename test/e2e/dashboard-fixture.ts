@@ -4,7 +4,7 @@
  * scan and screenshots. Each test opens its own browser context (its own cookies), so tests do not
  * share a session; the server and its database are shared, and every test makes its own tokens.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -12,6 +12,7 @@ import { createInterface } from "node:readline";
 import { AxeBuilder } from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { expect } from "vitest";
+import { waitForExit } from "../helpers/child-process.js";
 import { pipeToTraceLog, traceEnv } from "../helpers/trace-log.js";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -59,9 +60,8 @@ export async function startServer(): Promise<Server> {
     baseUrl: baseUrl!,
     setupLink,
     stop: async () => {
-      const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");
-      await exited;
+      await waitForExit(child);
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -69,7 +69,11 @@ export async function startServer(): Promise<Server> {
 
 /** Launches headless Chromium (Debian's package). */
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
+  if (!existsSync(CHROMIUM)) {
+    // A fresh machine: install Debian's Chromium, as .ci/run does (the tests run as root here).
+    execFileSync("apt-get", ["update", "-qq"], { stdio: "ignore" });
+    execFileSync("apt-get", ["install", "-y", "-qq", "chromium"], { stdio: "ignore", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  }
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
