@@ -121,7 +121,7 @@ export function registerTokenCommands(program: Command, io: CliIo, config: () =>
 
   token
     .command("delete <id>")
-    .description("Delete a token for good (asks for --yes, the seed's confirmation)")
+    .description("Delete a token for good (confirm with --yes)")
     .option("--yes", "confirm the deletion")
     .addOption(accountOption())
     .action(async (id: string, opts: { yes?: boolean; account: string }) => {
