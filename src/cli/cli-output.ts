@@ -31,6 +31,18 @@ export function statusWord(token: TokenDetails, nowMillis: number): string {
   return "Active";
 }
 
+/**
+ * An expiry as people chose it: an instant at exactly 00:00:00.000 UTC (what `--expires 2026-12-31`
+ * stores: it works through that day) reads "2026-12-31 (through the end of that day, UTC)"; other
+ * instants are shown as stored; null is "never".
+ */
+export function expiryWords(expiresAt: string | null): string {
+  if (expiresAt === null) return "never";
+  const millis = Date.parse(expiresAt);
+  if (millis % 86_400_000 !== 0) return expiresAt;
+  return `${new Date(millis - 1).toISOString().slice(0, 10)} (through the end of that day, UTC)`;
+}
+
 /** Key/value view of a token (never its secret). */
 export function tokenFields(token: TokenDetails, nowMillis: number): Record<string, string> {
   return {
@@ -41,7 +53,7 @@ export function tokenFields(token: TokenDetails, nowMillis: number): Record<stri
     scopes: token.scopes.join(", "),
     domains: token.allDomains ? "All domains" : token.domains.map((d) => d.name).join(", "),
     preview: token.preview,
-    expires: token.expiresAt ?? "never",
+    expires: expiryWords(token.expiresAt),
     created: token.createdAt,
     "last used": token.lastUsedAt ?? "never",
   };

@@ -3,7 +3,7 @@ import { Option, type Command } from "commander";
 import { normalizeDomainName } from "../core/input-rules.js";
 import type { Latchkey } from "../service/latchkey.js";
 import type { ActorContext } from "../service/principal.js";
-import { formatFields, formatTable, statusWord, tokenFields, tokenJson, UsageError, type CliIo } from "./cli-output.js";
+import { expiryWords, formatFields, formatTable, statusWord, tokenFields, tokenJson, UsageError, type CliIo } from "./cli-output.js";
 import type { Config } from "./config.js";
 import { withLatchkey } from "./open-for-cli.js";
 
@@ -73,7 +73,7 @@ export function registerTokenCommands(program: Command, io: CliIo, config: () =>
         io.out(
           formatTable(
             ["ID", "NAME", "ACCESS", "DOMAINS", "STATUS", "EXPIRES", "LAST USED"],
-            tokens.map((t) => [t.id, t.name, t.hasFull ? "Full" : "Custom", t.allDomains ? "All" : t.domains.map((d) => d.name).join(","), statusWord(t, now), t.expiresAt ?? "never", t.lastUsedAt ?? "never"]),
+            tokens.map((t) => [t.id, t.name, t.hasFull ? "Full" : "Custom", t.allDomains ? "All" : t.domains.map((d) => d.name).join(","), statusWord(t, now), expiryWords(t.expiresAt), t.lastUsedAt ?? "never"]),
           ),
         );
         io.err(`${tokens.length} of ${total} token(s)`);

@@ -66,6 +66,11 @@ describe("token create", () => {
     expect(err.split("\n")).toHaveLength(1);
   });
 
+  it("shows a date-only expiry as the day chosen", async () => {
+    const { out } = await cli("token", "create", "--name", "dated", "--full", "--expires", "2099-12-31");
+    expect(out).toMatch(/expires:\s+2099-12-31 \(through the end of that day, UTC\)/);
+  });
+
   it("refuses a past expiry with exit code 1", async () => {
     const { code, err } = await cli("token", "create", "--name", "x", "--full", "--expires", "2001-01-01");
     expect(code).toBe(1);
