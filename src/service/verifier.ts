@@ -12,7 +12,9 @@
  * instance on hearing the change's NOTIFY. A fill that started before an invalidation is not stored
  * (a generation counter), so a slow read cannot resurrect a token paused or deleted meanwhile. While
  * the cache is disabled (`setCacheEnabled(false)`, e.g. the notification connection is down), every
- * verification reads the database.
+ * verification reads the database. On SQLite, changes committed by another process (the CLI) are
+ * noticed through SQLite's change counter, read at most once per SQLITE_CHANGE_WINDOW_MILLIS (such
+ * writes wait that window out before they return; src/store/store.ts).
  */
 import { LRUCache } from "lru-cache";
 import type { Catalogue } from "../core/catalogue.js";
