@@ -6,11 +6,14 @@
  * 1. The target starts with `/`; the query is everything after the first `?`; a `#` is refused
  *    (a fragment never travels in HTTP, so one in a request is a trick).
  * 2. Percent-escapes are decoded when they stand for an unreserved character (RFC 3986 section
- *    6.2.2.2: `%61` is `a`, `%2e` is `.`), and kept, with upper-case hex, otherwise (section 6.2.2.1).
+ *    6.2.2.2: `%61` is `a`, `%2e` is `.`) or for a character a path may hold raw (`:@!$&'()*+,=`,
+ *    which nginx decodes before proxying, so `%40me` must be matched as `@me`), and kept, with
+ *    upper-case hex, otherwise (section 6.2.2.1).
  * 3. Refused (`path_rejected`), because servers read them differently: an encoded slash `%2F` (nginx
  *    decodes it into a separator, Node.js and Express keep it inside a segment, Apache answers 404), a
  *    backslash raw or as `%5C` (WHATWG URL parsers, browsers and Node's `URL` turn it into `/`, nginx
- *    does not), `;` (Tomcat and Spring cut a segment at it, so `/..;/` climbs a level there), NUL and
+ *    does not), `;` raw or as `%3B` (Tomcat and Spring cut a segment at it, so `/..;/` climbs a level
+ *    there, and nginx decodes `%3B` into it), an encoded `%` (`%25`: decoded twice by some servers), NUL and
  *    other control characters raw or encoded, a malformed escape, raw non-ASCII, and a `..` that would
  *    climb above the root (nginx answers 400 for it).
  * 4. Dot segments are removed (RFC 3986 section 5.2.4), encoded ones included since step 2 made them
@@ -73,7 +76,13 @@ function decodePath(rawPath: string): string | { ok: false; reason: PathRejectio
       if (byte === 0x2f) return { ok: false, reason: "encoded_slash" };
       if (byte === 0x5c) return { ok: false, reason: "backslash" };
       if (byte < 0x20 || byte === 0x7f) return { ok: false, reason: "control" };
-      out += UNRESERVED.test(char) ? char : `%${hex.toUpperCase()}`;
+      // An encoded `;` becomes a real one at nginx, so it is refused like a raw one; an encoded `%`
+      // would be decoded twice by some upstreams (`%252e` -> `%2e` -> `.`).
+      if (byte === 0x3b) return { ok: false, reason: "semicolon" };
+      if (byte === 0x25) return { ok: false, reason: "bad_escape" };
+      // Unreserved characters and the pchar sub-delims `:@!$&'()*+,=` are decoded, as nginx decodes
+      // them before routing and proxying: `%40me` is matched as the `@me` the upstream receives.
+      out += UNRESERVED.test(char) || RAW_ALLOWED.test(char) ? char : `%${hex.toUpperCase()}`;
       i += 2;
     } else if (ch === "/" || RAW_ALLOWED.test(ch)) {
       out += ch;

@@ -93,6 +93,9 @@ export const PATH_TRICKS: readonly { readonly name: string; readonly method: str
   { name: "an encoded letter", method: "GET", path: "/api/%74okens" },
   { name: "a dot segment inside a parameter", method: "DELETE", path: "/api/domains/x/../example.com" },
   { name: "an encoded NUL", method: "GET", path: "/api/tokens%00" },
+  { name: "an encoded semicolon segment", method: "GET", path: "/api/domains/..%3B/tokens" },
+  { name: "an encoded semicolon after encoded dots", method: "GET", path: "/api/domains/%2e%2e%3b/tokens" },
+  { name: "a double-encoded dot segment", method: "GET", path: "/api/domains/%252e%252e/tokens" },
 ];
 
 /** A latchkey on a fresh in-memory database, with the operator's shortcuts the tests need. */
