@@ -96,6 +96,9 @@ export const REDACTED_PATHS = [
   "*.password",
   "body.token",
   "body.password",
+  // Node's client errors (431, a malformed header line) carry the raw request bytes, headers included.
+  "err.rawPacket",
+  "*.rawPacket",
 ];
 
 /** Ajv for bodies: no type coercion (a number is not a name), every error reported. */
