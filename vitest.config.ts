@@ -13,7 +13,7 @@ export default defineConfig({
     globalSetup: ["test/global-setup.ts"],
     projects: [
       { extends: true, test: { name: "sqlite", include: ["src/**/*.test.ts", "test/**/*.test.ts"] } },
-      { extends: true, test: { name: "postgres", include: ["test/api/**/*.test.ts"], env: { LATCHKEY_TEST_STORE: "postgres" } } },
+      { extends: true, test: { name: "postgres", include: ["test/api/**/*.test.ts", "test/hardening/setup-race.test.ts"], env: { LATCHKEY_TEST_STORE: "postgres" } } },
     ],
   },
 });

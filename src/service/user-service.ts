@@ -245,10 +245,11 @@ export class UserService {
    */
   async completeSetup(code: string, input: CreateUserInput, origin: RequestOrigin): Promise<OpenedSession> {
     const expected = this.setupCodeHash;
-    if (expected === null || !timingSafeEqual(expected, sha256(code)) || (await this.count()) > 0) throw new ServiceError("setup_closed");
+    if (expected === null || !timingSafeEqual(expected, sha256(code))) throw new ServiceError("setup_closed");
     // Spend the code before any await that could let a second request in with it.
     this.setupCodeHash = null;
     try {
+      if ((await this.count()) > 0) throw new ServiceError("setup_closed");
       const user = await this.create(input, origin);
       return await this.openSession(user);
     } catch (error) {
