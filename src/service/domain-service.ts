@@ -8,7 +8,7 @@ import type { Catalogue } from "../core/catalogue.js";
 import type { Clock } from "../core/clock.js";
 import { checkDomainName } from "../core/input-rules.js";
 import type { DomainsTable } from "../store/database-schema.js";
-import { UniqueViolation, type Store } from "../store/store.js";
+import { ForeignKeyViolation, UniqueViolation, type Store } from "../store/store.js";
 import { recordAuditEvent } from "./audit-log.js";
 import type { IdFactory } from "./id-factory.js";
 import { accountOf, requireAllDomains, requireLevel, type ActorContext } from "./principal.js";
@@ -92,12 +92,20 @@ export class DomainService {
     requireLevel(catalogue, actor.principal, "domains", "full");
     requireAllDomains(actor.principal);
     const accountId = accountOf(actor.principal);
+    const inUse = (name: string, count: number | null): ServiceError =>
+      new ServiceError("domain_in_use", { message: `The domain ${name} is used by ${count ?? "a"} token${count === 1 || count === null ? "" : "s"}; delete them first.` });
     await store.transaction(async (tx) => {
       const row = await tx.findDomain(accountId, id);
       if (row === undefined) throw notFound();
       const users = await tx.countTokensUsingDomain(id);
-      if (users > 0) throw new ServiceError("domain_in_use", { message: `The domain ${row.name} is used by ${users} token(s); delete them first.` });
-      await tx.deleteDomain(accountId, id);
+      if (users > 0) throw inUse(row.name, users);
+      try {
+        await tx.deleteDomain(accountId, id);
+      } catch (error) {
+        // A token for this domain was created between the count and the delete.
+        if (error instanceof ForeignKeyViolation) throw inUse(row.name, null);
+        throw error;
+      }
       await recordAuditEvent(tx, ids, clock, actor, { action: "domain.delete", targetType: "domain", targetId: id, details: { name: row.name } });
       await tx.notifyChange(`account:${accountId}`);
     });

@@ -12,7 +12,7 @@ import type { RandomSource } from "../core/random-source.js";
 import { exceedsCeiling } from "../core/token-ceiling.js";
 import { generateSecret, hashSecret, previewOf } from "../core/token-secret.js";
 import type { PageRequest, Store } from "../store/store.js";
-import { UniqueViolation } from "../store/store.js";
+import { ForeignKeyViolation, UniqueViolation } from "../store/store.js";
 import { recordAuditEvent } from "./audit-log.js";
 import type { IdFactory } from "./id-factory.js";
 import { accountOf, actorRef, requireLevel, type ActorContext } from "./principal.js";
@@ -189,6 +189,8 @@ export class TokenService {
       } catch (error) {
         // A secret hash collision is astronomically unlikely (190 random bits); draw again rather than fail.
         if (error instanceof UniqueViolation && attempt < 2) continue;
+        // A domain removed between the check above and this write.
+        if (error instanceof ForeignKeyViolation) throw validationError({ [input.domainId !== undefined ? "domain_id" : "domains"]: ["A chosen domain was removed meanwhile; choose again."] });
         throw error;
       }
       this.deps.verifier.invalidateToken(id);

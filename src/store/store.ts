@@ -68,6 +68,14 @@ async function waitOutChangeWindow(): Promise<void> {
   while (performance.now() - start <= SQLITE_CHANGE_WINDOW_MILLIS) await new Promise((resolve) => setTimeout(resolve, 1));
 }
 
+/** Raised when a foreign key refuses a write (a row it names was deleted meanwhile, or is still named). */
+export class ForeignKeyViolation extends Error {
+  constructor(readonly constraint: string) {
+    super(`foreign key constraint violated: ${constraint}`);
+    this.name = "ForeignKeyViolation";
+  }
+}
+
 /** Raised when a unique constraint refuses a write; `constraint` hints which. */
 export class UniqueViolation extends Error {
   constructor(readonly constraint: string) {
@@ -200,8 +208,12 @@ export class Store {
   }
 
   async deleteDomain(accountId: string, id: string): Promise<boolean> {
-    const result = await this.db.deleteFrom("domains").where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+    let deleted = false;
+    await this.guardUnique(async () => {
+      const result = await this.db.deleteFrom("domains").where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+      deleted = Number(result.numDeletedRows) > 0;
+    });
+    return deleted;
   }
 
   // Tokens
@@ -209,10 +221,12 @@ export class Store {
   async insertToken(row: TokensTable, domainIds: readonly string[]): Promise<void> {
     await this.guardUnique(() => this.db.insertInto("tokens").values(row).execute());
     if (domainIds.length > 0) {
-      await this.db
-        .insertInto("token_domains")
-        .values(domainIds.map((domain_id) => ({ token_id: row.id, domain_id })))
-        .execute();
+      await this.guardUnique(() =>
+        this.db
+          .insertInto("token_domains")
+          .values(domainIds.map((domain_id) => ({ token_id: row.id, domain_id })))
+          .execute(),
+      );
     }
   }
 
@@ -481,6 +495,7 @@ export class Store {
     return rows.map((row) => ({ ...row, domains: links.filter((l) => l.token_id === row.id).map((l) => ({ id: l.id, name: l.name })) }));
   }
 
+  /** Runs a write, turning constraint failures into {@link UniqueViolation} / {@link ForeignKeyViolation}. */
   private async guardUnique(write: () => Promise<unknown>): Promise<void> {
     try {
       await write();
@@ -490,10 +505,14 @@ export class Store {
   }
 }
 
-/** A unique-constraint error of either database as a {@link UniqueViolation}; any other error as it is. */
+/**
+ * A constraint error of either database as a {@link UniqueViolation} or {@link ForeignKeyViolation};
+ * any other error as it is.
+ */
 function asUniqueViolation(error: unknown): unknown {
   const e = error as { code?: string; constraint?: string; message?: string };
   if (e.code === "23505") return new UniqueViolation(e.constraint ?? "unique");
   if (e.code === "SQLITE_CONSTRAINT_UNIQUE" || e.code === "SQLITE_CONSTRAINT_PRIMARYKEY") return new UniqueViolation(e.message ?? "unique");
+  if (e.code === "23503" || e.code === "SQLITE_CONSTRAINT_FOREIGNKEY") return new ForeignKeyViolation(e.constraint ?? e.message ?? "foreign key");
   return error;
 }

@@ -10,7 +10,7 @@ import { manualClock } from "../../src/core/clock.js";
 import { Latchkey } from "../../src/service/latchkey.js";
 import type { ActorContext } from "../../src/service/principal.js";
 import { ServiceError } from "../../src/service/service-error.js";
-import { UniqueViolation } from "../../src/store/store.js";
+import { ForeignKeyViolation, UniqueViolation } from "../../src/store/store.js";
 import { dropSchema, freshPostgresUrl } from "../helpers/postgres-database.js";
 
 interface Backend {
@@ -158,6 +158,17 @@ describe.each(backends)("the $name store", (backend) => {
     };
     await latchkey.store.insertToken({ ...row, id: "tok_one" }, []);
     await expect(latchkey.store.insertToken({ ...row, id: "tok_two" }, [])).rejects.toBeInstanceOf(UniqueViolation);
+  });
+
+  it("reports a foreign key refusal as such, not as a crash (a domain removed while a token is made for it)", async () => {
+    const { latchkey, actor } = await open();
+    const domain = await latchkey.domains.add(actor, "example.com");
+    const { token } = await latchkey.tokens.create(actor, { name: "t", scopes: ["email_full"], domainId: domain.id });
+    const account = (await latchkey.accounts.find("default")).id;
+    await expect(latchkey.store.deleteDomain(account, domain.id)).rejects.toBeInstanceOf(ForeignKeyViolation);
+    const row = (await latchkey.store.findToken(account, token.id))!;
+    const { domains: _domains, ...bare } = row;
+    await expect(latchkey.store.insertToken({ ...bare, id: "tok_fk", secret_hash: "b".repeat(64) }, ["dom_gone"])).rejects.toBeInstanceOf(ForeignKeyViolation);
   });
 
   it("records last use in a batch, never on the verification itself", async () => {
