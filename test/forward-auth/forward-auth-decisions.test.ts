@@ -136,6 +136,20 @@ describe("the domain of a request", () => {
     expect(response.body.code).toBe("domain_not_allowed");
   });
 
+  it.each([
+    ["an array spelling", "/api/analytics?domain[]=other.org"],
+    ["an object spelling", "/api/analytics?domain[a]=other.org"],
+    ["another case beside the real one", "/api/analytics?domain=example.com&DOMAIN=other.org"],
+    ["another case alone", "/api/analytics?Domain=other.org"],
+    ["a semicolon separator", "/api/analytics?x=1;domain=other.org"],
+  ])("refuses the domain's query parameter given with %s", async (_label, uri) => {
+    const h = await openForwardAuth();
+    await h.addDomain("example.com");
+    const token = await h.mint({ scopes: ["analytics_read"], domains: ["example.com"] });
+    const response = await h.nginx("GET", uri, token.secret);
+    expect(response.body.code).toBe("domain_not_allowed");
+  });
+
   it("judges a request naming no domain on its area alone", async () => {
     const h = await openForwardAuth();
     await h.addDomain("example.com");

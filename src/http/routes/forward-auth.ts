@@ -70,14 +70,24 @@ async function check(latchkey: Latchkey, routes: RouteMatcher, request: FastifyR
 
 /**
  * The domain a matched request names: null when it names none, "ambiguous" when a query parameter
- * gives two different values (the API behind might read either).
+ * gives two different values, or is spelled in a way another server may read as it (`domain[]`,
+ * `DOMAIN`, a `;` separator): the API behind might read either (found by the break test).
  */
 function domainOf(match: RouteMatch, query: string, request: FastifyRequest): string | null | "ambiguous" {
   const source: DomainSource | null = match.route.domain;
   if (source === null) return null;
   if ("param" in source) return match.params[source.param] || null;
   if ("header" in source) return headerValue(request.headers, source.header);
-  const values = new Set(new URLSearchParams(query).getAll(source.query).filter((v) => v !== ""));
+  const params = new URLSearchParams(query);
+  // Spellings other servers read as this parameter: `domain[]=` and `domain[a]=` (qs), `DOMAIN=`
+  // (case-insensitive readers such as ASP.NET), and `;` as a separator (older Go and Python).
+  const name = source.query.toLowerCase();
+  if (query.includes(";")) return "ambiguous";
+  for (const key of params.keys()) {
+    const lower = key.toLowerCase();
+    if ((lower === name && key !== source.query) || lower.startsWith(`${name}[`)) return "ambiguous";
+  }
+  const values = new Set(params.getAll(source.query).filter((v) => v !== ""));
   if (values.size > 1) return "ambiguous";
   return values.values().next().value ?? null;
 }
