@@ -86,6 +86,9 @@ export function createScopeGuard<Request>(area: string, options: RequireScopeOpt
       const presented = readBearerToken(authorization);
       if (presented.kind === "none") return refusal("token_missing");
       if (presented.kind === "malformed") return refusal("token_malformed");
+      // Anything but a string or an array of strings (qs turns `?domain[a]=x` into an object) is refused.
+      const given: unknown = rawDomain;
+      if (given !== null && given !== undefined && typeof given !== "string" && !(Array.isArray(given) && given.every((d) => typeof d === "string"))) return refusal("domain_not_allowed");
       const domains = rawDomain === null || rawDomain === undefined ? [] : [...new Set(typeof rawDomain === "string" ? [rawDomain] : rawDomain)].filter((d) => d !== "");
       if (domains.length > 1) return refusal("domain_not_allowed");
       return decide(presented.token, method, domains[0] ?? null);
