@@ -29,6 +29,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { hash, verify, type Algorithm, type Options as Argon2Options } from "@node-rs/argon2";
+import { LRUCache } from "lru-cache";
 import type { Clock } from "../core/clock.js";
 import type { RandomSource } from "../core/random-source.js";
 import type { UsersTable } from "../store/database-schema.js";
@@ -110,6 +111,8 @@ export class UserService {
   private setupCodeHash: Buffer | null = null;
   /** A hash to verify against for unknown addresses, so they take as long as known ones. */
   private decoyHash: Promise<string> | null = null;
+  /** Failed sign-ins of unknown addresses (bounded), so they lock out like known ones. */
+  private readonly unknownAttempts = new LRUCache<string, { count: number; lockedUntil: number }>({ max: 10_000 });
 
   constructor(private readonly deps: UserServiceDeps) {}
 
@@ -164,6 +167,15 @@ export class UserService {
     const { store, clock, ids } = this.deps;
     const user = await store.findUserByEmail(email.trim().toLowerCase());
     if (user === undefined) {
+      // An unknown address is locked out exactly as a known one would be, so the answers do not tell
+      // which addresses exist (found by the break test). Kept in memory: it guards nothing real.
+      const key = email.trim().toLowerCase();
+      const now = clock.nowMillis();
+      const entry = this.unknownAttempts.get(key) ?? { count: 0, lockedUntil: 0 };
+      if (entry.lockedUntil > now) throw lockedOut(Math.max(entry.lockedUntil - now, 1000));
+      entry.count++;
+      if (entry.count >= MAX_FAILED_ATTEMPTS) this.unknownAttempts.set(key, { count: 0, lockedUntil: now + LOCK_MILLIS });
+      else this.unknownAttempts.set(key, entry);
       await verify(await this.decoy(), password).catch(() => false);
       throw new ServiceError("invalid_credentials");
     }

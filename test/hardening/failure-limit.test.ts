@@ -163,3 +163,19 @@ describe("dashboard sign-in", () => {
     expect((await signIn("a@example.com", "correct horse battery")).statusCode).toBe(200);
   });
 });
+
+describe("lock-out of unknown addresses", () => {
+  it("answers an unknown address as it would a known one: 401 five times, then 429", async () => {
+    const { app, latchkey } = await openApp(createFailureLimiter({ failuresPerWindow: 0 }));
+    const account = (await latchkey.accounts.find("default")).id;
+    await latchkey.users.create({ accountId: account, email: "known@example.com", password: "correct horse battery" }, { ip: null });
+    const statuses = async (email: string): Promise<number[]> => {
+      const out: number[] = [];
+      for (let i = 0; i < 6; i++) out.push((await app.inject({ method: "POST", url: "/v1/session", payload: { email, password: `wrong password ${i}` } })).statusCode);
+      return out;
+    };
+    const known = await statuses("known@example.com");
+    expect(known).toEqual([401, 401, 401, 401, 401, 429]);
+    expect(await statuses("nobody@example.com")).toEqual(known);
+  });
+});
