@@ -11,13 +11,13 @@ import { FULL_ACCESS, parseScopes, type PermissionSet } from "../core/permission
 import type { RandomSource } from "../core/random-source.js";
 import { exceedsCeiling } from "../core/token-ceiling.js";
 import { generateSecret, hashSecret, previewOf } from "../core/token-secret.js";
-import type { PageRequest, Store } from "../store/store.js";
+import type { PageRequest, Store, TokenWithDomains } from "../store/store.js";
 import { ForeignKeyViolation, UniqueViolation } from "../store/store.js";
 import { recordAuditEvent } from "./audit-log.js";
 import type { IdFactory } from "./id-factory.js";
 import { accountOf, actorRef, requireLevel, type ActorContext } from "./principal.js";
 import { ServiceError, validationError } from "./service-error.js";
-import { detailsOfRow, type TokenDetails } from "./token-view.js";
+import { detailsOfRow, permissionsOfRow, type TokenDetails } from "./token-view.js";
 import type { Verifier } from "./verifier.js";
 
 /** What the token use cases need. */
@@ -68,6 +68,12 @@ export const IMMUTABLE_MESSAGE = "Permissions, domains and expiry cannot be chan
 
 export class TokenService {
   constructor(private readonly deps: TokenServiceDeps) {}
+
+  /** @throws ServiceError ceiling_exceeded when a token acts on a token with more rights than its own. */
+  private requireWithinCeiling(actor: ActorContext, target: TokenWithDomains): void {
+    const lacking = exceedsActor(this.deps.catalogue, actor, target);
+    if (lacking.length > 0) throw new ServiceError("ceiling_exceeded", { message: `This token cannot manage a token with more rights than its own: ${lacking.join(", ")}.`, lacking });
+  }
 
   /** A page of the actor's account's tokens, newest first. Needs `tokens_full`. */
   async list(actor: ActorContext, page: PageRequest): Promise<{ tokens: TokenDetails[]; total: number }> {
@@ -220,6 +226,7 @@ export class TokenService {
     const updated = await store.transaction(async (tx) => {
       const before = await tx.findToken(accountId, id);
       if (before === undefined) return false;
+      this.requireWithinCeiling(actor, before);
       const changes: { name?: string; paused?: number; updated_at: string } = { updated_at: new Date(clock.nowMillis()).toISOString() };
       if (name !== undefined && name !== before.name) changes.name = name;
       if (input.status !== undefined && (input.status === "pause") !== (before.paused === 1)) changes.paused = input.status === "pause" ? 1 : 0;
@@ -251,7 +258,9 @@ export class TokenService {
     const accountId = accountOf(actor.principal);
     const deleted = await store.transaction(async (tx) => {
       const before = await tx.findToken(accountId, id);
-      if (before === undefined || !(await tx.deleteToken(accountId, id))) return false;
+      if (before === undefined) return false;
+      this.requireWithinCeiling(actor, before);
+      if (!(await tx.deleteToken(accountId, id))) return false;
       await recordAuditEvent(tx, this.deps.ids, clock, actor, { action: "token.delete", targetType: "token", targetId: id, details: { name: before.name } });
       await tx.notifyChange(`token:${id}`);
       return true;
@@ -259,6 +268,27 @@ export class TokenService {
     if (!deleted) throw notFound();
     this.deps.verifier.invalidateToken(id);
   }
+}
+
+/**
+ * A token may rename, pause, resume or delete only tokens it could have created itself: otherwise a
+ * weak token with `tokens_full` could resume a stronger token that an administrator paused, or pause
+ * and delete the administrator's own (found by the break test). Signed-in users and the operator act
+ * for the whole account.
+ */
+function exceedsActor(catalogue: Catalogue, actor: ActorContext, target: TokenWithDomains): string[] {
+  if (actor.principal.kind !== "token") return [];
+  const creator = actor.principal.record;
+  return exceedsCeiling(
+    catalogue,
+    { permissions: creator.permissions, allDomains: creator.allDomains, domainIds: creator.domains.map((d) => d.id), expiresAtMillis: creator.expiresAtMillis },
+    {
+      permissions: permissionsOfRow(catalogue, target),
+      allDomains: target.all_domains === 1,
+      domainIds: target.domains.map((d) => d.id),
+      expiresAtMillis: target.expires_at === null ? null : Date.parse(target.expires_at),
+    },
+  );
 }
 
 function notFound(): ServiceError {
