@@ -85,8 +85,10 @@ export function renderReport(report) {
   lines.push(
     `Each figure: median of ${settings.runs} run(s), with min and max. HTTP: autocannon in a second process, ${settings.http.connections} connections, ${settings.http.durationSeconds} s per run after a ${settings.http.warmupSeconds} s warm-up, 127.0.0.1. In-process: ${settings.inProcessMillis} ms per pass, one call at a time.`,
   );
+  // Sections in the order they first appear, each once (a part may add to a section more than once).
+  const sections = [...new Set(report.figures.map((f) => f.section))];
   let section = null;
-  for (const figure of report.figures) {
+  for (const figure of sections.flatMap((name) => report.figures.filter((f) => f.section === name))) {
     if (figure.section !== section) {
       section = figure.section;
       lines.push("", `### ${section}`, "", "| measurement | median | min | max | unit |", "|---|---:|---:|---:|---|");

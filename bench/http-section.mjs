@@ -1,8 +1,8 @@
 /**
  * The HTTP part of the benchmark: each server (the bare node:http ceiling, latchkey's `serve`, the
  * peer's) is started in a process of its own, checked with one request, warmed up, then loaded from
- * another process (bench/http-load.mjs, autocannon) `runs` times with the same settings, while its
- * resident memory is sampled.
+ * another process (bench/http-load.mjs, autocannon) with the same settings, the servers in turn, run
+ * after run, while each one's resident memory and CPU time are read from /proc.
  */
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,88 +11,123 @@ import { BENCH_DIR, cpuMillisOfProcess, freePort, ROOT_DIR, runNodeScript, sampl
 import { BENCH_QUESTION, openFixture } from "./latchkey-fixture.mjs";
 
 /**
- * Loads one target: a check request, a warm-up, then `runs` measured runs.
+ * Prepares one target for loading: one checked request, then a warm-up load.
  *
- * @param server `{pid}` of the running server.
- * @param request `{url, method, headers, body}` sent by every connection.
+ * @param target `{server: {pid}, request: {url, method, headers, body | bodies}}`.
  * @param settings `{connections, durationSeconds, warmupSeconds, runs}`.
- * @param expectStatus the status a correct answer has (a run with any other is refused).
- * @returns `{runs: [{requestsPerSecond, p50Millis, p99Millis, rssMegabytes}], check}`.
+ * @returns null when ready, or why the target is not available (it answered something else).
  */
-export async function loadTarget(server, request, settings, expectStatus = 200) {
+async function prepareTarget(target, settings) {
+  const { request } = target;
   const firstBody = request.body ?? request.bodies?.[0];
   const check = await fetch(request.url, { method: request.method, headers: request.headers, ...(firstBody === undefined ? {} : { body: firstBody }) });
   const checkBody = await check.text();
-  if (check.status !== expectStatus) return { runs: [], unavailable: `answered ${check.status}: ${checkBody.slice(0, 200)}` };
+  if (check.status !== 200) return `answered ${check.status}: ${checkBody.slice(0, 200)}`;
   // POST /v1/verify answers 200 for refusals too: the check must be an allowed decision.
   if (checkBody.includes('"allowed":false')) throw new Error(`${request.url}: refused the benchmark's token: ${checkBody.slice(0, 200)}`);
-  const specFile = join(tmpdir(), `latchkey-bench-load-${process.pid}.json`);
-  const load = (durationSeconds) => {
-    writeFileSync(specFile, JSON.stringify({ ...request, connections: settings.connections, durationSeconds }));
-    return runNodeScript(join(BENCH_DIR, "http-load.mjs"), [`@${specFile}`]);
-  };
-  await load(settings.warmupSeconds);
-  const runs = [];
-  for (let i = 0; i < settings.runs; i++) {
-    const sampler = sampleRss(server.pid);
-    const cpuBefore = cpuMillisOfProcess(server.pid);
-    const result = await load(settings.durationSeconds);
-    const cpuAfter = cpuMillisOfProcess(server.pid);
-    const rssMegabytes = sampler.stop();
-    // CPU the server spent per answer: a figure the other processes on the machine disturb less.
-    result.cpuMicrosPerRequest = cpuBefore === null || cpuAfter === null || result.totalRequests === 0 ? null : ((cpuAfter - cpuBefore) * 1000) / result.totalRequests;
-    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${request.url}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
-    runs.push({ ...result, rssMegabytes });
-  }
-  return { runs, check: checkBody.slice(0, 300) };
+  await load(request, settings, settings.warmupSeconds);
+  return null;
 }
 
-/** The bare node:http ceiling. */
-export async function measureBareHttp(settings) {
-  const port = await freePort();
-  const server = await startServer({ args: [join(BENCH_DIR, "bare-http-server.mjs"), String(port)], readyPrefix: "ready" });
-  try {
-    return await loadTarget(server, verifyRequest(port, { token: "x", ...BENCH_QUESTION }), settings);
-  } finally {
-    await server.stop();
-  }
+/** One load of `durationSeconds` from a second process; the request goes through a file (it may be large). */
+function load(request, settings, durationSeconds) {
+  const specFile = join(tmpdir(), `latchkey-bench-load-${process.pid}.json`);
+  writeFileSync(specFile, JSON.stringify({ ...request, connections: settings.connections, durationSeconds }));
+  return runNodeScript(join(BENCH_DIR, "http-load.mjs"), [`@${specFile}`]);
+}
+
+/** One measured run of a prepared target, with the server's peak RSS and CPU time per request. */
+async function measureOnce(target, settings) {
+  const { server, request } = target;
+  const sampler = sampleRss(server.pid);
+  const cpuBefore = cpuMillisOfProcess(server.pid);
+  const result = await load(request, settings, settings.durationSeconds);
+  const cpuAfter = cpuMillisOfProcess(server.pid);
+  const rssMegabytes = sampler.stop();
+  // CPU the server spent per answer: a figure the other processes on the machine disturb less.
+  result.cpuMicrosPerRequest = cpuBefore === null || cpuAfter === null || result.totalRequests === 0 ? null : ((cpuAfter - cpuBefore) * 1000) / result.totalRequests;
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${request.url}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
+  return { ...result, rssMegabytes };
 }
 
 /**
- * latchkey over HTTP, as deployed: `latchkey serve` (bin/latchkey.js) with its default settings
- * (log level info, to /dev/null here), on a SQLite file made by the fixture. Measures POST
- * /v1/verify and, when the build has it, the forward-auth check an nginx `auth_request` makes.
+ * Loads several targets in turn: each is checked and warmed up, then run 1 of every target, run 2
+ * of every target, and so on, so that what else the machine is doing weighs on all of them alike and
+ * the ratios between them hold even when absolute numbers drift.
  *
- * @param scratchDir folder for the database and the route map.
- * @returns `{verify, forwardAuth}`, each as {@link loadTarget}'s result.
+ * @param targets `{name: {server, request}}`.
+ * @returns `{name: {runs: [...]} | {runs: [], unavailable}}`.
  */
-export async function measureLatchkeyHttp(settings, scratchDir) {
-  const databasePath = join(scratchDir, "latchkey-http.db");
-  const fixture = await openFixture(databasePath, 1);
-  await fixture.latchkey.close();
-  const routesFile = join(scratchDir, "routes.json");
-  writeFileSync(routesFile, JSON.stringify({ routes: [{ path: "/v1/domains/:domain_id", methods: ["GET"], area: "domains", domain: { param: "domain_id" } }] }));
-  const port = await freePort();
-  const server = await startServer({
-    args: [join(ROOT_DIR, "bin", "latchkey.js"), "serve"],
-    env: { LATCHKEY_DATABASE_URL: `sqlite:${databasePath}`, LATCHKEY_HOST: "127.0.0.1", LATCHKEY_PORT: String(port), LATCHKEY_ROUTES_FILE: routesFile },
-    healthUrl: `http://127.0.0.1:${port}/healthz`,
-  });
+export async function loadInTurn(targets, settings, log = () => undefined) {
+  const results = {};
+  for (const [name, target] of Object.entries(targets)) {
+    const unavailable = await prepareTarget(target, settings);
+    results[name] = unavailable === null ? { runs: [] } : { runs: [], unavailable };
+  }
+  for (let i = 0; i < settings.runs; i++) {
+    for (const [name, target] of Object.entries(targets)) {
+      if (results[name].unavailable !== undefined) continue;
+      log(`HTTP: ${name}, run ${i + 1} of ${settings.runs}`);
+      results[name].runs.push(await measureOnce(target, settings));
+    }
+  }
+  return results;
+}
+
+/**
+ * The HTTP part: the bare node:http ceiling, latchkey as deployed (`latchkey serve`, bin/latchkey.js,
+ * default settings: log level info, its log to /dev/null here, on a SQLite file made by the fixture)
+ * for POST /v1/verify and for the forward-auth check an nginx `auth_request` makes, and the peer
+ * when `withPeer`; all started together, idle but for the one being loaded, and loaded in turn.
+ *
+ * @param scratchDir folder for the databases and the route map.
+ * @returns `{bare, verify, forwardAuth, peer?}`, each `{runs}` or `{runs: [], unavailable}`.
+ */
+export async function measureHttp(settings, scratchDir, { withPeer, log }) {
+  const servers = [];
   try {
+    const barePort = await freePort();
+    const bare = await startServer({ args: [join(BENCH_DIR, "bare-http-server.mjs"), String(barePort)], readyPrefix: "ready" });
+    servers.push(bare);
+
+    const databasePath = join(scratchDir, "latchkey-http.db");
+    const fixture = await openFixture(databasePath, 1);
+    await fixture.latchkey.close();
+    const routesFile = join(scratchDir, "routes.json");
+    writeFileSync(routesFile, JSON.stringify({ routes: [{ path: "/v1/domains/:domain_id", methods: ["GET"], area: "domains", domain: { param: "domain_id" } }] }));
+    const port = await freePort();
+    const latchkey = await startServer({
+      args: [join(ROOT_DIR, "bin", "latchkey.js"), "serve"],
+      env: { LATCHKEY_DATABASE_URL: `sqlite:${databasePath}`, LATCHKEY_HOST: "127.0.0.1", LATCHKEY_PORT: String(port), LATCHKEY_ROUTES_FILE: routesFile },
+      healthUrl: `http://127.0.0.1:${port}/healthz`,
+    });
+    servers.push(latchkey);
     const secret = fixture.secrets[0];
-    const verify = await loadTarget(server, verifyRequest(port, { token: secret, ...BENCH_QUESTION }), settings);
-    const forwardAuth = await loadTarget(
-      server,
-      {
-        url: `http://127.0.0.1:${port}/v1/forward-auth`,
-        method: "GET",
-        headers: { authorization: `Bearer ${secret}`, "x-original-method": "GET", "x-original-uri": `/v1/domains/${fixture.domainId}` },
+    const targets = {
+      bare: { server: bare, request: verifyRequest(barePort, { token: "x", ...BENCH_QUESTION }) },
+      verify: { server: latchkey, request: verifyRequest(port, { token: secret, ...BENCH_QUESTION }) },
+      forwardAuth: {
+        server: latchkey,
+        request: {
+          url: `http://127.0.0.1:${port}/v1/forward-auth`,
+          method: "GET",
+          headers: { authorization: `Bearer ${secret}`, "x-original-method": "GET", "x-original-uri": `/v1/domains/${fixture.domainId}` },
+        },
       },
-      settings,
-    );
-    return { verify, forwardAuth };
+    };
+    if (withPeer) {
+      const peerPort = await freePort();
+      const peer = await startServer({
+        args: [join(BENCH_DIR, "peers", "better-auth", "peer-http-server.mjs"), String(peerPort), join(scratchDir, "peer-http.db")],
+        readyPrefix: "ready ",
+      });
+      servers.push(peer);
+      const key = peer.readyLine.slice("ready ".length).trim();
+      targets.peer = { server: peer, request: { url: `http://127.0.0.1:${peerPort}/verify`, method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ key }) } };
+    }
+    return await loadInTurn(targets, settings, log);
   } finally {
-    await server.stop();
+    for (const server of servers) await server.stop();
   }
 }
 
@@ -115,26 +150,7 @@ export async function measureLatchkeyHttpAtScale(settings, databasePath, secrets
     const request = verifyRequest(port, {});
     delete request.body;
     request.bodies = secrets.map((token) => JSON.stringify({ token, ...BENCH_QUESTION }));
-    return await loadTarget(server, request, settings);
-  } finally {
-    await server.stop();
-  }
-}
-
-/**
- * The peer over HTTP: bench/peers/better-auth/peer-http-server.mjs, POST /verify with the key.
- *
- * @param scratchDir folder for the peer's database.
- */
-export async function measurePeerHttp(settings, scratchDir) {
-  const port = await freePort();
-  const server = await startServer({
-    args: [join(BENCH_DIR, "peers", "better-auth", "peer-http-server.mjs"), String(port), join(scratchDir, "peer-http.db")],
-    readyPrefix: "ready ",
-  });
-  try {
-    const key = server.readyLine.slice("ready ".length).trim();
-    return await loadTarget(server, { url: `http://127.0.0.1:${port}/verify`, method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ key }) }, settings);
+    return (await loadInTurn({ atScale: { server, request } }, settings)).atScale;
   } finally {
     await server.stop();
   }

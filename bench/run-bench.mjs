@@ -7,6 +7,9 @@
  *   npm run bench -- --quick      reduced run for CI (under a minute; asserts nothing about speed)
  *   npm run bench -- --only=ceilings,inprocess,http,peer,scale   some parts only
  *
+ * The http part loads the bare node:http ceiling, latchkey and (with the peer part) the peer in turn,
+ * run after run, so that the machine's other work weighs on each alike.
+ *
  * The peer is installed on first use (npm ci in bench/peers/better-auth/); a quick run skips it
  * when it is not installed yet, since building its better-sqlite3 takes minutes.
  */
@@ -16,7 +19,7 @@ import { cpus, loadavg, platform, release, totalmem } from "node:os";
 import { join } from "node:path";
 import { BENCH_DIR, runNodeScript } from "./bench-processes.mjs";
 import { addFigure, addRatio, addTarget, createReport, medianOf, ratioOf, renderReport } from "./bench-report.mjs";
-import { measureBareHttp, measureLatchkeyHttp, measureLatchkeyHttpAtScale, measurePeerHttp } from "./http-section.mjs";
+import { measureHttp, measureLatchkeyHttpAtScale } from "./http-section.mjs";
 import { scratchDir } from "./latchkey-fixture.mjs";
 
 const quick = process.argv.includes("--quick");
@@ -90,8 +93,6 @@ try {
     const sha = await repeat("ceiling: SHA-256 + Map", () => runNodeScript(script("ceiling-sha-map.mjs"), [String(settings.inProcessMillis)]));
     addInProcess("Ceilings", "ceiling.shaMap", "SHA-256 of a token (crypto.hash) + Map lookup, in-process", sha, "shaMap");
     addFigure(report, { key: "ceiling.createHashMap.ops", section: "Ceilings", label: "for reference: the same with createHash().update().digest(): ops/s", unit: "ops/s", values: pick(sha, "createHashMap.opsPerSecond") });
-    log("ceiling: bare node:http");
-    addHttp("Ceilings", "ceiling.http", "bare node:http server answering 200", await measureBareHttp({ ...settings.http, runs }));
   }
 
   if (parts.has("inprocess")) {
@@ -103,32 +104,28 @@ try {
     addInProcess(section, "latchkey.malformed", "malformed token (bad checksum)", verify, "malformed");
   }
 
-  if (parts.has("http")) {
-    log("latchkey over HTTP (latchkey serve)");
-    const measured = await measureLatchkeyHttp({ ...settings.http, runs }, scratch.dir);
-    const section = "latchkey over HTTP (latchkey serve, SQLite, log level info)";
-    addHttp(section, "latchkey.http", "POST /v1/verify", measured.verify);
-    addHttp(section, "latchkey.forwardAuth", "GET /v1/forward-auth (nginx auth_request)", measured.forwardAuth);
+  const peerSection = "peer: better-auth 1.7.5 API Key plugin (SQLite, WAL, synchronous=NORMAL, rate limit off)";
+  const peerMissing = parts.has("peer") ? ensurePeer() : "not asked for (--only)";
+  if (parts.has("peer")) {
+    if (peerMissing === null) {
+      const inProcess = await repeat("peer in-process verifyApiKey", () => runNodeScript(script("peers", "better-auth", "peer-verify-bench.mjs"), [String(settings.inProcessMillis)]));
+      addInProcess(peerSection, "peer.valid", "verifyApiKey, valid key", inProcess, "valid");
+      addInProcess(peerSection, "peer.unknown", "verifyApiKey, unknown key", inProcess, "unknown");
+    } else {
+      addFigure(report, { key: "peer.valid.ops", section: peerSection, label: "verifyApiKey, valid key: ops/s", unit: "ops/s", values: [], na: peerMissing });
+      report.notes.push(`peer: n/a, ${peerMissing}`);
+    }
   }
 
-  if (parts.has("peer")) {
-    const section = "peer: better-auth 1.7.5 API Key plugin (SQLite, WAL, synchronous=NORMAL, rate limit off)";
-    const missing = ensurePeer();
-    if (missing === null) {
-      const inProcess = await repeat("peer in-process verifyApiKey", () => runNodeScript(script("peers", "better-auth", "peer-verify-bench.mjs"), [String(settings.inProcessMillis)]));
-      addInProcess(section, "peer.valid", "verifyApiKey, valid key", inProcess, "valid");
-      addInProcess(section, "peer.unknown", "verifyApiKey, unknown key", inProcess, "unknown");
-      log("peer over HTTP");
-      addHttp(section, "peer.http", "POST /verify (node:http around verifyApiKey)", await measurePeerHttp({ ...settings.http, runs }, scratch.dir));
-    } else {
-      for (const [key, label] of [
-        ["peer.valid.ops", "verifyApiKey, valid key: ops/s"],
-        ["peer.http.rps", "POST /verify: req/s"],
-      ]) {
-        addFigure(report, { key, section, label, unit: key.endsWith("rps") ? "req/s" : "ops/s", values: [], na: missing });
-      }
-      report.notes.push(`peer: n/a, ${missing}`);
-    }
+  if (parts.has("http")) {
+    // All servers at once, loaded in turn, run after run: see loadInTurn in http-section.mjs.
+    const http = await measureHttp({ ...settings.http, runs }, scratch.dir, { withPeer: peerMissing === null, log });
+    addHttp("Ceilings", "ceiling.http", "bare node:http server answering 200", http.bare);
+    const section = "latchkey over HTTP (latchkey serve, SQLite, log level info)";
+    addHttp(section, "latchkey.http", "POST /v1/verify", http.verify);
+    addHttp(section, "latchkey.forwardAuth", "GET /v1/forward-auth (nginx auth_request)", http.forwardAuth);
+    if (http.peer !== undefined) addHttp(peerSection, "peer.http", "POST /verify (node:http around verifyApiKey)", http.peer);
+    else if (parts.has("peer")) addFigure(report, { key: "peer.http.rps", section: peerSection, label: "POST /verify: req/s", unit: "req/s", values: [], na: peerMissing });
   }
 
   if (parts.has("scale")) {
