@@ -118,11 +118,24 @@ describe("the session", () => {
     expect(res.body.data).toMatchObject({ user: { email: EMAIL }, csrf_token: csrf });
   });
 
-  it("GET /v1/session without a cookie answers 401 session_missing", async () => {
+  it("GET /v1/session without a cookie answers 200 with data null, so the page's check logs no failed request", async () => {
     const h = await openSessionHarness();
     const res = await h.call("GET", "/v1/session");
-    expect(res.status).toBe(401);
-    expect(res.body.code).toBe("session_missing");
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ data: null });
+    expect(res.headers["cache-control"]).toBe("no-store");
+  });
+
+  it("GET /v1/session with an ended session's cookie answers data null and clears the cookie", async () => {
+    const clock = manualClock(Date.UTC(2026, 0, 1));
+    const h = await openSessionHarness({ clock });
+    await h.createUser(EMAIL, PASSWORD);
+    const { cookie } = await h.signIn(EMAIL, PASSWORD);
+    clock.advance(SESSION_MILLIS);
+    const res = await h.call("GET", "/v1/session", { cookie });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ data: null });
+    expect(res.setCookie).toMatch(/^latchkey_session=;.*Max-Age=0/);
   });
 
   it("stores only the SHA-256 of the session secret", async () => {
@@ -194,8 +207,8 @@ describe("signing out", () => {
     const res = await h.call("DELETE", "/v1/session", { cookie, csrf });
     expect(res.status).toBe(204);
     expect(res.setCookie).toMatch(/^latchkey_session=;.*Max-Age=0/);
-    expect((await h.call("GET", "/v1/session", { cookie })).body.code).toBe("session_missing");
-    expect((await h.call("GET", "/v1/token", { cookie })).status).toBe(401);
+    expect((await h.call("GET", "/v1/session", { cookie })).body).toEqual({ data: null });
+    expect((await h.call("GET", "/v1/token", { cookie })).body.code).toBe("session_missing");
   });
 
   it("needs the CSRF token, so another site cannot sign a person out", async () => {

@@ -10,10 +10,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { AxeBuilder } from "@axe-core/playwright";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Route } from "playwright-core";
 import { expect } from "vitest";
 import { waitForExit } from "../helpers/child-process.js";
-import { pipeToTraceLog, traceEnv } from "../helpers/trace-log.js";
+import { pipeToTraceLog, rememberSecret, traceEnv } from "../helpers/trace-log.js";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const OWNER = { email: "owner@example.com", password: "a long and careful passphrase" };
@@ -88,9 +88,10 @@ export async function openPage(browser: Browser, server: Server, width = 1280): 
   const page = await context.newPage();
   const problems: string[] = [];
   const consoleText: string[] = [];
+  // Every console error counts, failed requests included (the browser logs each one, a 401 too).
   page.on("console", (message) => {
     consoleText.push(message.text());
-    if (message.type() === "error" && !/status of 401/.test(message.text())) problems.push(message.text());
+    if (message.type() === "error") problems.push(`${message.text()} (${message.location().url})`);
   });
   page.on("pageerror", (error) => problems.push(error.message));
   return { context, page, problems, consoleText };
@@ -123,12 +124,82 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
   expect(grave, `axe findings on ${what}`).toEqual([]);
 }
 
-/** Saves a full-page screenshot as artifacts/screenshots/NAME-WIDTH.png. */
+/**
+ * Waits until the page shows its data: no loading placeholder (`aria-busy="true"`) is left, and every
+ * finite animation or transition (Mantine's dialogs and menus) has finished. Skeletons and loaders
+ * pulse forever, so infinite animations are not waited for.
+ */
+export async function settle(page: Page): Promise<void> {
+  await expect.poll(() => page.locator('[aria-busy="true"]').count(), { timeout: 10_000 }).toBe(0);
+  await page.evaluate(async () => {
+    const finite = document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity);
+    await Promise.all(finite.map((a) => a.finished.catch(() => undefined)));
+  });
+}
+
+/** Saves a full-page screenshot as artifacts/screenshots/NAME-WIDTH.png, once the page has settled. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const width = page.viewportSize()?.width ?? 0;
-  await page.waitForTimeout(250); // let Mantine's transitions settle
+  await settle(page);
   await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true, animations: "disabled" });
+}
+
+/** Waits until `locator` has the keyboard focus (e.g. a dialog's first field, before typing into it). */
+export async function expectFocused(locator: Locator): Promise<void> {
+  await expect.poll(() => locator.evaluate((el) => el === document.activeElement), { timeout: 10_000 }).toBe(true);
+}
+
+/** Fails unless the middle of `locator` is its own (nothing, such as a notification, lies over it). */
+export async function expectUncovered(locator: Locator, what: string): Promise<void> {
+  await locator.scrollIntoViewIfNeeded();
+  const onTop = await locator.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return hit !== null && (el === hit || el.contains(hit));
+  });
+  expect(onTop, `${what} is covered`).toBe(true);
+}
+
+/**
+ * Holds every request matching `url` until `release()` is called, so a test can look at the page
+ * while it waits (a loading state), whatever the machine's speed.
+ */
+export async function holdRequests(page: Page, url: string | RegExp): Promise<{ release: () => void }> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route(url, async (route: Route) => {
+    await released;
+    await route.continue();
+  });
+  return { release };
+}
+
+/** The /v1 API with the signed-in page's session (its cookie and CSRF token), to make test data. */
+export async function sessionApi(page: Page): Promise<{
+  createToken: (body: Record<string, unknown>) => Promise<{ id: string; name: string; secret: string }>;
+  deleteToken: (id: string) => Promise<void>;
+  createDomain: (name: string) => Promise<string>;
+}> {
+  const session = (await (await page.request.get("/v1/session")).json()) as { data: { csrf_token: string } };
+  const headers = { "x-csrf-token": session.data.csrf_token };
+  return {
+    createToken: async (body) => {
+      const res = await page.request.post("/v1/token", { headers, data: body });
+      expect(res.status()).toBe(201);
+      const { data } = (await res.json()) as { data: { id: string; name: string; accessToken: string } };
+      rememberSecret(data.accessToken);
+      return { id: data.id, name: data.name, secret: data.accessToken };
+    },
+    deleteToken: async (id) => {
+      expect((await page.request.delete(`/v1/token/${id}`, { headers })).status()).toBe(204);
+    },
+    createDomain: async (name) => {
+      const res = await page.request.post("/v1/domains", { headers, data: { name } });
+      expect(res.status()).toBe(201);
+      return ((await res.json()) as { data: { id: string } }).data.id;
+    },
+  };
 }
 
 /** POST /v1/verify as a protected API would call it. */

@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureOwner, expectAccessible, launchBrowser, openPage, screenshot, signIn, startServer, type Server } from "./dashboard-fixture.js";
+import { ensureOwner, expectAccessible, launchBrowser, openPage, screenshot, settle, signIn, startServer, type Server } from "./dashboard-fixture.js";
 
 let server: Server;
 let browser: Browser;
@@ -39,7 +39,7 @@ async function goTo(page: Page, width: number, link: string, heading: string): P
   if (width < 768) await page.getByRole("button", { name: "Open navigation" }).click();
   await page.getByRole("link", { name: link }).click();
   await expect.poll(() => page.getByRole("heading", { name: heading, exact: true }).isVisible()).toBe(true);
-  await page.waitForLoadState("networkidle");
+  await settle(page);
 }
 
 /** Makes the example data through the API with the page's own session (cookie plus CSRF token). */
@@ -85,6 +85,16 @@ describe("every page, at 1280 and 360 px", () => {
     });
   }, 60_000);
 
+  it.each(WIDTHS)("tells a first-time user on Integrations that Manage opens API tokens (%i px)", async (width) => {
+    await atWidth(width, async (page) => {
+      const hint = page.getByRole("note").filter({ hasText: "Next: create your first API token" });
+      await expect.poll(() => hint.isVisible()).toBe(true);
+      expect(await hint.textContent()).toContain("Click Manage on the latchkey API card below to open API tokens, then Create new token.");
+      await screenshot(page, "integrations-first-time");
+      await expectAccessible(page, `first-time Integrations page at ${width}`);
+    });
+  }, 60_000);
+
   it("makes example tokens and domains", async () => {
     await atWidth(1280, seed);
   }, 60_000);
@@ -109,8 +119,8 @@ describe("every page, at 1280 and 360 px", () => {
         await page.getByRole("button", { name: "Create new token" }).first().click();
         const dialog = page.getByRole("dialog", { name: "Create new token" });
         await dialog.getByLabel("Name").fill("Newsletter sender");
-        await dialog.getByRole("radiogroup", { name: "Email", exact: true }).getByText("Full access").click();
-        await dialog.getByRole("radiogroup", { name: "Recipients", exact: true }).getByText("Read only").click();
+        await dialog.getByRole("radiogroup", { name: "Email permission" }).getByText("Full access").click();
+        await dialog.getByRole("radiogroup", { name: "Recipients permission" }).getByText("Read only").click();
         await page.evaluate(() => document.querySelectorAll(".mantine-Modal-content, .mantine-Modal-inner, .mantine-Modal-body").forEach((e) => e.scrollTo(0, 0)));
         await screenshot(page, "create-token");
         await expectAccessible(page, `create dialog at ${width}`);

@@ -6,7 +6,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rememberSecret } from "../helpers/trace-log.js";
-import { ensureOwner, expectAccessible, launchBrowser, openPage, OWNER, screenshot, signIn, startServer, verify, type Server } from "./dashboard-fixture.js";
+import { ensureOwner, expectAccessible, expectFocused, launchBrowser, openPage, OWNER, screenshot, signIn, startServer, verify, type Server } from "./dashboard-fixture.js";
 
 let server: Server;
 let browser: Browser;
@@ -45,6 +45,15 @@ async function tabTo(page: Page, name: string): Promise<void> {
 }
 
 describe("dashboard", () => {
+  it("names the two password visibility toggles of the set-up page apart", async () => {
+    const { context, page } = await openPage(browser, server);
+    await page.goto(server.setupLink!);
+    await expect.poll(() => page.getByRole("heading", { name: "Set up latchkey" }).isVisible()).toBe(true);
+    expect(await page.getByRole("button", { name: "Show password", exact: true }).count()).toBe(1);
+    expect(await page.getByRole("button", { name: "Show password confirmation", exact: true }).count()).toBe(1);
+    await context.close();
+  }, 60_000);
+
   it("sets up the owner from the link latchkey serve printed, then shows Integrations", async () => {
     expect(server.setupLink).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/setup#code=[A-Za-z0-9_-]{22}$/);
     const { context, page, problems } = await openPage(browser, server);
@@ -64,6 +73,15 @@ describe("dashboard", () => {
     await page.getByLabel("Confirm password").fill(OWNER.password);
     await page.getByRole("button", { name: "Create owner and sign in" }).click();
     await expect.poll(() => page.getByRole("heading", { name: "Integrations" }).isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it("opens signed out without any console error (the session check is not a failed request)", async () => {
+    await ensureOwner(server);
+    const { context, page, problems } = await openPage(browser, server);
+    await page.goto("/tokens");
+    await expect.poll(() => page.getByRole("heading", { name: "Sign in" }).isVisible()).toBe(true);
     expect(problems).toEqual([]);
     await context.close();
   }, 60_000);
@@ -104,15 +122,15 @@ describe("dashboard", () => {
     await dialog.getByLabel("Choose domains").click();
     await page.getByRole("option", { name: "mail.example.com" }).click();
     await page.keyboard.press("Escape");
-    await dialog.getByRole("radiogroup", { name: "Email", exact: true }).getByText("Full access").click();
-    await dialog.getByRole("radiogroup", { name: "Domains", exact: true }).getByText("Read only").click();
+    await dialog.getByRole("radiogroup", { name: "Email permission" }).getByText("Full access").click();
+    await dialog.getByRole("radiogroup", { name: "Domains permission" }).getByText("Read only").click();
     await expect.poll(() => create.isEnabled()).toBe(true);
     await create.click();
 
     // The one-time reveal: copy the secret.
     const reveal = page.getByRole("dialog", { name: "Your new API token" });
     await expect.poll(() => reveal.isVisible()).toBe(true);
-    expect(await reveal.textContent()).toContain("For security reasons, you will only be shown your API token one time");
+    await expect.poll(() => reveal.textContent()).toContain("For security reasons, you will only be shown your API token one time");
     const secret = (await reveal.getByTestId("revealed-secret").textContent())?.trim() ?? "";
     expect(secret).toMatch(/^lk_/);
     rememberSecret(secret);
@@ -138,7 +156,7 @@ describe("dashboard", () => {
     await expect.poll(() => row().getByText("Custom access").isVisible()).toBe(true);
     await row().getByRole("button", { name: "Manage Journey token" }).click();
     const manage = page.getByRole("dialog", { name: "Manage token" });
-    expect(await manage.textContent()).toContain("delete this token and create a new one");
+    await expect.poll(() => manage.textContent()).toContain("delete this token and create a new one");
     await manage.getByLabel("Name").fill("Renamed token");
     await manage.getByRole("button", { name: "Save" }).click();
     await expect.poll(() => page.getByRole("row").filter({ hasText: "Renamed token" }).count()).toBe(1);
@@ -158,7 +176,7 @@ describe("dashboard", () => {
     await renamed().getByRole("button", { name: "More actions for Renamed token" }).click();
     await page.getByRole("menuitem", { name: "Delete" }).click();
     const confirm = page.getByRole("dialog", { name: "Delete API token" });
-    expect(await confirm.textContent()).toContain("Renamed token");
+    await expect.poll(() => confirm.textContent()).toContain("Renamed token");
     await confirm.getByRole("button", { name: "Delete token" }).click();
     await expect.poll(() => renamed().count()).toBe(0);
     expect(await verify(server, { token: secret, method: "POST", area: "email", domain: "mail.example.com" })).toMatchObject({ allowed: false, code: "token_unknown" });
@@ -209,10 +227,14 @@ describe("dashboard", () => {
     await tabTo(page, "Manage latchkey API tokens");
     await page.keyboard.press("Enter");
     await expect.poll(() => page.getByRole("heading", { name: "API tokens" }).isVisible()).toBe(true);
+    // The button is in the header once the list has loaded, or in the empty state: wait for either.
+    await expect.poll(() => page.getByRole("button", { name: "Create new token" }).first().isVisible()).toBe(true);
     await tabTo(page, "Create new token");
     await page.keyboard.press("Enter");
     const dialog = page.getByRole("dialog", { name: "Create new token" });
     await expect.poll(() => dialog.isVisible()).toBe(true);
+    // Typing before the dialog has focused its Name field would lose the first keystrokes.
+    await expectFocused(dialog.getByLabel("Name"));
     await page.keyboard.type("Typed name");
     expect(await dialog.getByLabel("Name").inputValue()).toBe("Typed name");
     await page.keyboard.press("Escape");

@@ -1,14 +1,16 @@
 /** Activity: the account's audit log (GET /v1/audit), newest first. */
-import { Alert, Badge, Card, EmptyState, Group, Pagination, Table, Text } from "@mantine/core";
-import { useState } from "react";
+import { Alert, Badge, Card, EmptyState, Group, Pagination, Skeleton, Stack, Table, Text } from "@mantine/core";
+import { useMemo, useState } from "react";
 import { api } from "./api-client";
-import type { AuditEvent, Page, Session } from "./api-types";
-import { actionLabel, actorLabel, formatDateTime, targetLabel } from "./format";
+import type { AuditEvent, Page, Session, Token } from "./api-types";
+import { actionLabel, actorLabel, formatDateTime, namesFromEvents, targetLabel, type ActorNames } from "./format";
 import { ActivityIcon, AlertIcon } from "./icons";
 import { PageHeader } from "./page-header";
 import { useLoader } from "./use-loader";
 
 const PER_PAGE = 25;
+/** The most tokens one list request returns (GET /v1/token's `limit`); enough to name most actors. */
+const TOKENS_FOR_NAMES = 100;
 
 function colorOf(action: string): string {
   if (action.endsWith(".delete") || action === "user.lock" || action === "user.sign_in_failed") return "red";
@@ -17,11 +19,32 @@ function colorOf(action: string): string {
   return "blue";
 }
 
+/** One line of text cut with an ellipsis when its column is too narrow, whole in its title. */
+function CellText({ children, ...props }: { children: string; c?: string; ff?: string }) {
+  return (
+    <Text size="sm" truncate="end" title={children} {...props}>
+      {children}
+    </Text>
+  );
+}
+
 export function ActivityPage({ session }: { session: Session }) {
   const [page, setPage] = useState(1);
   const events = useLoader(() => api<Page<AuditEvent>>("GET", `/v1/audit?page=${page}&limit=${PER_PAGE}`), [page]);
+  // Tokens that acted are named from the token list; a token missing from a complete list was deleted.
+  const tokens = useLoader(() => api<Page<Token>>("GET", `/v1/token?limit=${TOKENS_FOR_NAMES}`), []);
   const meta = events.data?.meta;
-  const who = (event: AuditEvent) => (event.actor.type === "user" && event.actor.id === session.user.id ? `You (${session.user.email})` : actorLabel(event));
+  // The first load waits for both, so the "By" column does not change under the reader's eyes.
+  const loading = (events.data === null && events.error === null) || (tokens.data === null && tokens.error === null);
+  const names = useMemo<ActorNames>(
+    () => ({
+      me: { id: session.user.id, email: session.user.email },
+      liveTokens: new Map((tokens.data?.data ?? []).map((t) => [t.id, t.name])),
+      allTokensKnown: tokens.data !== null && tokens.data.meta.total <= tokens.data.data.length,
+      fromEvents: namesFromEvents(events.data?.data ?? []),
+    }),
+    [session, tokens.data, events.data],
+  );
 
   return (
     <>
@@ -32,45 +55,49 @@ export function ActivityPage({ session }: { session: Session }) {
         </Alert>
       )}
       <Card withBorder radius="lg" padding={0} shadow="xs">
-        {meta !== undefined && meta.total === 0 ? (
+        {loading ? (
+          <Stack p="lg" gap="sm" role="status" aria-busy="true" aria-label="Loading activity">
+            <Skeleton height={20} />
+            <Skeleton height={20} />
+            <Skeleton height={20} />
+          </Stack>
+        ) : meta !== undefined && meta.total === 0 ? (
           <EmptyState py={48} px="md" icon={<ActivityIcon size={26} />} color="indigo" title="No activity yet" description="Changes to tokens and domains will be listed here." />
         ) : (
-          <Table.ScrollContainer minWidth={760} type="native" tabIndex={0} aria-label="Activity, scrollable">
-            <Table verticalSpacing="sm" horizontalSpacing="md">
+          <Table.ScrollContainer minWidth={840} type="native" tabIndex={0} aria-label="Activity, scrollable">
+            {/* Fixed layout: dates, events and addresses get the width they need, Concerning and By share the
+                rest, and a name too long for its cell is cut with an ellipsis (whole in its title). */}
+            <Table verticalSpacing="sm" horizontalSpacing="md" layout="fixed">
               <Table.Thead className="lk-table-head">
                 <Table.Tr>
-                  <Table.Th>When</Table.Th>
-                  <Table.Th>Event</Table.Th>
+                  <Table.Th w={210}>When</Table.Th>
+                  <Table.Th w={170}>Event</Table.Th>
                   <Table.Th>Concerning</Table.Th>
                   <Table.Th>By</Table.Th>
-                  <Table.Th>IP address</Table.Th>
+                  <Table.Th w={160}>IP address</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {(events.data?.data ?? []).map((event) => (
                   <Table.Tr key={event.id}>
                     <Table.Td>
-                      <Text size="sm" style={{ whiteSpace: "nowrap" }}>
-                        {formatDateTime(event.created_at)}
-                      </Text>
+                      <CellText>{formatDateTime(event.created_at)}</CellText>
                     </Table.Td>
                     <Table.Td>
                       <Badge variant="light" color={colorOf(event.action)} radius="sm">
                         {actionLabel(event)}
                       </Badge>
                     </Table.Td>
-                    <Table.Td maw={280}>
-                      <Text size="sm" truncate="end">
-                        {targetLabel(event)}
-                      </Text>
+                    <Table.Td>
+                      <CellText>{targetLabel(event)}</CellText>
                     </Table.Td>
                     <Table.Td>
-                      <Text size="sm">{who(event)}</Text>
+                      <CellText>{actorLabel(event, names)}</CellText>
                     </Table.Td>
                     <Table.Td>
-                      <Text size="sm" c="dimmed" ff="monospace">
+                      <CellText c="dimmed" ff="monospace">
                         {event.ip ?? "—"}
-                      </Text>
+                      </CellText>
                     </Table.Td>
                   </Table.Tr>
                 ))}

@@ -1,18 +1,21 @@
 /**
  * "Create new token" (the seed's pop-up): name, domains, optional expiration date, permissions. The
- * Create button stays disabled until the form is valid; the API's field errors appear beside their
- * fields. The new secret is handed to the reveal dialog and not kept here.
+ * Create button stays disabled until the form is valid; a field's own problem is shown only once the
+ * person has touched that field (left it, or changed it), and the API's field errors beside their
+ * fields. The dialog is rendered, hidden, with the page, and the catalogue and the domains are
+ * fetched with the page, so it opens at once; while either is still on its way, skeletons stand in
+ * for it. The new secret is handed to the reveal dialog and not kept here.
  */
 import { Alert, Button, Group, Modal, MultiSelect, Radio, Stack, Text, TextInput } from "@mantine/core";
 import { DatePickerInput } from "@mantine/dates";
 import { useMediaQuery } from "@mantine/hooks";
 import dayjs from "dayjs";
-import { useEffect, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { ApiError, api, fieldErrors, messageOf } from "./api-client";
-import type { Area, CreatedToken, Domain } from "./api-types";
+import type { Area, CreatedToken, Domain, Level } from "./api-types";
 import { timeZoneLabel } from "./format";
 import { AlertIcon } from "./icons";
-import { PermissionsField, scopesOf, type PermissionsValue } from "./permissions-field";
+import { PermissionsField, scopesOf, type AccessKind, type PermissionsValue } from "./permissions-field";
 
 const NAME_MAX = 50;
 
@@ -24,6 +27,9 @@ interface FormState {
   expiresOn: string | null;
   permissions: PermissionsValue;
 }
+
+/** The fields whose problems are shown once touched. */
+type Field = "name" | "domains" | "scopes";
 
 const EMPTY: FormState = { name: "", allDomains: true, domainIds: [], expiresOn: null, permissions: { kind: "custom", levels: {} } };
 
@@ -38,33 +44,64 @@ function problemsOf(form: FormState): Record<string, string> {
   return problems;
 }
 
-export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated }: { opened: boolean; areas: Area[]; domains: Domain[]; onClose: () => void; onCreated: (token: CreatedToken) => void }) {
+export interface CreateTokenDialogProps {
+  opened: boolean;
+  /** The catalogue's areas; null while loading. */
+  areas: Area[] | null;
+  /** The account's domains; null while loading. */
+  domains: Domain[] | null;
+  onClose: () => void;
+  onCreated: (token: CreatedToken) => void;
+}
+
+export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated }: CreateTokenDialogProps) {
   const [form, setForm] = useState<FormState>(EMPTY);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [touched, setTouched] = useState(false);
+  const [touched, setTouched] = useState<ReadonlySet<Field>>(new Set());
+  const [nameEdited, setNameEdited] = useState(false);
   const narrow = useMediaQuery("(max-width: 36em)") ?? false;
 
+  // The dialog stays mounted (hidden) between openings, so it is cleared as it closes, not as it opens.
   useEffect(() => {
-    if (opened) {
+    if (!opened) {
       setForm(EMPTY);
       setServerErrors({});
       setFailure(null);
-      setTouched(false);
+      setTouched(new Set());
+      setNameEdited(false);
     }
   }, [opened]);
 
   const problems = problemsOf(form);
   const valid = Object.keys(problems).length === 0;
-  const update = (changes: Partial<FormState>) => {
-    setForm((current) => ({ ...current, ...changes }));
-    setTouched(true);
+  const update = (changes: Partial<FormState>) => setForm((current) => ({ ...current, ...changes }));
+  // Closing moves focus away too; that blur is not the person leaving a field. A ref, so `touch`
+  // (and the callbacks built on it) stay the same function across opening and closing.
+  const openedRef = useRef(opened);
+  useEffect(() => {
+    openedRef.current = opened;
+  }, [opened]);
+  const touch = useCallback((field: Field) => {
+    if (openedRef.current) setTouched((current) => (current.has(field) ? current : new Set(current).add(field)));
+  }, []);
+  // Stable, so the memoised permissions do not render again on every keystroke in the name.
+  const changeKind = useCallback((kind: AccessKind) => setForm((current) => ({ ...current, permissions: { ...current.permissions, kind } })), []);
+  const changeLevel = useCallback(
+    (area: string, level: Level) => {
+      setForm((current) => ({ ...current, permissions: { ...current.permissions, levels: { ...current.permissions.levels, [area]: level } } }));
+      touch("scopes");
+    },
+    [touch],
+  );
+  const leavePermissions = useCallback(() => touch("scopes"), [touch]);
+  /** The API's error for the first of `fields` that has one, else the form's own problem once touched. */
+  const errorFor = (field: Field | null, ...serverFields: string[]): string | undefined => {
+    for (const key of serverFields) if (serverErrors[key] !== undefined) return serverErrors[key];
+    return field !== null && touched.has(field) ? problems[field] : undefined;
   };
-  const errorFor = (...fields: string[]): string | undefined => {
-    for (const field of fields) if (serverErrors[field] !== undefined) return serverErrors[field];
-    return undefined;
-  };
+  const noDomains = domains !== null && domains.length === 0;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -91,7 +128,18 @@ export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated }
   };
 
   return (
-    <Modal opened={opened} onClose={onClose} title={<Text fw={650} size="lg">Create new token</Text>} size="xl" fullScreen={narrow} radius="lg" closeButtonProps={{ "aria-label": "Close" }}>
+    <Modal
+      // Rendered (hidden) with the page, so the first "Create new token" opens it at once: rendering
+      // the form with its fifteen areas took about a second on a slow machine.
+      keepMounted
+      opened={opened}
+      onClose={onClose}
+      title={<Text fw={650} size="lg">Create new token</Text>}
+      size="xl"
+      fullScreen={narrow}
+      radius="lg"
+      closeButtonProps={{ "aria-label": "Close" }}
+    >
       <form onSubmit={(e) => void submit(e)} noValidate>
         <Stack gap="lg">
           {failure !== null && (
@@ -106,8 +154,18 @@ export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated }
             data-autofocus
             maxLength={200}
             value={form.name}
-            onChange={(e) => update({ name: e.currentTarget.value })}
-            error={errorFor("name") ?? (touched && form.name !== "" ? problems.name : undefined)}
+            onChange={(e) => {
+              const name = e.currentTarget.value;
+              update({ name });
+              setNameEdited(true);
+              if ([...name.trim()].length > NAME_MAX) touch("name"); // too long: say so while typing
+
+            }}
+            // Leaving the field counts once something was typed: the dialog focuses it on opening.
+            onBlur={() => {
+              if (nameEdited) touch("name");
+            }}
+            error={errorFor("name", "name")}
           />
           <Stack gap={6}>
             <Radio.Group
@@ -115,14 +173,14 @@ export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated }
               description="Which of your domains the token may be used for."
               value={form.allDomains ? "all" : "some"}
               onChange={(v) => update({ allDomains: v === "all" })}
-              error={form.allDomains ? errorFor("domains", "domain_id") : undefined}
+              error={form.allDomains ? errorFor(null, "domains", "domain_id") : undefined}
             >
               <Group mt={6} gap="xl">
                 <Radio value="all" label="All domains" />
-                <Radio value="some" label="Specific domains" disabled={domains.length === 0} />
+                <Radio value="some" label="Specific domains" disabled={noDomains} />
               </Group>
             </Radio.Group>
-            {domains.length === 0 && (
+            {noDomains && (
               <Text size="xs" c="dimmed">
                 You have no domains yet; add them on the Domains page to limit a token to some of them.
               </Text>
@@ -130,14 +188,18 @@ export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated }
             {!form.allDomains && (
               <MultiSelect
                 label="Choose domains"
-                placeholder={form.domainIds.length === 0 ? "Pick one or more domains" : undefined}
-                data={domains.map((d) => ({ value: d.id, label: d.name }))}
+                placeholder={form.domainIds.length === 0 ? (domains === null ? "Loading your domains…" : "Pick one or more domains") : undefined}
+                data={(domains ?? []).map((d) => ({ value: d.id, label: d.name }))}
                 value={form.domainIds}
-                onChange={(ids) => update({ domainIds: ids })}
+                onChange={(ids) => {
+                  update({ domainIds: ids });
+                  if (ids.length === 0) touch("domains");
+                }}
+                onBlur={() => touch("domains")}
                 searchable
                 nothingFoundMessage="No such domain"
                 comboboxProps={{ withinPortal: true }}
-                error={errorFor("domains", "domain_id") ?? (touched ? problems.domains : undefined)}
+                error={errorFor("domains", "domains", "domain_id")}
               />
             )}
           </Stack>
@@ -150,15 +212,18 @@ export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated }
             valueFormat="MMM D, YYYY"
             value={form.expiresOn}
             onChange={(value) => update({ expiresOn: value === null ? null : dayjs(value).format("YYYY-MM-DD") })}
-            error={errorFor("expires_at")}
+            error={errorFor(null, "expires_at")}
             popoverProps={{ withinPortal: true }}
             clearButtonProps={{ "aria-label": "Clear expiration date" }}
           />
+          {/* Choosing Full or Custom access is not yet a choice of levels; changing a level is. */}
           <PermissionsField
             areas={areas}
             value={form.permissions}
-            onChange={(permissions) => update({ permissions })}
-            error={errorFor("scopes", "has_full") ?? (touched && form.permissions.kind === "custom" && scopesOf(form.permissions).length === 0 && form.name !== "" ? problems.scopes : undefined)}
+            onKindChange={changeKind}
+            onLevelChange={changeLevel}
+            onBlur={leavePermissions}
+            error={errorFor("scopes", "scopes", "has_full")}
           />
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={onClose}>

@@ -1,6 +1,6 @@
 /**
- * The dashboard: finds out who is signed in (GET /v1/session), then shows the sign-in or set-up page
- * to a stranger, or the app shell with its four pages to a signed-in user.
+ * The dashboard: finds out who is signed in (GET /v1/session: the session, or null), then shows the
+ * sign-in or set-up page to a stranger, or the app shell with its four pages to a signed-in user.
  */
 import { Center, Loader } from "@mantine/core";
 import { useCallback, useEffect, useState } from "react";
@@ -42,9 +42,10 @@ export function DashboardApp() {
 
   useEffect(() => {
     setSessionEndedHandler(signedOut);
-    api<{ data: Session }>("GET", "/v1/session")
+    // 200 {data: null} when nobody is signed in: a 401 here would be logged by the browser on every visit.
+    api<{ data: Session | null }>("GET", "/v1/session")
       .then(({ data }) => {
-        setCsrfToken(data.csrf_token);
+        setCsrfToken(data?.csrf_token ?? null);
         setSession(data);
       })
       .catch((error: unknown) => {

@@ -1,5 +1,5 @@
 /** Domains: the names tokens can be limited to; add and remove them. */
-import { Alert, Button, Card, EmptyState, Group, Modal, Stack, Table, Text, TextInput } from "@mantine/core";
+import { Alert, Button, Card, EmptyState, Group, Modal, Skeleton, Stack, Table, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState, type FormEvent } from "react";
 import { api, fieldErrors, messageOf } from "./api-client";
@@ -69,7 +69,12 @@ export function DomainsPage() {
         </Alert>
       )}
       <Card withBorder radius="lg" padding={0} shadow="xs">
-        {domains.data !== null && list.length === 0 ? (
+        {domains.data === null && domains.error === null ? (
+          <Stack p="lg" gap="sm" role="status" aria-busy="true" aria-label="Loading domains">
+            <Skeleton height={20} />
+            <Skeleton height={20} />
+          </Stack>
+        ) : domains.data !== null && list.length === 0 ? (
           <EmptyState py={48} px="md" icon={<GlobeIcon size={26} />} color="indigo" title="No domains yet" description="Add a domain above to limit tokens to it." />
         ) : (
           <Table.ScrollContainer minWidth={300} type="native">

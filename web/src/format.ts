@@ -31,6 +31,26 @@ export function formatDate(iso: string | null, fallback = "—"): string {
   return iso === null ? fallback : dateOnly.format(new Date(iso));
 }
 
+const DAY_MILLIS = 86_400_000;
+const utcDate = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
+// dateStyle and timeStyle cannot be combined with timeZoneName, hence the parts.
+const dateTimeWithZone = new Intl.DateTimeFormat("en", { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" });
+
+/**
+ * When a token stops working, as the person who chose it thinks of it. `expires_at` is an exclusive
+ * end: a date-only expiry (`2026-12-31`, "through the end of that UTC day") is stored as the next
+ * day's midnight UTC, `2027-01-01T00:00:00.000Z`, so an instant exactly at midnight UTC is shown as
+ * the last day it works, `end of Dec 31, 2026 (UTC)`; any other instant as its date and time in the
+ * reader's time zone, with the zone (`Dec 31, 2026, 11:59 PM GMT+1`). `fallback` for null.
+ */
+export function formatExpiry(iso: string | null, fallback = "No expiry"): string {
+  if (iso === null) return fallback;
+  const millis = Date.parse(iso);
+  if (Number.isNaN(millis)) return iso;
+  if (millis % DAY_MILLIS === 0) return `end of ${utcDate.format(new Date(millis - DAY_MILLIS))} (UTC)`;
+  return dateTimeWithZone.format(new Date(millis));
+}
+
 /** A token's domains in words: "All domains", or their names. */
 export function domainsOf(token: Token): string {
   return token.domains === "all" ? "All domains" : token.domains.map((d) => d.name).join(", ");
@@ -64,9 +84,42 @@ export function targetLabel(event: AuditEvent): string {
   return event.target.id;
 }
 
-/** Who acted, in words. */
-export function actorLabel(event: AuditEvent): string {
-  if (event.actor.type === "user") return "Dashboard user";
-  if (event.actor.type === "token") return `API token ${event.actor.id ?? ""}`.trim();
+/** What the activity page knows to name the people and tokens that acted. */
+export interface ActorNames {
+  /** The signed-in user, shown as "You". */
+  me: { id: string; email: string };
+  /** Token id -> name, for tokens that exist now. */
+  liveTokens: ReadonlyMap<string, string>;
+  /** True when `liveTokens` holds every token of the account, so an id missing from it was deleted. */
+  allTokensKnown: boolean;
+  /** Token or user id -> the latest name or e-mail address the audit events give it. */
+  fromEvents: ReadonlyMap<string, string>;
+}
+
+/** Id -> name from audit events that concern a token or a user (newest first wins: the latest name). */
+export function namesFromEvents(events: readonly AuditEvent[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const { target, details } of events) {
+    const name = typeof details.to === "string" ? details.to : typeof details.name === "string" ? details.name : typeof details.email === "string" ? details.email : null;
+    if ((target.type === "token" || target.type === "user") && name !== null && !names.has(target.id)) names.set(target.id, name);
+  }
+  return names;
+}
+
+/** Who acted, in words: "You (…)", a user's e-mail address, a token's name, or its id and "(deleted)". */
+export function actorLabel(event: AuditEvent, names: ActorNames): string {
+  const { type, id } = event.actor;
+  if (type === "user") {
+    if (id === names.me.id) return `You (${names.me.email})`;
+    return (id === null ? undefined : names.fromEvents.get(id)) ?? "Dashboard user";
+  }
+  if (type === "token") {
+    if (id === null) return "API token";
+    const live = names.liveTokens.get(id);
+    if (live !== undefined) return `${live} (API token)`;
+    const seen = names.fromEvents.get(id);
+    if (!names.allTokensKnown) return seen === undefined ? `API token ${id}` : `${seen} (API token)`;
+    return seen === undefined ? `API token ${id} (deleted)` : `${seen} (API token ${id}, deleted)`;
+  }
   return "Command line";
 }

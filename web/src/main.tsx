@@ -3,7 +3,7 @@ import "@mantine/core/styles.css";
 import "@mantine/dates/styles.css";
 import "@mantine/notifications/styles.css";
 import "./dashboard.css";
-import { Badge, createTheme, MantineProvider } from "@mantine/core";
+import { Badge, createTheme, getDefaultZIndex, MantineProvider } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
@@ -28,7 +28,11 @@ if (root === null) throw new Error("index.html has no #root");
 createRoot(root).render(
   <StrictMode>
     <MantineProvider theme={theme} defaultColorScheme="light" forceColorScheme="light">
-      <Notifications position="top-right" />
+      {/*
+        Bottom right and under the modals' z-index (200): a toast never covers an open dialog's text
+        or buttons (a dialog's own errors are shown inside it). At most three at a time.
+      */}
+      <Notifications position="bottom-right" zIndex={getDefaultZIndex("modal") - 10} limit={3} />
       <DashboardApp />
     </MantineProvider>
   </StrictMode>,

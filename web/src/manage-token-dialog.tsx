@@ -1,14 +1,16 @@
 /**
  * Manage (the seed): rename the token, and see its permissions and domains, which cannot change
  * ("If you want to change the permissions, you need to delete the existing token and create a new one").
+ * Its footer also has Pause (or Resume) and Delete, the actions of the row's drop-down arrow; Delete
+ * hands over to the confirmation dialog, which names the token.
  */
 import { Alert, Badge, Button, Divider, Group, Modal, SimpleGrid, Stack, Table, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { api, fieldErrors, messageOf } from "./api-client";
 import type { Area, Level, Token } from "./api-types";
-import { domainsOf, formatDateTime, LEVEL_LABELS, statusOf } from "./format";
-import { InfoIcon } from "./icons";
+import { domainsOf, formatDateTime, formatExpiry, LEVEL_LABELS, statusOf } from "./format";
+import { AlertIcon, InfoIcon, PauseIcon, PlayIcon, TrashIcon } from "./icons";
 
 function levelOf(token: Token, area: Area): Level {
   if (token.has_full) return area.levels[area.levels.length - 1] ?? "none";
@@ -30,19 +32,41 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
-export function ManageTokenDialog({ token, areas, onClose, onSaved }: { token: Token | null; areas: Area[]; onClose: () => void; onSaved: () => void }) {
-  const [name, setName] = useState("");
+export interface ManageTokenDialogProps {
+  /** The token to manage; null when the dialog is closed. */
+  token: Token | null;
+  /** The catalogue's areas (null while loading). */
+  areas: Area[] | null;
+  onClose: () => void;
+  onSaved: () => void;
+  /** Pauses a live token or resumes a paused one; resolves to the token as it is now. */
+  onPauseOrResume: (token: Token) => Promise<Token>;
+  /** Asks to delete the token (the parent shows the confirmation). */
+  onDelete: (token: Token) => void;
+}
+
+export function ManageTokenDialog({ token, areas, onClose, onSaved, onPauseOrResume, onDelete }: ManageTokenDialogProps) {
+  const [name, setName] = useState(token?.name ?? "");
   const [error, setError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
+  const [statusBusy, setStatusBusy] = useState(false);
+  const [statusError, setStatusError] = useState<string | null>(null);
+  // Kept while the dialog closes, so its content does not vanish during the transition.
   const [shown, setShown] = useState<Token | null>(token);
+  const [openedFor, setOpenedFor] = useState<string | null>(token?.id ?? null);
 
-  useEffect(() => {
-    if (token !== null) {
-      setShown(token);
+  // Derived during render (not in an effect), so the first frame of the dialog already shows the token.
+  if (token === null && openedFor !== null) setOpenedFor(null);
+  if (token !== null && (token !== shown || openedFor !== token.id)) {
+    if (openedFor !== token.id) {
+      // Opened (again): start from the token's name. A pause or resume of the same token keeps what was typed.
+      setOpenedFor(token.id);
       setName(token.name);
       setError(undefined);
+      setStatusError(null);
     }
-  }, [token]);
+    setShown(token);
+  }
 
   const trimmed = name.trim();
   const changed = shown !== null && trimmed !== shown.name;
@@ -65,7 +89,22 @@ export function ManageTokenDialog({ token, areas, onClose, onSaved }: { token: T
     }
   };
 
-  const granted = shown === null ? [] : areas.map((area) => ({ area, level: levelOf(shown, area) })).filter((row) => row.level !== "none");
+  const pauseOrResume = async () => {
+    if (shown === null) return;
+    setStatusBusy(true);
+    setStatusError(null);
+    try {
+      await onPauseOrResume(shown);
+    } catch (caught) {
+      setStatusError(messageOf(caught));
+    } finally {
+      setStatusBusy(false);
+    }
+  };
+
+  const allAreas = areas ?? [];
+  const granted = shown === null ? [] : allAreas.map((area) => ({ area, level: levelOf(shown, area) })).filter((row) => row.level !== "none");
+  const paused = shown?.status === "pause";
 
   return (
     <Modal opened={token !== null} onClose={onClose} title={<Text fw={650} size="lg">Manage token</Text>} size="lg" radius="lg" closeButtonProps={{ "aria-label": "Close" }}>
@@ -95,7 +134,7 @@ export function ManageTokenDialog({ token, areas, onClose, onSaved }: { token: T
               </Text>
             </Fact>
             <Fact label="Domains">{domainsOf(shown)}</Fact>
-            <Fact label="Expires">{formatDateTime(shown.expires_at, "Never")}</Fact>
+            <Fact label="Expires">{formatExpiry(shown.expires_at, "Never")}</Fact>
             <Fact label="Created">{formatDateTime(shown.created_at)}</Fact>
             <Fact label="Last used">{formatDateTime(shown.last_used_at, "Never")}</Fact>
           </SimpleGrid>
@@ -118,15 +157,34 @@ export function ManageTokenDialog({ token, areas, onClose, onSaved }: { token: T
                 ))}
               </Table.Tbody>
             </Table>
-            {!shown.has_full && granted.length < areas.length && (
+            {!shown.has_full && granted.length < allAreas.length && (
               <Text size="xs" c="dimmed">
-                No access to the other {areas.length - granted.length} areas.
+                No access to the other {allAreas.length - granted.length} areas.
               </Text>
             )}
           </Stack>
           <Alert color="blue" variant="light" icon={<InfoIcon />}>
             Permissions and domains cannot be changed. To change them, delete this token and create a new one.
           </Alert>
+          {statusError !== null && (
+            <Alert color="red" variant="light" icon={<AlertIcon />} role="alert" title={paused ? "Could not resume the token" : "Could not pause the token"}>
+              {statusError}
+            </Alert>
+          )}
+          <Divider />
+          <Group justify="space-between" gap="sm">
+            <Group gap="sm">
+              <Button variant="default" leftSection={paused ? <PlayIcon size={16} /> : <PauseIcon size={16} />} loading={statusBusy} onClick={() => void pauseOrResume()}>
+                {paused ? "Resume" : "Pause"}
+              </Button>
+              <Button variant="light" color="red" leftSection={<TrashIcon size={16} />} onClick={() => onDelete(shown)}>
+                Delete
+              </Button>
+            </Group>
+            <Button variant="default" onClick={onClose}>
+              Done
+            </Button>
+          </Group>
         </Stack>
       )}
     </Modal>

@@ -96,8 +96,18 @@ export function SetupPage({ onSignedIn }: { onSignedIn: (session: Session) => vo
             value={password}
             onChange={(e) => setPassword(e.currentTarget.value)}
             error={errors.password ?? (passwordShort ? `Use at least ${MIN_PASSWORD} characters.` : undefined)}
+            // Each toggle names its own field (aria-pressed tells whether it is shown).
+            visibilityToggleButtonProps={{ "aria-label": "Show password" }}
           />
-          <PasswordInput label="Confirm password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.currentTarget.value)} error={mismatch ? "The passwords do not match." : undefined} />
+          <PasswordInput
+            label="Confirm password"
+            autoComplete="new-password"
+            required
+            value={confirm}
+            onChange={(e) => setConfirm(e.currentTarget.value)}
+            error={mismatch ? "The passwords do not match." : undefined}
+            visibilityToggleButtonProps={{ "aria-label": "Show password confirmation" }}
+          />
           <Button type="submit" loading={busy} disabled={!valid} fullWidth mt="xs">
             Create owner and sign in
           </Button>

@@ -37,7 +37,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (session: Session) => v
             </Alert>
           )}
           <TextInput label="E-mail address" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} data-autofocus />
-          <PasswordInput label="Password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+          <PasswordInput label="Password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} visibilityToggleButtonProps={{ "aria-label": "Show password" }} />
           <Button type="submit" loading={busy} disabled={email.trim() === "" || password === ""} fullWidth mt="xs">
             Sign in
           </Button>

@@ -4,7 +4,7 @@
  */
 import { Alert, Button, Card, EmptyState, Group, Pagination, Skeleton, Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { api, messageOf } from "./api-client";
 import type { Area, Domain, Page, Token } from "./api-types";
 import { CreateTokenDialog } from "./create-token-dialog";
@@ -13,7 +13,7 @@ import { AlertIcon, KeyIcon, PlusIcon } from "./icons";
 import { ManageTokenDialog } from "./manage-token-dialog";
 import { PageHeader } from "./page-header";
 import { RevealTokenDialog } from "./reveal-token-dialog";
-import { TokensTable } from "./tokens-table";
+import { TokensTable, type TokenActions } from "./tokens-table";
 import { useLoader } from "./use-loader";
 
 const PER_PAGE = 10;
@@ -21,6 +21,8 @@ const PER_PAGE = 10;
 export function TokensPage() {
   const [page, setPage] = useState(1);
   const tokens = useLoader(() => api<Page<Token>>("GET", `/v1/token?page=${page}&limit=${PER_PAGE}`), [page]);
+  // Fetched with the page, not on "Create new token", so the dialog opens at once (a domain added
+  // on the Domains page is there too: going back to API tokens loads the page again).
   const catalogue = useLoader(() => api<{ data: Area[] }>("GET", "/v1/scopes").then((r) => r.data), []);
   const domains = useLoader(() => api<{ data: Domain[] }>("GET", "/v1/domains").then((r) => r.data), []);
   const [creating, setCreating] = useState(false);
@@ -29,21 +31,33 @@ export function TokensPage() {
   const [managing, setManaging] = useState<Token | null>(null);
   const [deleting, setDeleting] = useState<Token | null>(null);
 
-  const pauseOrResume = async (token: Token) => {
-    const status = token.status === "pause" ? "unpause" : "pause";
-    try {
-      await api("PUT", `/v1/token/${encodeURIComponent(token.id)}/settings`, { status });
+  const reloadTokens = tokens.reload;
+  /** Pauses or resumes; resolves to the token as it is now (Manage shows it), throws ApiError. */
+  const pauseOrResume = useCallback(
+    async (token: Token): Promise<Token> => {
+      const status = token.status === "pause" ? "unpause" : "pause";
+      const { data } = await api<{ data: Token }>("PUT", `/v1/token/${encodeURIComponent(token.id)}/settings`, { status });
       notifications.show({ color: "green", title: status === "pause" ? "Token paused" : "Token resumed", message: status === "pause" ? `${token.name} is refused until you resume it.` : `${token.name} works again.` });
-      tokens.reload();
-    } catch (error) {
-      notifications.show({ color: "red", title: "Could not change the token", message: messageOf(error) });
-    }
-  };
+      setManaging((current) => (current?.id === data.id ? data : current));
+      reloadTokens();
+      return data;
+    },
+    [reloadTokens],
+  );
 
-  const openCreate = () => {
-    domains.reload();
-    setCreating(true);
-  };
+  // Stable, so opening a dialog does not render the memoised table again.
+  const rowActions = useMemo<TokenActions>(
+    () => ({
+      onManage: setManaging,
+      onPauseOrResume: (token) => {
+        pauseOrResume(token).catch((error: unknown) => notifications.show({ color: "red", title: "Could not change the token", message: messageOf(error) }));
+      },
+      onDelete: setDeleting,
+    }),
+    [pauseOrResume],
+  );
+
+  const openCreate = () => setCreating(true);
 
   const meta = tokens.data?.meta;
   const list = tokens.data?.data ?? [];
@@ -67,7 +81,7 @@ export function TokensPage() {
       )}
       <Card withBorder radius="lg" padding={0} shadow="xs">
         {tokens.loading && tokens.data === null ? (
-          <Stack p="lg" gap="sm" aria-busy="true" aria-label="Loading tokens">
+          <Stack p="lg" gap="sm" role="status" aria-busy="true" aria-label="Loading tokens">
             <Skeleton height={20} />
             <Skeleton height={20} />
             <Skeleton height={20} />
@@ -84,7 +98,7 @@ export function TokensPage() {
             <EmptyState.Actions>{createButton}</EmptyState.Actions>
           </EmptyState>
         ) : (
-          <TokensTable tokens={list} actions={{ onManage: setManaging, onPauseOrResume: (t) => void pauseOrResume(t), onDelete: setDeleting }} />
+          <TokensTable tokens={list} actions={rowActions} />
         )}
       </Card>
       {meta !== undefined && meta.total > 0 && (
@@ -97,8 +111,8 @@ export function TokensPage() {
       )}
       <CreateTokenDialog
         opened={creating}
-        areas={catalogue.data ?? []}
-        domains={domains.data ?? []}
+        areas={catalogue.data ?? (catalogue.error === null ? null : [])}
+        domains={domains.data ?? (domains.error === null ? null : [])}
         onClose={() => setCreating(false)}
         onCreated={(created) => {
           setCreating(false);
@@ -108,7 +122,17 @@ export function TokensPage() {
         }}
       />
       <RevealTokenDialog revealed={revealed} onClose={() => setRevealed(null)} />
-      <ManageTokenDialog token={managing} areas={catalogue.data ?? []} onClose={() => setManaging(null)} onSaved={() => tokens.reload()} />
+      <ManageTokenDialog
+        token={managing}
+        areas={catalogue.data}
+        onClose={() => setManaging(null)}
+        onSaved={() => tokens.reload()}
+        onPauseOrResume={pauseOrResume}
+        onDelete={(token) => {
+          setManaging(null);
+          setDeleting(token);
+        }}
+      />
       <DeleteTokenDialog
         token={deleting}
         onClose={() => setDeleting(null)}

@@ -1,15 +1,34 @@
 /**
- * The table of API tokens (the seed's "API tokens section"): name, domains, access, status, expiry,
- * created, last used, and per row Manage with a drop-down arrow beside it for Pause/Resume and Delete.
+ * The table of API tokens (the seed's "API tokens section"): name, domains, access, status and expiry,
+ * created and last used, and per row Manage with a drop-down arrow beside it for Pause/Resume and
+ * Delete. The name column takes the room the others leave.
  */
 import { ActionIcon, Badge, Box, Button, Code, Group, Menu, Stack, Table, Text, Tooltip, VisuallyHidden } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
+import { memo } from "react";
 import type { Token } from "./api-types";
-import { domainsOf, formatDate, formatDateTime, statusOf } from "./format";
+import { domainsOf, formatDate, formatDateTime, formatExpiry, statusOf } from "./format";
 import { ChevronDownIcon, PauseIcon, PlayIcon, TrashIcon } from "./icons";
 
 const STATUS_COLORS = { Active: "green", Paused: "orange", Expired: "red" } as const;
 const NOWRAP = { whiteSpace: "nowrap" } as const;
+
+/** "Expires end of Dec 31, 2026 (UTC)", "Expired …", or "No expiry". */
+function expiryLine(token: Token, status: "Active" | "Paused" | "Expired"): string {
+  return token.expires_at === null ? "No expiry" : `${status === "Expired" ? "Expired" : "Expires"} ${formatExpiry(token.expires_at)}`;
+}
+
+/**
+ * The expiry line for a narrow column: its date, and its time, each stay on one line, so it wraps as
+ * "Expires end of / Dec 31, 2026 (UTC)" or "Expires Jun 15, 2099, / 12:30 PM UTC".
+ */
+function wrapBetweenParts(line: string): string {
+  return line
+    .replace(/ /g, "\u00a0")
+    .replace(/^(Expire[sd])\u00a0/, "$1 ")
+    .replace(/end\u00a0of\u00a0/, "end of ")
+    .replace(/(\d{4}),\u00a0/, "$1, ");
+}
 
 export interface TokenActions {
   onManage: (token: Token) => void;
@@ -17,22 +36,26 @@ export interface TokenActions {
   onDelete: (token: Token) => void;
 }
 
-export function TokensTable({ tokens, actions }: { tokens: Token[]; actions: TokenActions }) {
+/** Memoised: opening a dialog on the page does not render every row again. */
+export const TokensTable = memo(function TokensTable({ tokens, actions }: { tokens: Token[]; actions: TokenActions }) {
   const now = Date.now();
   const narrow = useMediaQuery("(max-width: 62em)") ?? false;
   if (narrow) return <TokenCards tokens={tokens} actions={actions} now={now} />;
   return (
-    <Table.ScrollContainer minWidth={900} type="native">
-      <Table verticalSpacing="sm" horizontalSpacing="xs" highlightOnHover>
+    <Table.ScrollContainer minWidth={960} type="native">
+      {/*
+        Fixed layout: every column but the name has its width, and the name takes all that is left;
+        a name longer than that is cut with an ellipsis and shown whole in its title.
+      */}
+      <Table verticalSpacing="sm" horizontalSpacing="xs" highlightOnHover layout="fixed">
         <Table.Thead className="lk-table-head">
           <Table.Tr>
             <Table.Th pl="md">Name</Table.Th>
-            <Table.Th>Domains</Table.Th>
-            <Table.Th>Access</Table.Th>
-            <Table.Th>Status · Expires</Table.Th>
-            <Table.Th>Created</Table.Th>
-            <Table.Th>Last used</Table.Th>
-            <Table.Th>
+            <Table.Th w={150}>Domains</Table.Th>
+            <Table.Th w={135}>Access</Table.Th>
+            <Table.Th w={170}>Status · Expires</Table.Th>
+            <Table.Th w={140}>Created · Used</Table.Th>
+            <Table.Th w={140}>
               <VisuallyHidden>Actions</VisuallyHidden>
             </Table.Th>
           </Table.Tr>
@@ -42,9 +65,9 @@ export function TokensTable({ tokens, actions }: { tokens: Token[]; actions: Tok
             const status = statusOf(token, now);
             return (
               <Table.Tr key={token.id}>
-                <Table.Td maw={200} pl="md">
+                <Table.Td pl="md">
                   <Stack gap={2}>
-                    <Text fw={600} size="sm" truncate="end">
+                    <Text fw={600} size="sm" truncate="end" title={token.name}>
                       {token.name}
                     </Text>
                     <Code c="dimmed" bg="transparent" p={0} fz="xs">
@@ -52,9 +75,9 @@ export function TokensTable({ tokens, actions }: { tokens: Token[]; actions: Tok
                     </Code>
                   </Stack>
                 </Table.Td>
-                <Table.Td maw={170}>
+                <Table.Td>
                   <Tooltip label={domainsOf(token)} disabled={token.domains === "all" || token.domains.length < 2} multiline maw={300}>
-                    <Text size="sm" truncate="end" c={token.domains === "all" ? "dimmed" : undefined}>
+                    <Text size="sm" truncate="end" c={token.domains === "all" ? "dimmed" : undefined} title={token.domains !== "all" && token.domains.length === 1 ? domainsOf(token) : undefined}>
                       {domainsOf(token)}
                     </Text>
                   </Tooltip>
@@ -64,25 +87,25 @@ export function TokensTable({ tokens, actions }: { tokens: Token[]; actions: Tok
                     {token.has_full ? "Full access" : "Custom access"}
                   </Badge>
                 </Table.Td>
-                <Table.Td style={NOWRAP}>
+                <Table.Td>
                   <Stack gap={2} align="flex-start">
                     <Badge variant="dot" color={STATUS_COLORS[status]} radius="sm">
                       {status}
                     </Badge>
                     <Text size="xs" c="dimmed">
-                      {token.expires_at === null ? "No expiry" : `${status === "Expired" ? "Expired" : "Expires"} ${formatDate(token.expires_at)}`}
+                      {wrapBetweenParts(expiryLine(token, status))}
                     </Text>
                   </Stack>
                 </Table.Td>
                 <Table.Td style={NOWRAP}>
-                  <Text size="sm" title={formatDateTime(token.created_at)}>
-                    {formatDate(token.created_at)}
-                  </Text>
-                </Table.Td>
-                <Table.Td style={NOWRAP}>
-                  <Text size="sm" c={token.last_used_at === null ? "dimmed" : undefined} title={formatDateTime(token.last_used_at, "Never used")}>
-                    {formatDate(token.last_used_at, "Never")}
-                  </Text>
+                  <Stack gap={2}>
+                    <Text size="sm" title={`Created ${formatDateTime(token.created_at)}`}>
+                      {formatDate(token.created_at)}
+                    </Text>
+                    <Text size="xs" c="dimmed" title={token.last_used_at === null ? undefined : `Last used ${formatDateTime(token.last_used_at)}`}>
+                      {token.last_used_at === null ? "Never used" : `Used ${formatDate(token.last_used_at)}`}
+                    </Text>
+                  </Stack>
                 </Table.Td>
                 <Table.Td style={NOWRAP} pr="md">
                   <TokenButtons token={token} actions={actions} />
@@ -94,7 +117,7 @@ export function TokensTable({ tokens, actions }: { tokens: Token[]; actions: Tok
       </Table>
     </Table.ScrollContainer>
   );
-}
+});
 
 /** Manage, with the drop-down arrow beside it holding Pause (or Resume) and Delete (the seed). */
 function TokenButtons({ token, actions }: { token: Token; actions: TokenActions }) {
@@ -133,7 +156,7 @@ function TokenCards({ tokens, actions, now }: { tokens: Token[]; actions: TokenA
           <Box key={token.id} p="md" style={index > 0 ? { borderTop: "1px solid var(--mantine-color-gray-3)" } : undefined} role="group" aria-label={token.name}>
             <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
               <Stack gap={2} style={{ minWidth: 0 }}>
-                <Text fw={600} size="sm" truncate="end">
+                <Text fw={600} size="sm" truncate="end" title={token.name}>
                   {token.name}
                 </Text>
                 <Code c="dimmed" bg="transparent" p={0} fz="xs">
@@ -151,7 +174,7 @@ function TokenCards({ tokens, actions, now }: { tokens: Token[]; actions: TokenA
               </Badge>
             </Group>
             <Text size="xs" c="dimmed" mt={6}>
-              {domainsOf(token)} · {token.expires_at === null ? "No expiry" : `Expires ${formatDate(token.expires_at)}`} · Created {formatDate(token.created_at)} · Last used {formatDate(token.last_used_at, "never")}
+              {domainsOf(token)} · {expiryLine(token, status)} · Created {formatDate(token.created_at)} · Last used {formatDate(token.last_used_at, "never")}
             </Text>
           </Box>
         );

@@ -1,13 +1,16 @@
 /**
  * GET /v1/session: who is signed in, with the session's CSRF token (the page keeps it in memory and
- * sends it as X-CSRF-Token). 401 session_missing without a live session cookie.
+ * sends it as X-CSRF-Token). Without a live session it answers 200 `{"data": null}`, not 401: the
+ * dashboard asks on every page load, and browsers log every failed request in the console, so a
+ * stranger's visit would always start with an error. A cookie for a session that has ended is
+ * cleared. Every other /v1 route still refuses a missing or ended session with 401 session_missing.
  */
 import { Type, type Static } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
 import { ServiceError } from "../../service/service-error.js";
 import type { ActiveSession } from "../../service/user-service.js";
 import type { App } from "../app.js";
-import { sessionOf } from "../session-cookie.js";
+import { clearSessionCookie, sessionOf } from "../session-cookie.js";
 
 export const SessionSchema = Type.Object(
   {
@@ -26,12 +29,25 @@ export function sessionToWire(session: ActiveSession): Static<typeof SessionSche
 export function registerSessionShow(app: App, latchkey: Latchkey): void {
   app.get(
     "/v1/session",
-    { schema: { summary: "The signed-in dashboard user", tags: ["session"], response: { 200: Type.Object({ data: SessionSchema }), 401: { $ref: "Error#" } } } },
+    {
+      schema: {
+        summary: "The signed-in dashboard user",
+        description: "`data` is the session, or null when the request carries no live session cookie.",
+        tags: ["session"],
+        response: { 200: Type.Object({ data: Type.Union([SessionSchema, Type.Null()]) }) },
+      },
+    },
     async (request, reply) => {
-      const session = await sessionOf(latchkey.users, request);
-      if (session === null) throw new ServiceError("session_missing");
       reply.header("cache-control", "no-store");
-      return { data: sessionToWire(session) };
+      let session: ActiveSession | null;
+      try {
+        session = await sessionOf(latchkey.users, request);
+      } catch (error) {
+        if (!(error instanceof ServiceError) || error.code !== "session_missing") throw error;
+        clearSessionCookie(request, reply); // the cookie names a session that has ended
+        session = null;
+      }
+      return { data: session === null ? null : sessionToWire(session) };
     },
   );
 }
