@@ -5,7 +5,7 @@
  */
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureOwner, expectUncovered, launchBrowser, openPage, sessionApi, signIn, startServer, verify, type Server } from "./dashboard-fixture.js";
+import { ensureOwner, expectUncovered, launchBrowser, openPage, screenshot, sessionApi, signIn, startServer, verify, type Server } from "./dashboard-fixture.js";
 
 let server: Server;
 let browser: Browser;
@@ -120,6 +120,7 @@ describe.each([1280, 360])("notifications at %i px", (width) => {
         // The toast is up while the dialog is open (it closes itself after a few seconds).
         await expect.poll(() => page.getByText(`${token.name} is refused until you resume it.`).isVisible()).toBe(true);
         for (const name of ["Resume", "Delete", "Done"]) await expectUncovered(manage.getByRole("button", { name, exact: true }), `Manage's ${name} button`);
+        await screenshot(page, "manage-token-notification");
         await manage.getByRole("button", { name: "Delete", exact: true }).click();
         const confirm = page.getByRole("dialog", { name: "Delete API token" });
         await expect.poll(() => confirm.isVisible()).toBe(true);

@@ -69,7 +69,7 @@ export function DashboardApp() {
   if (session === undefined) {
     return (
       <Center h="100vh">
-        <Loader aria-label="Loading" />
+        <Loader role="status" aria-busy="true" aria-label="Loading" />
       </Center>
     );
   }

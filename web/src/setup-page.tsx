@@ -59,7 +59,7 @@ export function SetupPage({ onSignedIn }: { onSignedIn: (session: Session) => vo
   if (open === null) {
     return (
       <AuthCard title="Set up latchkey" description="Checking whether set-up is still open…">
-        <Loader aria-label="Loading" />
+        <Loader role="status" aria-busy="true" aria-label="Loading" />
       </AuthCard>
     );
   }

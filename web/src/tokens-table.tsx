@@ -156,7 +156,8 @@ function TokenCards({ tokens, actions, now }: { tokens: Token[]; actions: TokenA
           <Box key={token.id} p="md" style={index > 0 ? { borderTop: "1px solid var(--mantine-color-gray-3)" } : undefined} role="group" aria-label={token.name}>
             <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
               <Stack gap={2} style={{ minWidth: 0 }}>
-                <Text fw={600} size="sm" truncate="end" title={token.name}>
+                {/* Whole, on as many lines as it needs: a phone has no hover to show a title. */}
+                <Text fw={600} size="sm" style={{ overflowWrap: "anywhere" }}>
                   {token.name}
                 </Text>
                 <Code c="dimmed" bg="transparent" p={0} fz="xs">
