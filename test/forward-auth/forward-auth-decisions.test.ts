@@ -142,6 +142,20 @@ describe("the domain of a request", () => {
     ["another case beside the real one", "/api/analytics?domain=example.com&DOMAIN=other.org"],
     ["another case alone", "/api/analytics?Domain=other.org"],
     ["a semicolon separator", "/api/analytics?x=1;domain=other.org"],
+    ["a leading space", "/api/analytics?%20domain=other.org"],
+    ["a leading plus (a space)", "/api/analytics?domain=example.com&+domain=other.org"],
+    ["a trailing space", "/api/analytics?domain%20=other.org"],
+    ["a trailing plus (a space)", "/api/analytics?domain=example.com&domain+=other.org"],
+    ["a no-break space", "/api/analytics?domain%C2%A0=other.org"],
+    ["an encoded NUL at the end", "/api/analytics?domain%00=other.org"],
+    ["an encoded NUL and more after it", "/api/analytics?domain%00x=other.org"],
+    ["an encoded tab", "/api/analytics?domain%09=other.org"],
+    ["an encoded line feed before it", "/api/analytics?%0Adomain=other.org"],
+    ["an encoded DEL", "/api/analytics?domain%7F=other.org"],
+    ["a C1 control character", "/api/analytics?domain%C2%85=other.org"],
+    ["an empty duplicate after it", "/api/analytics?domain=example.com&domain="],
+    ["an empty duplicate before it", "/api/analytics?domain=&domain=example.com"],
+    ["an empty duplicate without =", "/api/analytics?domain=example.com&domain"],
   ])("refuses the domain's query parameter given with %s", async (_label, uri) => {
     const h = await openForwardAuth();
     await h.addDomain("example.com");

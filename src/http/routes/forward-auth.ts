@@ -21,7 +21,7 @@ import type { Latchkey } from "../../service/latchkey.js";
 import type { App } from "../app.js";
 import { readBearerToken } from "../bearer-token.js";
 import { ENVOY_PREFIX, headerValue, originalRequestOf } from "../original-request.js";
-import { normaliseRequestTarget } from "../request-path.js";
+import { normaliseRequestTarget, readQueryParameter } from "../request-path.js";
 import type { RouteMatch, RouteMatcher } from "../route-matcher.js";
 import { verifiedTokenOf, type RefusalBody } from "../verified-token.js";
 
@@ -70,26 +70,16 @@ async function check(latchkey: Latchkey, routes: RouteMatcher, request: FastifyR
 
 /**
  * The domain a matched request names: null when it names none, "ambiguous" when a query parameter
- * gives two different values, or is spelled in a way another server may read as it (`domain[]`,
- * `DOMAIN`, a `;` separator): the API behind might read either (found by the break test).
+ * gives two different values or is spelled in a way another server may read as it (found by the
+ * break test; src/http/request-path.ts, readQueryParameter).
  */
 function domainOf(match: RouteMatch, query: string, request: FastifyRequest): string | null | "ambiguous" {
   const source: DomainSource | null = match.route.domain;
   if (source === null) return null;
   if ("param" in source) return match.params[source.param] || null;
   if ("header" in source) return headerValue(request.headers, source.header);
-  const params = new URLSearchParams(query);
-  // Spellings other servers read as this parameter: `domain[]=` and `domain[a]=` (qs), `DOMAIN=`
-  // (case-insensitive readers such as ASP.NET), and `;` as a separator (older Go and Python).
-  const name = source.query.toLowerCase();
-  if (query.includes(";")) return "ambiguous";
-  for (const key of params.keys()) {
-    const lower = key.toLowerCase();
-    if ((lower === name && key !== source.query) || lower.startsWith(`${name}[`)) return "ambiguous";
-  }
-  const values = new Set(params.getAll(source.query).filter((v) => v !== ""));
-  if (values.size > 1) return "ambiguous";
-  return values.values().next().value ?? null;
+  const read = readQueryParameter(query, source.query);
+  return read.kind === "value" ? read.value : read.kind === "none" ? null : "ambiguous";
 }
 
 function allow(reply: FastifyReply): FastifyReply {
