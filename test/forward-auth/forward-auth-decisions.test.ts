@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { SEED_CATALOGUE } from "../../src/core/catalogue.js";
 import { parseRouteMap } from "../../src/core/route-map.js";
+import { FORWARD_AUTH_HEADERS } from "../../src/http/routes/forward-auth.js";
 import { PATH_TRICKS } from "../helpers/protected-api.js";
 import { openForwardAuth } from "./forward-auth-harness.js";
 
@@ -180,6 +181,15 @@ describe.each(PATH_TRICKS)("a path spelled with $name", ({ method, path }) => {
     expect(response.status).toBe(403);
     expect(["scope_missing", "route_not_mapped", "path_rejected"]).toContain(response.body.code);
   });
+});
+
+it("sets no X-Latchkey-* header beyond FORWARD_AUTH_HEADERS, which every documented proxy configuration clears", async () => {
+  const h = await openForwardAuth();
+  const token = await h.mint({ scopes: ["domains_read"] });
+  const answers = [await h.nginx("GET", "/api/domains", token.secret), await h.nginx("DELETE", "/api/domains/example.com", token.secret), await h.nginx("GET", "/health", null)];
+  const names = answers.flatMap((answer) => Object.keys(answer.headers).filter((name) => name.startsWith("x-latchkey-")));
+  expect(names.length).toBeGreaterThan(0);
+  for (const name of names) expect(FORWARD_AUTH_HEADERS, name).toContain(name);
 });
 
 it("keeps the forward-auth endpoint out of /openapi.json", async () => {
