@@ -9,6 +9,7 @@ import { buildApp, type App } from "../../src/http/app.js";
 import { FORWARD_AUTH_HEADERS } from "../../src/http/routes/forward-auth.js";
 import { areaOfReceived, openTestLatchkey, PATH_TRICKS, PROTECTED_ROUTE_MAP, scopesCover, type TestLatchkey } from "../helpers/protected-api.js";
 import { startRecordingUpstream, type RecordingUpstream } from "../helpers/recording-upstream.js";
+import { rawSocketRequest } from "../helpers/raw-socket.js";
 import { rawRequest, startNginx, type NginxProcess } from "./nginx-process.js";
 
 let test: TestLatchkey;
@@ -113,6 +114,36 @@ describe("X-Latchkey-* headers a client sends itself (break test)", () => {
     const before = upstream.received.length;
     expect((await through("GET", "/health", null, forged)).status).toBe(200);
     expect(upstream.received.slice(before).map((r) => r.latchkeyHeaders)).toEqual([{}]);
+  });
+});
+
+describe("two Authorization headers (break test: the first one used to win)", () => {
+  it("are refused by forward-auth itself with 401 token_malformed, whichever comes first", async () => {
+    const strong = await test.mint({ scopes: ["domains_full"] });
+    const weak = await test.mint({ scopes: ["domains_read"] });
+    const address = app.server.address();
+    const port = typeof address === "object" && address !== null ? address.port : 0;
+    for (const [label, first, second] of [["strong first", strong, weak], ["weak first", weak, strong]] as const) {
+      const response = await rawSocketRequest(port, "GET", "/v1/forward-auth", [
+        ["X-Original-Method", "DELETE"],
+        ["X-Original-URI", "/api/domains/example.com"],
+        ["Authorization", `Bearer ${first.secret}`],
+        ["Authorization", `Bearer ${second.secret}`],
+      ]);
+      expect([response.status, JSON.parse(response.body).code], label).toEqual([401, "token_malformed"]);
+    }
+  });
+
+  it("never reach the upstream through nginx", async () => {
+    const strong = await test.mint({ scopes: ["domains_full"] });
+    const weak = await test.mint({ scopes: ["domains_read"] });
+    const before = upstream.received.length;
+    const response = await rawSocketRequest(nginx.port, "DELETE", "/api/domains/example.com", [
+      ["Authorization", `Bearer ${strong.secret}`],
+      ["Authorization", `Bearer ${weak.secret}`],
+    ]);
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(upstream.received.slice(before)).toEqual([]);
   });
 });
 

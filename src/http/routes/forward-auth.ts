@@ -19,7 +19,7 @@ import { ERROR_CATALOG, statusOf, type ErrorCode } from "../../core/error-catalo
 import type { DomainSource } from "../../core/route-map.js";
 import type { Latchkey } from "../../service/latchkey.js";
 import type { App } from "../app.js";
-import { readBearerToken } from "../bearer-token.js";
+import { authorizationHeaders, readBearerToken } from "../bearer-token.js";
 import { ENVOY_PREFIX, headerValue, originalRequestOf } from "../original-request.js";
 import { normaliseRequestTarget, readQueryParameter } from "../request-path.js";
 import type { RouteMatch, RouteMatcher } from "../route-matcher.js";
@@ -63,7 +63,7 @@ async function check(latchkey: Latchkey, routes: RouteMatcher, request: FastifyR
   if (area === null) return allow(reply);
   const domain = domainOf(match, target.query, request);
   if (domain === "ambiguous") return refuse(reply, "domain_not_allowed");
-  const presented = readBearerToken(request.headers.authorization);
+  const presented = readBearerToken(authorizationHeaders(request.raw.rawHeaders));
   if (presented.kind === "malformed") return refuse(reply, "token_malformed");
   const decision = await latchkey.verify({ token: presented.kind === "bearer" ? presented.token : null, method: original.method, area, domain });
   if (!decision.allowed) return refuse(reply, decision.code, decision.required);
