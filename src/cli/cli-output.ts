@@ -1,4 +1,5 @@
 /** Printing for the CLI: aligned key/value blocks and tables for people, JSON with --json. */
+import { nameForTerminal } from "../core/name-characters.js";
 import type { TokenDetails } from "../service/token-view.js";
 
 /** Where the CLI writes; injected so tests can read it. */
@@ -43,11 +44,11 @@ export function expiryWords(expiresAt: string | null): string {
   return `${new Date(millis - 1).toISOString().slice(0, 10)} (through the end of that day, UTC)`;
 }
 
-/** Key/value view of a token (never its secret). */
+/** Key/value view of a token (never its secret); the name with hidden and look-alike characters shown (nameForTerminal). */
 export function tokenFields(token: TokenDetails, nowMillis: number): Record<string, string> {
   return {
     id: token.id,
-    name: token.name,
+    name: nameForTerminal(token.name),
     status: statusWord(token, nowMillis),
     access: token.hasFull ? "Full access" : "Custom access",
     scopes: token.scopes.join(", "),

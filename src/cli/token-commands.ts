@@ -1,6 +1,7 @@
 /** `latchkey token create|list|show|rename|pause|resume|delete`, as the operator of an account. */
 import { Option, type Command } from "commander";
 import { normalizeDomainName } from "../core/input-rules.js";
+import { nameForTerminal } from "../core/name-characters.js";
 import type { Latchkey } from "../service/latchkey.js";
 import type { ActorContext } from "../service/principal.js";
 import { expiryWords, formatFields, formatTable, statusWord, tokenFields, tokenJson, UsageError, type CliIo } from "./cli-output.js";
@@ -73,7 +74,7 @@ export function registerTokenCommands(program: Command, io: CliIo, config: () =>
         io.out(
           formatTable(
             ["ID", "NAME", "ACCESS", "DOMAINS", "STATUS", "EXPIRES", "LAST USED"],
-            tokens.map((t) => [t.id, t.name, t.hasFull ? "Full" : "Custom", t.allDomains ? "All" : t.domains.map((d) => d.name).join(","), statusWord(t, now), expiryWords(t.expiresAt), t.lastUsedAt ?? "never"]),
+            tokens.map((t) => [t.id, nameForTerminal(t.name), t.hasFull ? "Full" : "Custom", t.allDomains ? "All" : t.domains.map((d) => d.name).join(","), statusWord(t, now), expiryWords(t.expiresAt), t.lastUsedAt ?? "never"]),
           ),
         );
         io.err(`${tokens.length} of ${total} token(s)`);
@@ -99,7 +100,7 @@ export function registerTokenCommands(program: Command, io: CliIo, config: () =>
     .action(async (id: string, name: string, opts: { account: string }) => {
       await withLatchkey(config(), async (latchkey) => {
         const renamed = await latchkey.tokens.update(await operatorOf(latchkey, opts.account), id, { name });
-        io.out(`Renamed ${renamed.id} to ${renamed.name}`);
+        io.out(`Renamed ${renamed.id} to ${nameForTerminal(renamed.name)}`);
       });
     });
 
@@ -114,7 +115,7 @@ export function registerTokenCommands(program: Command, io: CliIo, config: () =>
       .action(async (id: string, opts: { account: string }) => {
         await withLatchkey(config(), async (latchkey) => {
           const changed = await latchkey.tokens.update(await operatorOf(latchkey, opts.account), id, { status });
-          io.out(`${done} ${changed.id} (${changed.name})`);
+          io.out(`${done} ${changed.id} (${nameForTerminal(changed.name)})`);
         });
       });
   }
@@ -128,9 +129,9 @@ export function registerTokenCommands(program: Command, io: CliIo, config: () =>
       await withLatchkey(config(), async (latchkey) => {
         const actor = await operatorOf(latchkey, opts.account);
         const target = await latchkey.tokens.show(actor, id);
-        if (!opts.yes) throw new UsageError(`this deletes "${target.name}" (${target.id}) for good; run again with --yes to confirm`);
+        if (!opts.yes) throw new UsageError(`this deletes "${nameForTerminal(target.name)}" (${target.id}) for good; run again with --yes to confirm`);
         await latchkey.tokens.delete(actor, id);
-        io.out(`Deleted ${target.id} (${target.name})`);
+        io.out(`Deleted ${target.id} (${nameForTerminal(target.name)})`);
       });
     });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { manualClock } from "./clock.js";
-import { checkDomainName, checkTokenName, normalizeDomainName, parseExpiry, TOKEN_NAME_MAX_CHARS } from "./input-rules.js";
+import { checkDomainName, checkTokenName, normalizeDomainName, parseExpiry, TOKEN_NAME_MAX_CHARS, TOKEN_NAME_PROBLEMS } from "./input-rules.js";
 
 describe("checkTokenName", () => {
   it("trims surrounding spaces", () => {
@@ -81,6 +81,70 @@ describe("checkTokenName", () => {
     ["U+00A1, just above the C1 range", "a\u00a1b"],
   ])("keeps %s as given", (_what, raw) => {
     expect(checkTokenName(raw)).toEqual({ ok: true, value: raw });
+  });
+});
+
+describe("checkTokenName against names that pass for others (break test)", () => {
+  it("refuses bidirectional controls, each with the bidi rule", () => {
+    const cases = [
+      ["U+202A LRE", "a\u202ab"],
+      ["U+202B RLE", "a\u202bb"],
+      ["U+202C PDF", "a\u202cb"],
+      ["U+202D LRO", "a\u202db"],
+      ["U+202E RLO (prod\u202Eved, shown as prod-dev reversed)", "prod\u202Eved"],
+      ["U+2066 LRI", "a\u2066b"],
+      ["U+2067 RLI", "a\u2067b"],
+      ["U+2068 FSI", "a\u2068b"],
+      ["U+2069 PDI", "a\u2069b"],
+      ["U+061C ALM", "a\u061cb"],
+      ["U+200E LRM", "a\u200eb"],
+      ["U+200F RLM at the end", "ab\u200f"],
+    ] as const;
+    for (const [label, raw] of cases) expect(checkTokenName(raw), label).toEqual({ ok: false, problem: TOKEN_NAME_PROBLEMS.bidi });
+  });
+
+  it("refuses zero-width and other invisible characters and the BOM, each with the invisible rule", () => {
+    const cases = [
+      ["U+200B zero-width space", "ad\u200bmin"],
+      ["U+200C zero-width non-joiner", "ad\u200cmin"],
+      ["U+200D zero-width joiner between letters", "ad\u200dmin"],
+      ["U+2060 word joiner", "ad\u2060min"],
+      ["U+2061 function application", "ad\u2061min"],
+      ["U+180E Mongolian vowel separator", "ad\u180emin"],
+      ["U+FEFF BOM inside", "ad\ufeffmin"],
+      ["U+FEFF BOM at the start (not trimmed away)", "\ufeffadmin"],
+      ["U+00AD soft hyphen", "ad\u00admin"],
+      ["U+034F combining grapheme joiner", "ad\u034fmin"],
+      ["U+3164 Hangul filler", "ad\u3164min"],
+      ["U+E0041 tag letter A (hidden text)", "admin\u{e0041}"],
+      ["U+200D at the start", "\u200d😀"],
+      ["a variation selector alone", "\ufe0f"],
+      ["VS16 after a letter (admin and admin+VS16 look alike)", "admin\ufe0f"],
+      ["VS16 after a digit without a keycap", "prod1\ufe0f"],
+      ["a ZWJ between two letters of an emoji-less name", "a\u200db"],
+    ] as const;
+    for (const [label, raw] of cases) expect(checkTokenName(raw), label).toEqual({ ok: false, problem: TOKEN_NAME_PROBLEMS.invisible });
+  });
+
+  it("refuses a name with nothing visible once invisible characters are set aside", () => {
+    const cases = [
+      ["a braille blank", "\u2800"],
+      ["braille blanks and spaces", "\u2800 \u2800"],
+      ["a combining mark alone", "\u0301"],
+      ["an ideographic space inside braille blanks", "\u2800\u3000\u2800"],
+    ] as const;
+    for (const [label, raw] of cases) expect(checkTokenName(raw), label).toEqual({ ok: false, problem: TOKEN_NAME_PROBLEMS.noVisible });
+  });
+
+  it("keeps emoji sequences, which need a zero-width joiner, variation selectors or tags", () => {
+    const cases = [
+      ["a family (ZWJ sequence)", "👨\u200d👩\u200d👧 family"],
+      ["a rainbow flag (VS16 then ZWJ)", "🏳\ufe0f\u200d🌈 pride"],
+      ["a heart with VS16", "❤\ufe0f ops"],
+      ["England's flag (tag sequence)", "🏴\u{e0067}\u{e0062}\u{e0065}\u{e006e}\u{e0067}\u{e007f} team"],
+      ["a keycap", "1\ufe0f\u20e3 first"],
+    ] as const;
+    for (const [label, raw] of cases) expect(checkTokenName(raw), label).toEqual({ ok: true, value: raw });
   });
 });
 

@@ -3,24 +3,46 @@
  * the normalised value or a message naming the rule, never throws on input.
  */
 
+import { hasVisibleCharacter, hiddenCharactersIn } from "./name-characters.js";
+
 /** A checked value, or the rule it breaks (a sentence to put beside the field). */
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
 
 /** Longest token name, in characters (code points) after trimming (DESIGN.md). */
 export const TOKEN_NAME_MAX_CHARS = 50;
 
+/** The sentence for each way a token name can break the rules (the 422's message for `name`). */
+export const TOKEN_NAME_PROBLEMS = {
+  unicode: "The name must be valid Unicode (no lone surrogates).",
+  required: "The name is required.",
+  tooLong: `The name may not be longer than ${TOKEN_NAME_MAX_CHARS} characters.`,
+  control: "The name may not contain control characters.",
+  bidi: "The name may not contain bidirectional control characters (U+202A-U+202E, U+2066-U+2069, U+061C, U+200E, U+200F).",
+  invisible: "The name may not contain invisible characters (zero-width spaces and joiners, word joiners, byte order marks, soft hyphens, fillers, tags).",
+  noVisible: "The name must contain a visible character.",
+} as const;
+
 /**
  * Checks a token name: trimmed, 1 to 50 characters (Unicode code points), no control characters
- * (C0, DEL, C1) or line/paragraph separators, no lone surrogates. Any other Unicode is kept as given
- * (no case folding, no normalisation form applied). The seed: "You're free to use any name you want,
- * as long as it's clear to you."
+ * (C0, DEL, C1) or line/paragraph separators, no lone surrogates, no bidirectional controls and no
+ * invisible characters (a BOM anywhere, the ends included; emoji, variation and flag sequences that
+ * need a zero-width joiner, a variation selector or tags are kept), and something visible
+ * (src/core/name-characters.ts; found by the break test: `ad\u200Bmin` passed for `admin`). Any other
+ * Unicode is kept as given (no case folding, no normalisation form applied). The seed: "You're free to
+ * use any name you want, as long as it's clear to you."
+ *
+ * @returns the trimmed name, or the problem: one of {@link TOKEN_NAME_PROBLEMS}.
  */
 export function checkTokenName(raw: string): Checked<string> {
-  if (!raw.isWellFormed()) return { ok: false, problem: "The name must be valid Unicode (no lone surrogates)." };
-  const name = raw.trim();
-  if (name.length === 0) return { ok: false, problem: "The name is required." };
-  if ([...name].length > TOKEN_NAME_MAX_CHARS) return { ok: false, problem: `The name may not be longer than ${TOKEN_NAME_MAX_CHARS} characters.` };
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u.test(name)) return { ok: false, problem: "The name may not contain control characters." };
+  if (!raw.isWellFormed()) return { ok: false, problem: TOKEN_NAME_PROBLEMS.unicode };
+  // trim() removes a BOM at either end; refuse it instead, as anywhere else.
+  const name = raw.includes("\uFEFF") ? raw : raw.trim();
+  if (name.length === 0) return { ok: false, problem: TOKEN_NAME_PROBLEMS.required };
+  if ([...name].length > TOKEN_NAME_MAX_CHARS) return { ok: false, problem: TOKEN_NAME_PROBLEMS.tooLong };
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u.test(name)) return { ok: false, problem: TOKEN_NAME_PROBLEMS.control };
+  const hidden = hiddenCharactersIn(name);
+  if (hidden !== "none") return { ok: false, problem: TOKEN_NAME_PROBLEMS[hidden] };
+  if (!hasVisibleCharacter(name)) return { ok: false, problem: TOKEN_NAME_PROBLEMS.noVisible };
   return { ok: true, value: name };
 }
 

@@ -7,7 +7,7 @@ import type { Latchkey } from "../service/latchkey.js";
 import type { ActorContext } from "../service/principal.js";
 import { ServiceError } from "../service/service-error.js";
 import type { PrincipalResolver } from "./app.js";
-import { readBearerToken } from "./bearer-token.js";
+import { authorizationHeaders, readBearerToken } from "./bearer-token.js";
 
 /**
  * Authenticates a request.
@@ -17,7 +17,7 @@ import { readBearerToken } from "./bearer-token.js";
  */
 export async function actorFor(latchkey: Latchkey, request: FastifyRequest, resolvers: readonly PrincipalResolver[]): Promise<ActorContext> {
   if (request.latchkeyActor !== undefined) return request.latchkeyActor;
-  const presented = readBearerToken(request.headers.authorization);
+  const presented = readBearerToken(authorizationHeaders(request.raw.rawHeaders));
   if (presented.kind === "malformed") return refuseGuess(request, new ServiceError("token_malformed"));
   if (presented.kind === "bearer") {
     try {

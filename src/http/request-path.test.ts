@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normaliseRequestTarget } from "./request-path.js";
+import { normaliseRequestTarget, readQueryParameter } from "./request-path.js";
 
 describe.each([
   ["/v1/domains", "/v1/domains"],
@@ -73,4 +73,31 @@ it("is idempotent: a normalised path normalises to itself", () => {
   const once = normaliseRequestTarget("//v1/x/%2e%2e/%64omains/./a%7cb/");
   expect(once.ok).toBe(true);
   if (once.ok) expect(normaliseRequestTarget(once.path)).toEqual(once);
+});
+
+it("reads a query parameter, refusing every spelling another server may read as it", () => {
+  const cases: ReadonlyArray<readonly [label: string, query: string, name: string, expected: ReturnType<typeof readQueryParameter>]> = [
+    ["one value", "x=1&domain=example.com", "domain", { kind: "value", value: "example.com" }],
+    ["the same value twice", "domain=a.com&domain=a.com", "domain", { kind: "value", value: "a.com" }],
+    ["an encoded letter in the name (decoded, so the same name)", "%64omain=a.com", "domain", { kind: "value", value: "a.com" }],
+    ["absent", "x=1", "domain", { kind: "none" }],
+    ["empty", "domain=", "domain", { kind: "none" }],
+    ["a longer name", "domains=a.com", "domain", { kind: "none" }],
+    ["two values", "domain=a.com&domain=b.com", "domain", { kind: "ambiguous" }],
+    ["an empty duplicate", "domain=a.com&domain=", "domain", { kind: "ambiguous" }],
+    ["an empty duplicate first", "domain&domain=a.com", "domain", { kind: "ambiguous" }],
+    ["a semicolon", "x=1;domain=b.com", "domain", { kind: "ambiguous" }],
+    ["another case", "Domain=b.com", "domain", { kind: "ambiguous" }],
+    ["an array", "domain[]=b.com", "domain", { kind: "ambiguous" }],
+    ["a leading space", "%20domain=b.com", "domain", { kind: "ambiguous" }],
+    ["a trailing plus", "domain+=b.com", "domain", { kind: "ambiguous" }],
+    ["an encoded NUL", "domain%00=b.com", "domain", { kind: "ambiguous" }],
+    ["text after an encoded NUL", "domain%00.x=b.com", "domain", { kind: "ambiguous" }],
+    ["a tab", "domain%09=b.com", "domain", { kind: "ambiguous" }],
+    ["a zero-width space", "do%E2%80%8Bmain=b.com", "domain", { kind: "ambiguous" }],
+    ["an invalid escape read as U+FFFD", "domain%FF=b.com", "domain", { kind: "ambiguous" }],
+    ["a dot for an underscore (PHP)", "domain.id=b.com", "domain_id", { kind: "ambiguous" }],
+    ["a space for an underscore (PHP)", "domain+id=b.com", "domain_id", { kind: "ambiguous" }],
+  ];
+  for (const [label, query, name, expected] of cases) expect(readQueryParameter(query, name), label).toEqual(expected);
 });

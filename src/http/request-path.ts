@@ -123,3 +123,46 @@ function removeDotSegments(path: string): string | null {
   const joined = `/${out.join("/")}`;
   return trailingSlash && out.length > 0 ? `${joined}/` : joined;
 }
+
+/** The value a query names for one parameter: a value, none, or a spelling that is refused. */
+export type QueryParameterValue = { readonly kind: "value"; readonly value: string } | { readonly kind: "none" } | { readonly kind: "ambiguous" };
+
+// Characters some server drops from, or trims off, a parameter's name before reading it: white space
+// (JavaScript's `\s`, Unicode's White_Space), control and format characters (NUL, tab, DEL, C1, zero
+// width, bidirectional controls, BOM) and U+FFFD, which URLSearchParams makes of an invalid escape.
+const IGNORABLE_IN_NAME = /[\s\p{Cc}\p{Cf}\uFFFD]/gu;
+
+/**
+ * Reads one query parameter, refusing every spelling under which another server may read a
+ * different value for it (found by the break test; docs/forward-auth.md, "The route map").
+ *
+ * Ambiguous: the parameter given twice with different values, an empty one included (`domain=a&domain=`:
+ * a reader of the last one sees no domain); `;` anywhere (older Go and Python split on it); another
+ * key that some server reads as this one: another case (`DOMAIN`, ASP.NET), an array or object
+ * spelling (`domain[]`, `domain[a]`, qs and PHP), leading or trailing white space or `+` (PHP trims
+ * leading spaces), control or invisible characters (`domain%00`, C servers stop at NUL; `domain%09`),
+ * and `.` or a space for `_` (PHP's `domain.id` is `domain_id`).
+ *
+ * @param query the raw query, without `?` (as {@link normaliseRequestTarget} returns it).
+ * @param name the parameter's name as the route map gives it, e.g. `domain`.
+ * @returns `{kind: "value", value}` (decoded as URLSearchParams decodes), `{kind: "none"}` when the
+ *   parameter is absent or only empty, or `{kind: "ambiguous"}`.
+ */
+export function readQueryParameter(query: string, name: string): QueryParameterValue {
+  if (query.includes(";")) return { kind: "ambiguous" };
+  const params = new URLSearchParams(query);
+  const lowerName = name.toLowerCase();
+  for (const key of params.keys()) {
+    if (key === name) continue;
+    const beforeNul = key.split("\0")[0] ?? "";
+    const readings = [beforeNul.replace(IGNORABLE_IN_NAME, ""), beforeNul.trim().replace(/[ .]/g, "_").replace(IGNORABLE_IN_NAME, "")];
+    for (const reading of readings) {
+      const lower = reading.toLowerCase();
+      if (lower === lowerName || lower.startsWith(`${lowerName}[`)) return { kind: "ambiguous" };
+    }
+  }
+  const values = new Set(params.getAll(name));
+  if (values.size > 1) return { kind: "ambiguous" };
+  const value = values.values().next().value;
+  return value === undefined || value === "" ? { kind: "none" } : { kind: "value", value };
+}

@@ -9,7 +9,7 @@
  * trade-off, are in ./scope-guard.ts. Express is a type-only import: latchkey does not depend on it.
  */
 import type { Request, RequestHandler } from "express";
-import { createScopeGuard, type RequireScopeOptions, type VerifiedToken } from "./scope-guard.js";
+import { authorizationHeaders, createScopeGuard, type RequireScopeOptions, type VerifiedToken } from "./scope-guard.js";
 
 export type { RequireScopeOptions, VerifiedToken } from "./scope-guard.js";
 
@@ -35,7 +35,7 @@ export function requireScope(area: string, options: RequireScopeOptions<Request>
   const guard = createScopeGuard(area, options);
   return (req, res, next) => {
     Promise.resolve(options.domain?.(req))
-      .then((domain) => guard.check(req.method, req.headers.authorization, domain))
+      .then((domain) => guard.check(req.method, authorizationHeaders(req.rawHeaders), domain))
       .then((result) => {
         if (!result.allowed) {
           res.status(result.status).json(result.body);

@@ -10,7 +10,7 @@
  * trade-off, are in ./scope-guard.ts. Fastify is a type-only import here.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { createScopeGuard, type RequireScopeOptions, type VerifiedToken } from "./scope-guard.js";
+import { authorizationHeaders, createScopeGuard, type RequireScopeOptions, type VerifiedToken } from "./scope-guard.js";
 
 export type { RequireScopeOptions, VerifiedToken } from "./scope-guard.js";
 
@@ -32,7 +32,7 @@ declare module "fastify" {
 export function requireScope(area: string, options: RequireScopeOptions<FastifyRequest>): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
   const guard = createScopeGuard(area, options);
   return async (request, reply) => {
-    const result = await guard.check(request.method, request.headers.authorization, await options.domain?.(request));
+    const result = await guard.check(request.method, authorizationHeaders(request.raw.rawHeaders), await options.domain?.(request));
     if (!result.allowed) {
       await reply.code(result.status).send(result.body);
       return;

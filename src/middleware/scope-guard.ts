@@ -24,7 +24,9 @@ import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { ERROR_CATALOG, statusOf, type ErrorCode } from "../core/error-catalog.js";
 import { levelForMethod } from "../core/permissions.js";
-import { readBearerToken } from "../http/bearer-token.js";
+import { authorizationHeaders, readBearerToken } from "../http/bearer-token.js";
+
+export { authorizationHeaders };
 import { verifiedTokenOf, type RefusalBody, type VerifiedToken } from "../http/verified-token.js";
 import type { Latchkey } from "../service/latchkey.js";
 
@@ -61,11 +63,12 @@ export type GuardResult = { readonly allowed: true; readonly token: VerifiedToke
 export interface ScopeGuard {
   /**
    * @param method the request's method (GET, HEAD, OPTIONS need read; any other full).
-   * @param authorization the Authorization header as received.
+   * @param authorization the Authorization header as received: every value when the request repeats
+   *   it (from `rawHeaders`, see authorizationHeaders), which is refused as token_malformed.
    * @param domain the domain the request concerns.
    * @throws only what a remote call cannot turn into a refusal (never for a bad token).
    */
-  check(method: string, authorization: string | string[] | undefined, domain: DomainOfRequest): Promise<GuardResult>;
+  check(method: string, authorization: string | readonly string[] | undefined, domain: DomainOfRequest): Promise<GuardResult>;
 }
 
 /** The longest an allowed decision may be reused remotely, in milliseconds. */

@@ -7,7 +7,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, type Driver } from "kysely";
 import pg from "pg";
 import type { Database } from "./database-schema.js";
 import { Store, type StoreDialect } from "./store.js";
@@ -48,7 +48,8 @@ export interface OpenStoreOptions {
  * Opens (and for SQLite, creates) the database. Does not migrate; call `store.migrate()`.
  *
  * SQLite runs in WAL mode with synchronous=NORMAL (durable across a process crash, which is what
- * an acknowledged change must survive), foreign keys on and a 5 s busy timeout.
+ * an acknowledged change must survive), foreign keys on and a 5 s busy timeout, and every transaction
+ * begins IMMEDIATE (see {@link ImmediateSqliteDialect}).
  */
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const location = parseDatabaseUrl(url);
@@ -62,7 +63,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     sqlite.pragma("synchronous = NORMAL");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("busy_timeout = 5000");
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
     dialect = { kind: "sqlite", sqlite };
   } else {
     if (location.schema !== null) {
@@ -86,4 +87,22 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     dialect = { kind: "postgres", pool, connectionString: location.connectionString, schema: location.schema };
   }
   return new Store(db, dialect);
+}
+
+/**
+ * Kysely's SQLite dialect with transactions that begin `IMMEDIATE`, taking the write lock at once.
+ * Kysely begins them DEFERRED, and a deferred transaction that read before another process (the CLI,
+ * the server) committed cannot write after it: SQLite answers SQLITE_BUSY at once, which the busy
+ * timeout does not retry, and the request got a 500 (found by the break test). An immediate one waits
+ * up to the busy timeout for the lock instead, and then reads what the other wrote
+ * (https://www.sqlite.org/lang_transaction.html; test/store/sqlite-concurrent-writers.test.ts).
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection) => {
+      await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+    };
+    return driver;
+  }
 }

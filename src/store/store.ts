@@ -3,6 +3,7 @@
  * through Kysely. Methods take and return plain rows; rules live in core and service. A method called
  * on the object handed to {@link Store.transaction}'s callback runs inside that transaction.
  */
+import { createHash } from "node:crypto";
 import type SQLite from "better-sqlite3";
 import { Kysely, Migrator, sql, type Transaction } from "kysely";
 import pg from "pg";
@@ -42,12 +43,25 @@ export type TokenVerificationRow = Pick<TokensTable, "id" | "account_id" | "name
   readonly domains: { id: string; name: string }[];
 };
 
+/** PostgreSQL's longest identifier, in bytes (NAMEDATALEN - 1); a channel name is one. */
+export const MAX_CHANNEL_BYTES = 63;
+
 /**
  * Channel on which PostgreSQL instances hear of changes (see docs/deploy.md): `latchkey_changes`, or
  * `latchkey_changes_<schema>` with a schema, so deployments sharing a database do not hear each other.
+ * When that would pass PostgreSQL's 63-byte limit (a schema over 46 characters; pg_notify refuses a
+ * longer name and LISTEN truncates it: found by the break test), `latchkey_changes_H` and 45 hex digits
+ * of the schema's SHA-256: the capital H keeps it apart from every short form (schemas are lower-case).
+ *
+ * @param schema the `?schema=` of the database URL (`[a-z_][a-z0-9_]{0,62}`), or null.
+ * @returns a channel name of at most {@link MAX_CHANNEL_BYTES} bytes (ASCII), the same on every instance.
  */
 export function changeChannel(schema: string | null): string {
-  return schema === null ? "latchkey_changes" : `latchkey_changes_${schema}`;
+  if (schema === null) return "latchkey_changes";
+  const plain = `latchkey_changes_${schema}`;
+  if (Buffer.byteLength(plain) <= MAX_CHANNEL_BYTES) return plain;
+  const prefix = "latchkey_changes_H";
+  return prefix + createHash("sha256").update(schema).digest("hex").slice(0, MAX_CHANNEL_BYTES - prefix.length);
 }
 
 /**

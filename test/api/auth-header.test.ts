@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { cryptoRandom } from "../../src/core/random-source.js";
 import { generateSecret } from "../../src/core/token-secret.js";
 import { expectNoSecret, openApiHarness } from "../helpers/api-harness.js";
+import { rawSocketRequest } from "../helpers/raw-socket.js";
 
 /** The secret with its last checksum character changed: right shape, wrong checksum. */
 function withBadChecksum(secret: string): string {
@@ -114,5 +115,47 @@ describe("the Authorization header", () => {
     const res = await h.call(method, path, { token: null, body });
     expect(res.status).toBe(401);
     expect(res.body.code).toBe("token_missing");
+  });
+});
+
+describe("two Authorization headers (break test: the first one used to win)", () => {
+  it("answer 401 token_malformed on every route, whichever comes first, and change nothing", async () => {
+    const h = await openApiHarness();
+    const weak = await h.mint({ scopes: ["domains_read"] });
+    const victim = await h.mint({ name: "victim" });
+    await h.app.listen({ host: "127.0.0.1", port: 0 });
+    const address = h.app.server.address();
+    const port = typeof address === "object" && address !== null ? address.port : 0;
+    const pairs: ReadonlyArray<readonly [string, string, string]> = [
+      ["root then weak", `Bearer ${h.root.secret}`, `Bearer ${weak.secret}`],
+      ["weak then root", `Bearer ${weak.secret}`, `Bearer ${h.root.secret}`],
+      ["root twice", `Bearer ${h.root.secret}`, `Bearer ${h.root.secret}`],
+      ["root then empty", `Bearer ${h.root.secret}`, ""],
+      ["root then Basic", `Bearer ${h.root.secret}`, "Basic dXNlcjpwYXNz"],
+      ["different case of the name", `Bearer ${h.root.secret}`, `Bearer ${weak.secret}`],
+    ];
+    const routes: ReadonlyArray<readonly [string, string]> = [
+      ["GET", "/v1/token"],
+      ["GET", `/v1/token/${victim.id}`],
+      ["PUT", `/v1/token/${victim.id}/settings`],
+      ["DELETE", `/v1/token/${victim.id}`],
+      ["GET", "/v1/domains"],
+      ["GET", "/v1/scopes"],
+      ["GET", "/v1/audit"],
+    ];
+    // Every pair on one route, and one pair on every route (under the failed-guess limit of 30 a minute).
+    const [firstPair, firstRoute] = [pairs[0] as (typeof pairs)[number], routes[0] as (typeof routes)[number]];
+    const cases = [...pairs.map((pair) => [pair, firstRoute] as const), ...routes.slice(1).map((route) => [firstPair, route] as const)];
+    for (const [[label, first, second], [method, url]] of cases) {
+      const secondName = label.startsWith("different case") ? "AUTHORIZATION" : "Authorization";
+      const body = method === "PUT" ? '{"status":"pause"}' : "";
+      const headers: Array<[string, string]> = [["Authorization", first], [secondName, second]];
+      if (body !== "") headers.push(["Content-Type", "application/json"], ["Content-Length", String(body.length)]);
+      const response = await rawSocketRequest(port, method, url, headers, body);
+      const code = response.body === "" ? "" : JSON.parse(response.body).code;
+      expect([response.status, code], `${label}: ${method} ${url}`).toEqual([401, "token_malformed"]);
+    }
+    const after = await h.call("GET", `/v1/token/${victim.id}`);
+    expect([after.status, after.body.data.status]).toEqual([200, "unpause"]);
   });
 });

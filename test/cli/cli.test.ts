@@ -127,6 +127,25 @@ describe("token management", () => {
     expect((await service.verify({ token: secret, method: "GET", area: "sms" })).code).toBe("token_unknown");
   });
 
+  it("shows a name stored before the name rule with its hidden and look-alike characters visible (break test)", async () => {
+    const { id } = await created();
+    service = await Latchkey.open({ databaseUrl });
+    const account = await service.store.findAccountByName("default");
+    await service.store.updateToken(account?.id ?? "", id, { name: "p\u0430yp\u202Eal\u200B", updated_at: new Date().toISOString() });
+    await service.close();
+    service = undefined;
+    expect((await cli("token", "show", id)).out).toMatch(/name:\s+p\u0430<U\+0430 \(Cyrillic\)>yp<U\+202E>al<U\+200B>$/m);
+    expect((await cli("token", "list")).out).toContain("p\u0430<U+0430 (Cyrillic)>yp<U+202E>al<U+200B>");
+    expect(JSON.parse((await cli("token", "show", id, "--json")).out).name).toBe("p\u0430yp\u202Eal\u200B");
+    expect((await cli("token", "rename", id, "paypal")).code).toBe(0);
+  });
+
+  it("refuses a name with a hidden character, naming the rule", async () => {
+    const { code, err } = await cli("token", "create", "--name", "ad\u200Bmin", "--full");
+    expect(code).toBe(1);
+    expect(err).toMatch(/name: The name may not contain invisible characters/);
+  });
+
   it("answers not found for an unknown id with exit code 1", async () => {
     const { code, err } = await cli("token", "pause", "tok_nope");
     expect(code).toBe(1);

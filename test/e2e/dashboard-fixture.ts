@@ -25,6 +25,8 @@ export interface Server {
   readonly baseUrl: string;
   /** The set-up link it printed (null when it printed none). */
   readonly setupLink: string | null;
+  /** Its database (`sqlite:...`), for a test that must store what the API refuses. */
+  readonly databaseUrl: string;
   stop(): Promise<void>;
 }
 
@@ -32,9 +34,10 @@ export interface Server {
 export async function startServer(): Promise<Server> {
   if (!existsSync(join(ROOT, "dist/web/index.html"))) throw new Error("dist/web is missing: run npm run build (npm test does it first)");
   const dir = mkdtempSync(join(tmpdir(), "latchkey-e2e-"));
+  const databaseUrl = `sqlite:${join(dir, "latchkey.db")}`;
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, "bin/latchkey.js"), "serve"], {
     // Logs go to the suite's trace log (when collected), where the global teardown looks for secrets.
-    env: { ...process.env, LATCHKEY_HOST: "127.0.0.1", LATCHKEY_PORT: "0", LATCHKEY_DATABASE_URL: `sqlite:${join(dir, "latchkey.db")}`, LATCHKEY_LOG_LEVEL: "warn", ...traceEnv() },
+    env: { ...process.env, LATCHKEY_HOST: "127.0.0.1", LATCHKEY_PORT: "0", LATCHKEY_DATABASE_URL: databaseUrl, LATCHKEY_LOG_LEVEL: "warn", ...traceEnv() },
     stdio: ["ignore", "pipe", "pipe"],
   });
   pipeToTraceLog(child);
@@ -59,6 +62,7 @@ export async function startServer(): Promise<Server> {
   return {
     baseUrl: baseUrl!,
     setupLink,
+    databaseUrl,
     stop: async () => {
       child.kill("SIGTERM");
       await waitForExit(child);

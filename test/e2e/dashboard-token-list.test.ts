@@ -5,6 +5,7 @@
  */
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Latchkey } from "../../src/service/latchkey.js";
 import { ensureOwner, expectUncovered, launchBrowser, openPage, screenshot, sessionApi, signIn, startServer, verify, type Server } from "./dashboard-fixture.js";
 
 let server: Server;
@@ -77,6 +78,36 @@ describe("the name column at 1280 px", () => {
     await withToken({ name: long }, async (page) => {
       const name = rowOf(page, long).getByTitle(long, { exact: true });
       expect(await name.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    });
+  }, 60_000);
+});
+
+describe("names that could pass for another (break test)", () => {
+  it("shows a name stored before the name rule isolated, with its hidden characters as code points", async () => {
+    await withToken({ name: "Stored before the rule" }, async (page, token) => {
+      const stored = "prod\u202Eved\u200B";
+      const latchkey = await Latchkey.open({ databaseUrl: server.databaseUrl });
+      try {
+        const account = await latchkey.store.findAccountByName("default");
+        await latchkey.store.updateToken(account?.id ?? "", token.id, { name: stored, updated_at: new Date().toISOString() });
+      } finally {
+        await latchkey.close();
+      }
+      await page.reload();
+      const shown = "prod<U+202E>ved<U+200B>";
+      const manage = page.getByRole("button", { name: `Manage ${shown}` });
+      await expect.poll(() => manage.isVisible()).toBe(true);
+      const name = page.getByRole("row").filter({ has: manage }).locator("bdi.lk-name");
+      expect(await name.evaluate((el) => getComputedStyle(el).unicodeBidi)).toBe("isolate");
+      expect(await name.locator(".lk-name-hidden").allTextContents()).toEqual(["U+202E", "U+200B"]);
+      expect(await name.textContent()).toBe("prodU+202EvedU+200B");
+    });
+  }, 60_000);
+
+  it("underlines a letter of another script among Latin ones", async () => {
+    await withToken({ name: "p\u0430ypal" }, async (page, token) => {
+      const name = page.getByRole("row").filter({ has: page.getByRole("button", { name: `Manage ${token.name}` }) }).locator("bdi.lk-name");
+      expect(await name.locator(".lk-name-confusable").evaluateAll((els) => els.map((el) => [el.textContent, el.getAttribute("title")]))).toEqual([["\u0430", "Look-alike letter U+0430 (Cyrillic)"]]);
     });
   }, 60_000);
 });

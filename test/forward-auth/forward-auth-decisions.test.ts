@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { SEED_CATALOGUE } from "../../src/core/catalogue.js";
 import { parseRouteMap } from "../../src/core/route-map.js";
+import { FORWARD_AUTH_HEADERS } from "../../src/http/routes/forward-auth.js";
 import { PATH_TRICKS } from "../helpers/protected-api.js";
 import { openForwardAuth } from "./forward-auth-harness.js";
 
@@ -142,6 +143,20 @@ describe("the domain of a request", () => {
     ["another case beside the real one", "/api/analytics?domain=example.com&DOMAIN=other.org"],
     ["another case alone", "/api/analytics?Domain=other.org"],
     ["a semicolon separator", "/api/analytics?x=1;domain=other.org"],
+    ["a leading space", "/api/analytics?%20domain=other.org"],
+    ["a leading plus (a space)", "/api/analytics?domain=example.com&+domain=other.org"],
+    ["a trailing space", "/api/analytics?domain%20=other.org"],
+    ["a trailing plus (a space)", "/api/analytics?domain=example.com&domain+=other.org"],
+    ["a no-break space", "/api/analytics?domain%C2%A0=other.org"],
+    ["an encoded NUL at the end", "/api/analytics?domain%00=other.org"],
+    ["an encoded NUL and more after it", "/api/analytics?domain%00x=other.org"],
+    ["an encoded tab", "/api/analytics?domain%09=other.org"],
+    ["an encoded line feed before it", "/api/analytics?%0Adomain=other.org"],
+    ["an encoded DEL", "/api/analytics?domain%7F=other.org"],
+    ["a C1 control character", "/api/analytics?domain%C2%85=other.org"],
+    ["an empty duplicate after it", "/api/analytics?domain=example.com&domain="],
+    ["an empty duplicate before it", "/api/analytics?domain=&domain=example.com"],
+    ["an empty duplicate without =", "/api/analytics?domain=example.com&domain"],
   ])("refuses the domain's query parameter given with %s", async (_label, uri) => {
     const h = await openForwardAuth();
     await h.addDomain("example.com");
@@ -166,6 +181,15 @@ describe.each(PATH_TRICKS)("a path spelled with $name", ({ method, path }) => {
     expect(response.status).toBe(403);
     expect(["scope_missing", "route_not_mapped", "path_rejected"]).toContain(response.body.code);
   });
+});
+
+it("sets no X-Latchkey-* header beyond FORWARD_AUTH_HEADERS, which every documented proxy configuration clears", async () => {
+  const h = await openForwardAuth();
+  const token = await h.mint({ scopes: ["domains_read"] });
+  const answers = [await h.nginx("GET", "/api/domains", token.secret), await h.nginx("DELETE", "/api/domains/example.com", token.secret), await h.nginx("GET", "/health", null)];
+  const names = answers.flatMap((answer) => Object.keys(answer.headers).filter((name) => name.startsWith("x-latchkey-")));
+  expect(names.length).toBeGreaterThan(0);
+  for (const name of names) expect(FORWARD_AUTH_HEADERS, name).toContain(name);
 });
 
 it("keeps the forward-auth endpoint out of /openapi.json", async () => {

@@ -6,8 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, type App } from "../../src/http/app.js";
+import { FORWARD_AUTH_HEADERS } from "../../src/http/routes/forward-auth.js";
 import { areaOfReceived, openTestLatchkey, PATH_TRICKS, PROTECTED_ROUTE_MAP, scopesCover, type TestLatchkey } from "../helpers/protected-api.js";
 import { startRecordingUpstream, type RecordingUpstream } from "../helpers/recording-upstream.js";
+import { rawSocketRequest } from "../helpers/raw-socket.js";
 import { rawRequest, startNginx, type NginxProcess } from "./nginx-process.js";
 
 let test: TestLatchkey;
@@ -46,7 +48,9 @@ describe("a token with Domains read only", () => {
     const token = await test.mint({ scopes: ["domains_read"] });
     const response = await through("GET", "/api/domains", token.secret);
     expect(response.status, nginx.errorLog()).toBe(200);
-    expect(receivedBy(token.id)).toEqual([{ method: "GET", url: "/api/domains", tokenId: token.id, scopes: "domains_read", domains: "all" }]);
+    const [received] = receivedBy(token.id);
+    expect(received).toEqual({ method: "GET", url: "/api/domains", tokenId: token.id, scopes: "domains_read", domains: "all", latchkeyHeaders: expect.any(Object) });
+    expect(received?.latchkeyHeaders).toEqual({ "x-latchkey-token-id": token.id, "x-latchkey-account-id": expect.stringMatching(/^acc_/), "x-latchkey-scopes": "domains_read", "x-latchkey-domains": "all" });
   });
 
   it("cannot DELETE a domain: 403 scope_missing, and the upstream never sees it", async () => {
@@ -95,10 +99,52 @@ it("lets the public health route through without a token", async () => {
   expect((await through("GET", "/health", null)).status).toBe(200);
 });
 
-it("drops X-Latchkey-* headers a client sends itself", async () => {
-  const token = await test.mint({ scopes: ["domains_read"] });
-  await through("GET", "/api/domains", token.secret, { "x-latchkey-scopes": "tokens_full" });
-  expect(receivedBy(token.id).map((r) => r.scopes)).toEqual(["domains_read"]);
+describe("X-Latchkey-* headers a client sends itself (break test)", () => {
+  const forged = Object.fromEntries(FORWARD_AUTH_HEADERS.map((name) => [name, "forged"]));
+
+  it("never reach the upstream of a checked route: each is latchkey's own or absent", async () => {
+    const token = await test.mint({ scopes: ["domains_read"] });
+    const before = upstream.received.length;
+    expect((await through("GET", "/api/domains", token.secret, forged)).status, nginx.errorLog()).toBe(200);
+    const reached = upstream.received.slice(before).map((r) => r.latchkeyHeaders);
+    expect(reached).toEqual([{ "x-latchkey-token-id": token.id, "x-latchkey-account-id": expect.stringMatching(/^acc_/), "x-latchkey-scopes": "domains_read", "x-latchkey-domains": "all" }]);
+  });
+
+  it("never reach the upstream of a public route, where latchkey sets none", async () => {
+    const before = upstream.received.length;
+    expect((await through("GET", "/health", null, forged)).status).toBe(200);
+    expect(upstream.received.slice(before).map((r) => r.latchkeyHeaders)).toEqual([{}]);
+  });
+});
+
+describe("two Authorization headers (break test: the first one used to win)", () => {
+  it("are refused by forward-auth itself with 401 token_malformed, whichever comes first", async () => {
+    const strong = await test.mint({ scopes: ["domains_full"] });
+    const weak = await test.mint({ scopes: ["domains_read"] });
+    const address = app.server.address();
+    const port = typeof address === "object" && address !== null ? address.port : 0;
+    for (const [label, first, second] of [["strong first", strong, weak], ["weak first", weak, strong]] as const) {
+      const response = await rawSocketRequest(port, "GET", "/v1/forward-auth", [
+        ["X-Original-Method", "DELETE"],
+        ["X-Original-URI", "/api/domains/example.com"],
+        ["Authorization", `Bearer ${first.secret}`],
+        ["Authorization", `Bearer ${second.secret}`],
+      ]);
+      expect([response.status, JSON.parse(response.body).code], label).toEqual([401, "token_malformed"]);
+    }
+  });
+
+  it("never reach the upstream through nginx", async () => {
+    const strong = await test.mint({ scopes: ["domains_full"] });
+    const weak = await test.mint({ scopes: ["domains_read"] });
+    const before = upstream.received.length;
+    const response = await rawSocketRequest(nginx.port, "DELETE", "/api/domains/example.com", [
+      ["Authorization", `Bearer ${strong.secret}`],
+      ["Authorization", `Bearer ${weak.secret}`],
+    ]);
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(upstream.received.slice(before)).toEqual([]);
+  });
 });
 
 describe.each(PATH_TRICKS)("a path spelled with $name", ({ method, path }) => {

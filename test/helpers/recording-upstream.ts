@@ -1,6 +1,6 @@
 /**
  * The upstream of the proxy tests: a tiny Node.js HTTP server that answers 200 to everything and
- * records what reached it (method, request target as received, the X-Latchkey-* headers), so a test
+ * records what reached it (method, request target as received, every X-Latchkey-* header), so a test
  * can check that nothing reached it unchecked.
  */
 import { createServer, type Server } from "node:http";
@@ -14,6 +14,8 @@ export interface ReceivedRequest {
   readonly tokenId: string | undefined;
   readonly scopes: string | undefined;
   readonly domains: string | undefined;
+  /** Every `x-latchkey-*` header received, by lower-case name. */
+  readonly latchkeyHeaders: Readonly<Record<string, string>>;
 }
 
 export interface RecordingUpstream {
@@ -33,6 +35,7 @@ export async function startRecordingUpstream(): Promise<RecordingUpstream> {
       tokenId: header(req.headers["x-latchkey-token-id"]),
       scopes: header(req.headers["x-latchkey-scopes"]),
       domains: header(req.headers["x-latchkey-domains"]),
+      latchkeyHeaders: Object.fromEntries(Object.keys(req.headers).filter((name) => name.startsWith("x-latchkey-")).map((name) => [name, header(req.headers[name]) ?? ""])),
     });
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ upstream: true, method: req.method, url: req.url }));

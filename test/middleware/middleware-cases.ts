@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, type App } from "../../src/http/app.js";
 import type { RequireScopeOptions } from "../../src/middleware/scope-guard.js";
 import { rawRequest } from "../forward-auth/nginx-process.js";
+import { rawSocketRequest } from "../helpers/raw-socket.js";
 import { openTestLatchkey, PATH_TRICKS, PROTECTED_ROUTES, scopesCover, type ProtectedRoute, type TestLatchkey } from "../helpers/protected-api.js";
 
 /** What a handler of the protected API saw. */
@@ -120,6 +121,19 @@ export function describeMiddleware(framework: FrameworkUnderTest): void {
     ])("refuses a request with token %s and headers %j with 401 %s", async (secret, headers, code) => {
       const response = await send("GET", "/api/domains", secret, headers);
       expect([response.status, response.body.code]).toEqual([401, code]);
+    });
+
+    it("refuses two Authorization headers with 401 token_malformed, whichever comes first (break test)", async () => {
+      const strong = await test.mint({ scopes: ["domains_full"] });
+      const weak = await test.mint({ scopes: ["domains_read"] });
+      for (const [label, first, second] of [["strong first", strong, weak], ["weak first", weak, strong]] as const) {
+        const response = await rawSocketRequest(server.port, "DELETE", "/api/domains/example.com", [
+          ["Authorization", `Bearer ${first.secret}`],
+          ["Authorization", `Bearer ${second.secret}`],
+        ]);
+        expect([response.status, jsonOrUndefined(response.body)?.code], label).toEqual([401, "token_malformed"]);
+      }
+      expect([...handledBy(strong.id), ...handledBy(weak.id)]).toEqual([]);
     });
 
     describe.each(PATH_TRICKS)("a path spelled with $name", ({ method, path }) => {

@@ -3,6 +3,7 @@ import { Alert, Badge, Card, EmptyState, Group, Pagination, Skeleton, Stack, Tab
 import { useMemo, useState } from "react";
 import { api } from "./api-client";
 import type { AuditEvent, Page, Session, Token } from "./api-types";
+import { TokenName, plainTokenName } from "./token-name";
 import { actionLabel, actorLabel, formatDateTime, namesFromEvents, targetLabel, type ActorNames } from "./format";
 import { ActivityIcon, AlertIcon } from "./icons";
 import { PageHeader } from "./page-header";
@@ -22,8 +23,9 @@ function colorOf(action: string): string {
 /** One line of text cut with an ellipsis when its column is too narrow, whole in its title. */
 function CellText({ children, ...props }: { children: string; c?: string; ff?: string }) {
   return (
-    <Text size="sm" truncate="end" title={children} {...props}>
-      {children}
+    <Text size="sm" truncate="end" title={plainTokenName(children)} {...props}>
+      {/* Labels carry token names: isolated, hidden characters shown (token-name.tsx). */}
+      <TokenName name={children} marks="hidden" />
     </Text>
   );
 }

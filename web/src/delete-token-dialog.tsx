@@ -5,6 +5,7 @@ import { useState } from "react";
 import { api, messageOf } from "./api-client";
 import type { Token } from "./api-types";
 import { AlertIcon } from "./icons";
+import { TokenName, plainTokenName } from "./token-name";
 
 export function DeleteTokenDialog({ token, onClose, onDeleted }: { token: Token | null; onClose: () => void; onDeleted: () => void }) {
   const [busy, setBusy] = useState(false);
@@ -22,7 +23,7 @@ export function DeleteTokenDialog({ token, onClose, onDeleted }: { token: Token 
     setFailure(null);
     try {
       await api("DELETE", `/v1/token/${encodeURIComponent(token.id)}`);
-      notifications.show({ color: "green", title: "Token deleted", message: `${token.name} can no longer be used.` });
+      notifications.show({ color: "green", title: "Token deleted", message: `${plainTokenName(token.name)} can no longer be used.` });
       onDeleted();
     } catch (error) {
       // Said inside the dialog: notifications sit under open dialogs.
@@ -36,7 +37,7 @@ export function DeleteTokenDialog({ token, onClose, onDeleted }: { token: Token 
     <Modal opened={token !== null} onClose={onClose} title={<Text fw={650} size="lg">Delete API token</Text>} radius="lg" closeButtonProps={{ "aria-label": "Close" }}>
       <Stack>
         <Text size="sm">
-          Delete the token <b>{shown?.name}</b>? Applications using it will be refused from now on. This cannot be undone.
+          Delete the token <b>{shown ? <TokenName name={shown.name} /> : null}</b>? Applications using it will be refused from now on. This cannot be undone.
         </Text>
         {failure !== null && (
           <Alert color="red" variant="light" icon={<AlertIcon />} role="alert" title="Could not delete the token">

@@ -7,6 +7,7 @@ import { Alert, Button, Code, Group, Modal, Paper, Stack, Text } from "@mantine/
 import { useClipboard } from "@mantine/hooks";
 import { useEffect, useState } from "react";
 import { AlertIcon, CheckIcon, CopyIcon, DownloadIcon } from "./icons";
+import { TokenName } from "./token-name";
 
 /** A file name for the download: the token's name made safe, e.g. `production-sender-api-token.txt`. */
 function fileNameOf(name: string): string {
@@ -60,7 +61,7 @@ export function RevealTokenDialog({ revealed, onClose }: { revealed: { name: str
       {confirming ? (
         <Stack>
           <Text size="sm">
-            You have not copied or downloaded the token <b>{revealed.name}</b>. Once you close this window you cannot see it again, and you would have to create a new token.
+            You have not copied or downloaded the token <b><TokenName name={revealed.name} /></b>. Once you close this window you cannot see it again, and you would have to create a new token.
           </Text>
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={() => setConfirming(false)} data-autofocus>
@@ -74,7 +75,7 @@ export function RevealTokenDialog({ revealed, onClose }: { revealed: { name: str
       ) : (
         <Stack>
           <Text size="sm">
-            The token <b>{revealed.name}</b> has been created. Send it as <Code>Authorization: Bearer &lt;token&gt;</Code>.
+            The token <b><TokenName name={revealed.name} /></b> has been created. Send it as <Code>Authorization: Bearer &lt;token&gt;</Code>.
           </Text>
           <Alert color="yellow" variant="light" icon={<AlertIcon />} title="Copy your token now">
             For security reasons, you will only be shown your API token one time, so please copy or download it and save it somewhere safe.

@@ -15,6 +15,7 @@ import { PageHeader } from "./page-header";
 import { RevealTokenDialog } from "./reveal-token-dialog";
 import { TokensTable, type TokenActions } from "./tokens-table";
 import { useLoader } from "./use-loader";
+import { plainTokenName } from "./token-name";
 
 const PER_PAGE = 10;
 
@@ -37,7 +38,7 @@ export function TokensPage() {
     async (token: Token): Promise<Token> => {
       const status = token.status === "pause" ? "unpause" : "pause";
       const { data } = await api<{ data: Token }>("PUT", `/v1/token/${encodeURIComponent(token.id)}/settings`, { status });
-      notifications.show({ color: "green", title: status === "pause" ? "Token paused" : "Token resumed", message: status === "pause" ? `${token.name} is refused until you resume it.` : `${token.name} works again.` });
+      notifications.show({ color: "green", title: status === "pause" ? "Token paused" : "Token resumed", message: status === "pause" ? `${plainTokenName(token.name)} is refused until you resume it.` : `${plainTokenName(token.name)} works again.` });
       setManaging((current) => (current?.id === data.id ? data : current));
       reloadTokens();
       return data;

@@ -9,6 +9,7 @@ import { memo } from "react";
 import type { Token } from "./api-types";
 import { domainsOf, formatDate, formatDateTime, formatExpiry, statusOf } from "./format";
 import { ChevronDownIcon, PauseIcon, PlayIcon, TrashIcon } from "./icons";
+import { TokenName, plainTokenName } from "./token-name";
 
 const STATUS_COLORS = { Active: "green", Paused: "orange", Expired: "red" } as const;
 const NOWRAP = { whiteSpace: "nowrap" } as const;
@@ -67,8 +68,8 @@ export const TokensTable = memo(function TokensTable({ tokens, actions }: { toke
               <Table.Tr key={token.id}>
                 <Table.Td pl="md">
                   <Stack gap={2}>
-                    <Text fw={600} size="sm" truncate="end" title={token.name}>
-                      {token.name}
+                    <Text fw={600} size="sm" truncate="end" title={plainTokenName(token.name)}>
+                      <TokenName name={token.name} />
                     </Text>
                     <Code c="dimmed" bg="transparent" p={0} fz="xs">
                       {token.preview}
@@ -123,12 +124,12 @@ export const TokensTable = memo(function TokensTable({ tokens, actions }: { toke
 function TokenButtons({ token, actions }: { token: Token; actions: TokenActions }) {
   return (
     <Group gap={0} wrap="nowrap" justify="flex-end">
-      <Button variant="default" size="xs" onClick={() => actions.onManage(token)} aria-label={`Manage ${token.name}`} style={{ borderTopRightRadius: 0, borderBottomRightRadius: 0 }}>
+      <Button variant="default" size="xs" onClick={() => actions.onManage(token)} aria-label={`Manage ${plainTokenName(token.name)}`} style={{ borderTopRightRadius: 0, borderBottomRightRadius: 0 }}>
         Manage
       </Button>
       <Menu position="bottom-end" shadow="md" width={180}>
         <Menu.Target>
-          <ActionIcon variant="default" size={30} aria-label={`More actions for ${token.name}`} style={{ borderTopLeftRadius: 0, borderBottomLeftRadius: 0, borderLeft: 0 }}>
+          <ActionIcon variant="default" size={30} aria-label={`More actions for ${plainTokenName(token.name)}`} style={{ borderTopLeftRadius: 0, borderBottomLeftRadius: 0, borderLeft: 0 }}>
             <ChevronDownIcon size={14} />
           </ActionIcon>
         </Menu.Target>
@@ -153,12 +154,12 @@ function TokenCards({ tokens, actions, now }: { tokens: Token[]; actions: TokenA
       {tokens.map((token, index) => {
         const status = statusOf(token, now);
         return (
-          <Box key={token.id} p="md" style={index > 0 ? { borderTop: "1px solid var(--mantine-color-gray-3)" } : undefined} role="group" aria-label={token.name}>
+          <Box key={token.id} p="md" style={index > 0 ? { borderTop: "1px solid var(--mantine-color-gray-3)" } : undefined} role="group" aria-label={plainTokenName(token.name)}>
             <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
               <Stack gap={2} style={{ minWidth: 0 }}>
                 {/* Whole, on as many lines as it needs: a phone has no hover to show a title. */}
                 <Text fw={600} size="sm" style={{ overflowWrap: "anywhere" }}>
-                  {token.name}
+                  <TokenName name={token.name} />
                 </Text>
                 <Code c="dimmed" bg="transparent" p={0} fz="xs">
                   {token.preview}

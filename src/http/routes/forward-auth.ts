@@ -19,11 +19,18 @@ import { ERROR_CATALOG, statusOf, type ErrorCode } from "../../core/error-catalo
 import type { DomainSource } from "../../core/route-map.js";
 import type { Latchkey } from "../../service/latchkey.js";
 import type { App } from "../app.js";
-import { readBearerToken } from "../bearer-token.js";
+import { authorizationHeaders, readBearerToken } from "../bearer-token.js";
 import { ENVOY_PREFIX, headerValue, originalRequestOf } from "../original-request.js";
-import { normaliseRequestTarget } from "../request-path.js";
+import { normaliseRequestTarget, readQueryParameter } from "../request-path.js";
 import type { RouteMatch, RouteMatcher } from "../route-matcher.js";
 import { verifiedTokenOf, type RefusalBody } from "../verified-token.js";
+
+/**
+ * Every header the endpoint sets for the proxy, lower-case. Each documented proxy configuration sets
+ * or clears every one of them on the request it passes on, so that a client's own never reaches the
+ * API (docs/forward-auth.md; test/forward-auth/nginx.test.ts, test/docs/forward-auth-configs.test.ts).
+ */
+export const FORWARD_AUTH_HEADERS = ["x-latchkey-token-id", "x-latchkey-account-id", "x-latchkey-scopes", "x-latchkey-domains", "x-latchkey-code"] as const;
 
 /** The path of the forward-auth endpoint for nginx and Traefik. */
 export const FORWARD_AUTH_PATH = "/v1/forward-auth";
@@ -56,7 +63,7 @@ async function check(latchkey: Latchkey, routes: RouteMatcher, request: FastifyR
   if (area === null) return allow(reply);
   const domain = domainOf(match, target.query, request);
   if (domain === "ambiguous") return refuse(reply, "domain_not_allowed");
-  const presented = readBearerToken(request.headers.authorization);
+  const presented = readBearerToken(authorizationHeaders(request.raw.rawHeaders));
   if (presented.kind === "malformed") return refuse(reply, "token_malformed");
   const decision = await latchkey.verify({ token: presented.kind === "bearer" ? presented.token : null, method: original.method, area, domain });
   if (!decision.allowed) return refuse(reply, decision.code, decision.required);
@@ -70,26 +77,16 @@ async function check(latchkey: Latchkey, routes: RouteMatcher, request: FastifyR
 
 /**
  * The domain a matched request names: null when it names none, "ambiguous" when a query parameter
- * gives two different values, or is spelled in a way another server may read as it (`domain[]`,
- * `DOMAIN`, a `;` separator): the API behind might read either (found by the break test).
+ * gives two different values or is spelled in a way another server may read as it (found by the
+ * break test; src/http/request-path.ts, readQueryParameter).
  */
 function domainOf(match: RouteMatch, query: string, request: FastifyRequest): string | null | "ambiguous" {
   const source: DomainSource | null = match.route.domain;
   if (source === null) return null;
   if ("param" in source) return match.params[source.param] || null;
   if ("header" in source) return headerValue(request.headers, source.header);
-  const params = new URLSearchParams(query);
-  // Spellings other servers read as this parameter: `domain[]=` and `domain[a]=` (qs), `DOMAIN=`
-  // (case-insensitive readers such as ASP.NET), and `;` as a separator (older Go and Python).
-  const name = source.query.toLowerCase();
-  if (query.includes(";")) return "ambiguous";
-  for (const key of params.keys()) {
-    const lower = key.toLowerCase();
-    if ((lower === name && key !== source.query) || lower.startsWith(`${name}[`)) return "ambiguous";
-  }
-  const values = new Set(params.getAll(source.query).filter((v) => v !== ""));
-  if (values.size > 1) return "ambiguous";
-  return values.values().next().value ?? null;
+  const read = readQueryParameter(query, source.query);
+  return read.kind === "value" ? read.value : read.kind === "none" ? null : "ambiguous";
 }
 
 function allow(reply: FastifyReply): FastifyReply {

@@ -10,7 +10,7 @@ import { TokenSchema, tokenToWire } from "../wire-format.js";
 
 export const CreateTokenBody = Type.Object(
   {
-    name: Type.String({ maxLength: 1000, description: "1 to 50 characters after trimming; no control characters" }),
+    name: Type.String({ maxLength: 1000, description: "1 to 50 characters after trimming; no control, bidirectional-control or invisible characters; something visible" }),
     scopes: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 200, description: "Custom access: scope strings such as domains_read" })),
     has_full: Type.Optional(Type.Boolean({ description: "Full access" })),
     domain_id: Type.Optional(Type.String({ maxLength: 100, description: "One domain id (MailerSend's field)" })),
