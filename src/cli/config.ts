@@ -26,6 +26,8 @@ export interface Config {
   readonly trustProxy: boolean | string[];
   /** Path of the forward-auth route map (JSON, or YAML by extension), or null for none. */
   readonly routesFile: string | null;
+  /** Where clients reach latchkey (`https://host[:port][/prefix]`, no trailing slash), for list links; null: links are paths. */
+  readonly publicUrl: string | null;
 }
 
 /** Flags as commander parses them (camel-cased names of the variables). */
@@ -41,6 +43,7 @@ export interface ConfigFlags {
   verifyKey?: string;
   trustProxy?: string;
   routesFile?: string;
+  publicUrl?: string;
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -71,6 +74,7 @@ export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
   if (verifyKey !== "" && verifyKey.length < 16) throw new Error("LATCHKEY_VERIFY_KEY must be at least 16 characters");
   const trustText = pick(flags.trustProxy, "LATCHKEY_TRUST_PROXY", "false");
   const routesFile = pick(flags.routesFile, "LATCHKEY_ROUTES_FILE", "");
+  const publicUrl = checkPublicUrl(pick(flags.publicUrl, "LATCHKEY_PUBLIC_URL", ""));
   return {
     host: pick(flags.host, "LATCHKEY_HOST", "127.0.0.1"),
     port,
@@ -83,7 +87,28 @@ export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     verifyKey: verifyKey === "" ? null : verifyKey,
     trustProxy: trustText === "true" ? true : trustText === "false" ? false : trustText.split(",").map((s) => s.trim()).filter((s) => s !== ""),
     routesFile: routesFile === "" ? null : routesFile,
+    publicUrl,
   };
+}
+
+/**
+ * LATCHKEY_PUBLIC_URL: an absolute http(s) URL with no query, fragment or credentials; a trailing
+ * slash is dropped. Empty: null.
+ *
+ * @throws Error naming the variable.
+ */
+function checkPublicUrl(text: string): string | null {
+  if (text === "") return null;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error("LATCHKEY_PUBLIC_URL must be an absolute URL such as https://latchkey.example.com");
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "" || text.includes("?") || text.includes("#")) {
+    throw new Error("LATCHKEY_PUBLIC_URL must be an http(s) URL without query, fragment or credentials, such as https://latchkey.example.com");
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
 }
 
 /** The catalogue the configuration names. */

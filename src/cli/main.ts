@@ -23,6 +23,7 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
     .addOption(new Option("--database-url <url>", "LATCHKEY_DATABASE_URL: sqlite:PATH or postgres://..."))
     .addOption(new Option("--scopes-file <path>", "LATCHKEY_SCOPES_FILE: JSON catalogue of areas"))
     .addOption(new Option("--routes-file <path>", "LATCHKEY_ROUTES_FILE: route map of /v1/forward-auth (JSON or YAML)"))
+    .addOption(new Option("--public-url <url>", "LATCHKEY_PUBLIC_URL: the address clients reach latchkey at, for the links of lists"))
     .addOption(new Option("--token-prefix <prefix>", "LATCHKEY_TOKEN_PREFIX: prefix of new secrets"))
     .addOption(new Option("--log-level <level>", "LATCHKEY_LOG_LEVEL: pino level"))
     .addOption(new Option("--failed-attempts-per-minute <n>", "LATCHKEY_FAILED_ATTEMPTS_PER_MINUTE: failed verifications per client address before 429 (0: off)"))

@@ -31,6 +31,7 @@ export function registerServeCommand(program: Command, io: CliIo, config: () => 
         trustProxy: settings.trustProxy,
         plugins: [dashboardPlugin()],
         routeMap,
+        publicUrl: settings.publicUrl,
       });
       // No user yet: a one-time set-up code, printed as a link once listening. The code is in the
       // fragment, which browsers never send, so it reaches no access log.

@@ -12,6 +12,7 @@ export const ERROR_CATALOG = {
   token_unknown: { status: 401, message: "The API token does not exist or has been deleted." },
   token_paused: { status: 401, message: "The API token is paused. Resume it to use it again." },
   token_expired: { status: 401, message: "The API token has expired." },
+  token_parent_inactive: { status: 401, message: "The token that created this API token (or one before it) is paused, deleted or expired." },
   scope_missing: { status: 403, message: "The API token lacks the permission this request needs." },
   domain_not_allowed: { status: 403, message: "The API token may not be used for this domain." },
   unknown_area: { status: 400, message: "The area asked for is not in the scope catalogue." },

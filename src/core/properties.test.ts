@@ -101,7 +101,7 @@ describe("property: decide", () => {
         methodArb,
         fc.option(askedDomainArb),
         (held, paused, expiresAtMillis, allDomains, domains, area, method, domain) => {
-          const record = { id: "tok_1", accountId: "acc_1", name: "t", permissions: held.permissions, allDomains, domains: allDomains ? [] : domains, expiresAtMillis, paused };
+          const record = { id: "tok_1", accountId: "acc_1", name: "t", permissions: held.permissions, allDomains, domains: allDomains ? [] : domains, expiresAtMillis, paused, ancestorIds: [], parentInactiveFromMillis: null };
           const question = { area, level: levelForMethod(method), domain: domain === null ? null : domain.asked };
           const decision = decide(SEED_CATALOGUE, { kind: "found", record }, question, clock.nowMillis(), ACCOUNT_DOMAINS);
 

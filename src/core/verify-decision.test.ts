@@ -95,6 +95,8 @@ function recordOf(permissions: PermissionSet, overrides: Partial<TokenRecord> = 
     domains: [EXAMPLE],
     expiresAtMillis: null,
     paused: false,
+    ancestorIds: [],
+    parentInactiveFromMillis: null,
     ...overrides,
   };
 }

@@ -4,7 +4,8 @@
  * an exception (after Unkey's verify).
  *
  * Order of checks (DESIGN.md, "Verification decision"): token_missing, token_malformed, token_unknown,
- * token_paused, token_expired, then unknown_area, scope_missing, domain_not_allowed. DESIGN.md lists
+ * token_paused, token_expired, token_parent_inactive (an ancestor paused, deleted or expired: issue 10;
+ * the token's own state is named first), then unknown_area, scope_missing, domain_not_allowed. DESIGN.md lists
  * unknown_area after the domain check; taken literally it could never be reached (no token holds a
  * level on an area the catalogue lacks, so scope_missing would always answer first, without a scope to
  * name), so the area is checked once the token is known to be live and before its level.
@@ -36,6 +37,14 @@ export interface TokenRecord {
   /** Expiry instant, epoch milliseconds, or null for never. */
   readonly expiresAtMillis: number | null;
   readonly paused: boolean;
+  /** The ancestors' ids, parent first; empty for a root (lineage, src/core/token-lineage.ts). */
+  readonly ancestorIds: readonly string[];
+  /**
+   * From when an ancestor is inactive, epoch milliseconds (`-Infinity`: one is paused or deleted now;
+   * null: never); `token_parent_inactive` from then on. `permissions` and the domains are already the
+   * effective ones, within every ancestor's (token-lineage.ts, `foldLineage`).
+   */
+  readonly parentInactiveFromMillis: number | null;
 }
 
 /** How the presented secret was resolved before the decision. */
@@ -64,7 +73,7 @@ export type VerifyDecision =
   | { readonly allowed: true; readonly code: "ok"; readonly status: 200; readonly record: TokenRecord }
   | {
       readonly allowed: false;
-      readonly code: Extract<ErrorCode, "token_missing" | "token_malformed" | "token_unknown" | "token_paused" | "token_expired" | "unknown_area" | "scope_missing" | "domain_not_allowed">;
+      readonly code: Extract<ErrorCode, "token_missing" | "token_malformed" | "token_unknown" | "token_paused" | "token_expired" | "token_parent_inactive" | "unknown_area" | "scope_missing" | "domain_not_allowed">;
       readonly status: number;
       /** The scope string that would have been needed (scope_missing only). */
       readonly required?: string;
@@ -95,6 +104,7 @@ export function decide(
   const { record } = lookup;
   if (record.paused) return refuse("token_paused", record);
   if (record.expiresAtMillis !== null && nowMillis >= record.expiresAtMillis) return refuse("token_expired", record);
+  if (record.parentInactiveFromMillis !== null && nowMillis >= record.parentInactiveFromMillis) return refuse("token_parent_inactive", record);
   if (!catalogue.byKey.has(question.area)) return refuse("unknown_area", record);
   if (levelRank(levelHeld(catalogue, record.permissions, question.area)) < levelRank(question.level)) {
     const required = requiredScope(catalogue, question.area, question.level) ?? `${question.area}_${question.level}`;

@@ -31,6 +31,7 @@ import { registerSessionDelete } from "./routes/session-delete.js";
 import { registerSessionShow } from "./routes/session-show.js";
 import { registerSetupCreate } from "./routes/setup-create.js";
 import { registerSetupShow } from "./routes/setup-show.js";
+import { registerTokenCascade } from "./routes/token-cascade.js";
 import { registerTokenCreate } from "./routes/token-create.js";
 import { registerTokenDelete } from "./routes/token-delete.js";
 import { registerTokenList } from "./routes/token-list.js";
@@ -45,6 +46,8 @@ declare module "fastify" {
   interface FastifyInstance {
     /** The failure limiter of this app (see {@link AppOptions.failureLimiter}). */
     latchkeyFailures: FailureLimiter;
+    /** LATCHKEY_PUBLIC_URL without a trailing slash, or "" (list links are then paths). */
+    latchkeyPublicUrl: string;
   }
   interface FastifyRequest {
     /** The authenticated actor, set before validation on routes that declare `security`. */
@@ -82,6 +85,8 @@ export interface AppOptions {
   readonly plugins?: readonly ((app: App) => Promise<void>)[];
   /** The protected API's route map for /v1/forward-auth (LATCHKEY_ROUTES_FILE; default: none, every check refused). */
   readonly routeMap?: RouteMap;
+  /** Where clients reach latchkey (LATCHKEY_PUBLIC_URL), for the links of lists; null or absent: links are paths. Never the Host header. */
+  readonly publicUrl?: string | null;
 }
 
 /** Paths of a secret wherever it could appear in a log line; pino writes "[redacted]" instead. */
@@ -156,6 +161,7 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
   app.addSchema(ErrorSchema);
   const failures = options.failureLimiter ?? createFailureLimiter({ failuresPerWindow: 30 });
   app.decorate("latchkeyFailures", failures);
+  app.decorate("latchkeyPublicUrl", (options.publicUrl ?? "").replace(/\/+$/, ""));
   app.addHook("onClose", async () => failures.close());
   await registerSecurityHeaders(app);
 
@@ -191,6 +197,7 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
   registerTokenUpdate(app, latchkey, resolvers);
   registerTokenSettings(app, latchkey, resolvers);
   registerTokenDelete(app, latchkey, resolvers);
+  registerTokenCascade(app, latchkey, resolvers);
   registerDomainList(app, latchkey, resolvers);
   registerDomainShow(app, latchkey, resolvers);
   registerDomainCreate(app, latchkey, resolvers);

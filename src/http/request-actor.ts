@@ -44,9 +44,13 @@ export async function refuseGuess(request: FastifyRequest, refusal: ServiceError
   throw refusal;
 }
 
-/** The absolute URL of the request's path, without query (the `path` of a page's meta). */
+/**
+ * The URL of a list (the `path` of a page's meta, the base of its links): LATCHKEY_PUBLIC_URL and the
+ * route's path, or the route's path alone when none is configured. Never the request's Host header,
+ * which a client chooses (issue 10: a forged Host would otherwise point links elsewhere).
+ */
 export function listPath(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}${request.url.split("?")[0] ?? ""}`;
+  return `${request.server.latchkeyPublicUrl}${request.routeOptions.url ?? ""}`;
 }
 
 /** OpenAPI security requirement for routes that take a token. */

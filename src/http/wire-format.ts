@@ -89,6 +89,13 @@ export const PageQuerySchema = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 10, maximum: 100, default: 25 })),
 });
 
+/** The query of a keyset-paginated list (page-cursor.ts): MailerSend's `page` and `limit`, or a `cursor`. */
+export const KeysetPageQuerySchema = Type.Object({
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+  limit: Type.Optional(Type.Integer({ minimum: 10, maximum: 100, default: 25 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: "From links.next or links.prev: continues after or before a row, never skipping or repeating one while the list changes. Not with page." })),
+});
+
 /** A paginated list's schema (DESIGN.md: `{data, links, meta}`, MailerSend's/Laravel's shape). */
 export function pageSchema<T extends Parameters<typeof Type.Array>[0]>(item: T) {
   return Type.Object({

@@ -5,7 +5,9 @@
 import type { Clock } from "../core/clock.js";
 import type { AuditEventsTable } from "../store/database-schema.js";
 import type { PageRequest, Store } from "../store/store.js";
+import { listAuditEventsPage, type AuditViewer, type KeysetPageRequest } from "../store/keyset-list-store.js";
 import type { IdFactory } from "./id-factory.js";
+import { keysetRequestOf, redactEventsFor } from "./token-visibility.js";
 import { accountOf, actorRef, type ActorContext } from "./principal.js";
 
 /** An audit event as callers see it. */
@@ -44,10 +46,19 @@ export async function recordAuditEvent(
   });
 }
 
-/** Reads a page of an account's events, newest first. */
-export async function listAuditEvents(store: Store, accountId: string, page: PageRequest): Promise<{ events: AuditEvent[]; total: number }> {
-  const { rows, total } = await store.listAuditEvents(accountId, page);
-  return { events: rows.map(eventOfRow), total };
+/**
+ * Reads a page of an account's events as `viewer` may see them (null: a user or the operator, who see
+ * all), newest first; a token's page is filtered and redacted (token-visibility.ts).
+ */
+export async function listAuditEvents(
+  store: Store,
+  accountId: string,
+  viewer: AuditViewer | null,
+  page: PageRequest | KeysetPageRequest,
+): Promise<{ events: AuditEvent[]; total: number; offset: number; hasMore: boolean }> {
+  const { rows, total, offset, hasMore } = await listAuditEventsPage(store, accountId, viewer, keysetRequestOf(page));
+  const shown = viewer === null ? rows : await redactEventsFor(store, accountId, viewer, rows);
+  return { events: shown.map(eventOfRow), total, offset, hasMore };
 }
 
 function eventOfRow(row: AuditEventsTable): AuditEvent {

@@ -8,6 +8,7 @@ import { buildCatalogue, SEED_CATALOGUE, type Catalogue } from "../core/catalogu
 import { systemClock, type Clock } from "../core/clock.js";
 import { levelForMethod } from "../core/permissions.js";
 import { cryptoRandom, type RandomSource } from "../core/random-source.js";
+import { parentInactive } from "../core/token-lineage.js";
 import { TOKEN_PREFIX_PATTERN } from "../core/token-secret.js";
 import type { VerifyDecision } from "../core/verify-decision.js";
 import { openStore } from "../store/open-store.js";
@@ -20,7 +21,10 @@ import { createIdFactory, type IdFactory } from "./id-factory.js";
 import { accountOf, requireLevel, type ActorContext, type Principal } from "./principal.js";
 import { ChangeListener } from "./change-listener.js";
 import { ServiceError } from "./service-error.js";
+import { TokenCascade } from "./token-cascade.js";
 import { TokenService } from "./token-service.js";
+import { auditViewerOf } from "./token-visibility.js";
+import type { KeysetPageRequest } from "../store/keyset-list-store.js";
 import { UserService } from "./user-service.js";
 import { Verifier } from "./verifier.js";
 
@@ -62,6 +66,8 @@ export interface VerifyInput {
 
 export class Latchkey {
   readonly tokens: TokenService;
+  /** Pause and resume of a token with its subtree, and a token's family (issue 10). */
+  readonly cascade: TokenCascade;
   readonly domains: DomainService;
   readonly accounts: AccountService;
   /** Dashboard users, sessions and first-start set-up. */
@@ -82,6 +88,7 @@ export class Latchkey {
     this.ids = createIdFactory(clock, random);
     const deps = { store, catalogue, clock, random, ids: this.ids, verifier, tokenPrefix };
     this.tokens = new TokenService(deps);
+    this.cascade = new TokenCascade(deps);
     this.domains = new DomainService(deps);
     this.accounts = new AccountService(deps);
     this.users = new UserService(deps);
@@ -143,7 +150,8 @@ export class Latchkey {
   /**
    * Resolves a presented API token to a principal, for the management API.
    *
-   * @throws ServiceError token_missing, token_malformed, token_unknown, token_paused, token_expired.
+   * @throws ServiceError token_missing, token_malformed, token_unknown, token_paused, token_expired,
+   *   token_parent_inactive (an ancestor paused, deleted or expired).
    */
   async authenticate(secret: string | null | undefined): Promise<Principal> {
     const lookup = await this.verifier.lookup(secret);
@@ -153,6 +161,7 @@ export class Latchkey {
     const { record } = lookup;
     if (record.paused) throw new ServiceError("token_paused");
     if (record.expiresAtMillis !== null && this.clock.nowMillis() >= record.expiresAtMillis) throw new ServiceError("token_expired");
+    if (parentInactive(record, this.clock.nowMillis())) throw new ServiceError("token_parent_inactive");
     this.verifier.noteUse(record.id);
     return { kind: "token", record };
   }
@@ -163,10 +172,13 @@ export class Latchkey {
     return { kind: "operator", accountId: id };
   }
 
-  /** A page of the actor's account's audit events, newest first. Needs `tokens_full`. */
-  async auditEvents(actor: ActorContext, page: PageRequest): Promise<{ events: AuditEvent[]; total: number }> {
+  /**
+   * A page of the audit events the actor may see, newest first (a token: about what it may see,
+   * people only with `users_read`; token-visibility.ts). Needs `tokens_full`.
+   */
+  async auditEvents(actor: ActorContext, page: PageRequest | KeysetPageRequest): Promise<{ events: AuditEvent[]; total: number; offset: number; hasMore: boolean }> {
     requireLevel(this.catalogue, actor.principal, "tokens", "full");
-    return listAuditEvents(this.store, accountOf(actor.principal), page);
+    return listAuditEvents(this.store, accountOf(actor.principal), auditViewerOf(this.catalogue, actor.principal), page);
   }
 
   /**

@@ -13,11 +13,13 @@ import { exceedsCeiling } from "../core/token-ceiling.js";
 import { generateSecret, hashSecret, previewOf } from "../core/token-secret.js";
 import type { PageRequest, Store, TokenWithDomains } from "../store/store.js";
 import { ForeignKeyViolation, UniqueViolation } from "../store/store.js";
+import { findVisibleToken, listTokensPage, type KeysetPageRequest } from "../store/keyset-list-store.js";
 import { recordAuditEvent } from "./audit-log.js";
 import type { IdFactory } from "./id-factory.js";
 import { accountOf, actorRef, requireLevel, type ActorContext } from "./principal.js";
 import { ServiceError, validationError } from "./service-error.js";
 import { detailsOfRow, permissionsOfRow, type TokenDetails } from "./token-view.js";
+import { keysetRequestOf, tokenViewerOf } from "./token-visibility.js";
 import type { Verifier } from "./verifier.js";
 
 /** What the token use cases need. */
@@ -75,21 +77,29 @@ export class TokenService {
     if (lacking.length > 0) throw new ServiceError("ceiling_exceeded", { message: `This token cannot manage a token with more rights than its own: ${lacking.join(", ")}.`, lacking });
   }
 
-  /** A page of the actor's account's tokens, newest first. Needs `tokens_full`. */
-  async list(actor: ActorContext, page: PageRequest): Promise<{ tokens: TokenDetails[]; total: number }> {
+  /**
+   * A page of the tokens the actor may see, newest first: a token sees its own subtree within its
+   * domains (token-visibility.ts), a user or the operator the whole account. Needs `tokens_full`.
+   *
+   * @param page a page number (`{page, limit}`) or a keyset position (never skips or repeats a token
+   *   while tokens are added or deleted between reads).
+   * @returns the page, the total the actor sees, the page's offset and whether more follow.
+   */
+  async list(actor: ActorContext, page: PageRequest | KeysetPageRequest): Promise<{ tokens: TokenDetails[]; total: number; offset: number; hasMore: boolean }> {
     requireLevel(this.deps.catalogue, actor.principal, "tokens", "full");
-    const { rows, total } = await this.deps.store.listTokens(accountOf(actor.principal), page);
-    return { tokens: rows.map((row) => detailsOfRow(this.deps.catalogue, row)), total };
+    const { rows, total, offset, hasMore } = await listTokensPage(this.deps.store, accountOf(actor.principal), tokenViewerOf(actor.principal), keysetRequestOf(page));
+    return { tokens: rows.map((row) => detailsOfRow(this.deps.catalogue, row)), total, offset, hasMore };
   }
 
   /**
-   * One token of the actor's account. Needs `tokens_full`.
+   * One token the actor may see (a token: within its subtree and domains). Needs `tokens_full`.
    *
-   * @throws ServiceError not_found, also for another account's token (no difference is visible).
+   * @throws ServiceError not_found, also for another account's token or one outside the actor's
+   *   view (no difference is visible).
    */
   async show(actor: ActorContext, id: string): Promise<TokenDetails> {
     requireLevel(this.deps.catalogue, actor.principal, "tokens", "full");
-    const row = await this.deps.store.findToken(accountOf(actor.principal), id);
+    const row = await findVisibleToken(this.deps.store, accountOf(actor.principal), id, tokenViewerOf(actor.principal));
     if (row === undefined) throw notFound();
     return detailsOfRow(this.deps.catalogue, row);
   }
@@ -183,6 +193,7 @@ export class TokenService {
               expires_at: expiresAtMillis === null ? null : new Date(expiresAtMillis).toISOString(),
               paused: 0,
               created_by: who.id === null ? who.type : `${who.type}:${who.id}`,
+              parent_id: actor.principal.kind === "token" ? actor.principal.record.id : null,
               created_at: now,
               updated_at: now,
               last_used_at: null,
@@ -224,7 +235,7 @@ export class TokenService {
     }
     if (name === undefined && input.status === undefined) throw validationError({ name: ["Give a new name, or a status (pause or unpause)."] });
     const updated = await store.transaction(async (tx) => {
-      const before = await tx.findToken(accountId, id);
+      const before = await findVisibleToken(tx, accountId, id, tokenViewerOf(actor.principal));
       if (before === undefined) return false;
       this.requireWithinCeiling(actor, before);
       const changes: { name?: string; paused?: number; updated_at: string } = { updated_at: new Date(clock.nowMillis()).toISOString() };
@@ -257,7 +268,7 @@ export class TokenService {
     requireLevel(catalogue, actor.principal, "tokens", "full");
     const accountId = accountOf(actor.principal);
     const deleted = await store.transaction(async (tx) => {
-      const before = await tx.findToken(accountId, id);
+      const before = await findVisibleToken(tx, accountId, id, tokenViewerOf(actor.principal));
       if (before === undefined) return false;
       this.requireWithinCeiling(actor, before);
       if (!(await tx.deleteToken(accountId, id))) return false;
@@ -276,7 +287,7 @@ export class TokenService {
  * and delete the administrator's own (found by the break test). Signed-in users and the operator act
  * for the whole account.
  */
-function exceedsActor(catalogue: Catalogue, actor: ActorContext, target: TokenWithDomains): string[] {
+export function exceedsActor(catalogue: Catalogue, actor: ActorContext, target: TokenWithDomains): string[] {
   if (actor.principal.kind !== "token") return [];
   const creator = actor.principal.record;
   return exceedsCeiling(

@@ -15,13 +15,20 @@
  * verification reads the database. On SQLite, changes committed by another process (the CLI) are
  * noticed through SQLite's change counter, read at most once per SQLITE_CHANGE_WINDOW_MILLIS (such
  * writes wait that window out before they return; src/store/store.ts).
+ *
+ * Lineage (issue 10): a child token's record is filled with its ancestors folded in (one more
+ * recursive read on a miss, none for a root), so a warm verification checks them with no read. Each
+ * cached record is indexed under its ancestors' ids: invalidating a token drops its cached
+ * descendants too, here and (through the same `token:<id>` NOTIFY) on every other instance.
  */
 import { LRUCache } from "lru-cache";
 import type { Catalogue } from "../core/catalogue.js";
 import type { Clock } from "../core/clock.js";
 import { decide, type DomainRef, type TokenLookup, type TokenRecord, type VerifyDecision, type VerifyQuestion } from "../core/verify-decision.js";
+import { foldLineage } from "../core/token-lineage.js";
 import { hashSecret, MAX_SECRET_CHARS, parseSecret } from "../core/token-secret.js";
-import { SQLITE_CHANGE_WINDOW_MILLIS, type Store, type TokenVerificationRow } from "../store/store.js";
+import { SQLITE_CHANGE_WINDOW_MILLIS, type Store } from "../store/store.js";
+import { findVerification, findVerificationAtOnce, type VerificationRead } from "../store/token-lineage-store.js";
 import { permissionsOfRow } from "./token-view.js";
 
 /** Options of the verifier. */
@@ -48,6 +55,8 @@ const NO_DOMAINS: readonly DomainRef[] = Object.freeze([]);
 export class Verifier {
   private readonly records: LRUCache<string, CacheEntry>;
   private readonly hashById = new Map<string, string>();
+  /** Ancestor token id -> secret hashes of its cached descendants (filled on a miss, never on a hit). */
+  private readonly descendantHashes = new Map<string, Set<string>>();
   private readonly accountDomains = new Map<string, readonly DomainRef[]>();
   private readonly lastUsed = new Map<string, number>();
   private generation = 0;
@@ -66,7 +75,9 @@ export class Verifier {
     this.records = new LRUCache({
       max: options.cacheEntries ?? 100_000,
       dispose: (entry, hash) => {
-        if (entry.record !== null && this.hashById.get(entry.record.id) === hash) this.hashById.delete(entry.record.id);
+        if (entry.record === null) return;
+        if (this.hashById.get(entry.record.id) === hash) this.hashById.delete(entry.record.id);
+        for (const ancestorId of entry.record.ancestorIds) this.descendantHashes.get(ancestorId)?.delete(hash);
       },
     });
     this.flushTimer = setInterval(() => {
@@ -92,9 +103,9 @@ export class Verifier {
       const resolved = this.resolve(secret);
       if (typeof resolved !== "string") return this.conclude(resolved, question);
       const generation = this.generation;
-      const atOnce = this.store.findTokenByHashAtOnce(resolved);
-      if (atOnce !== null) return this.conclude(this.remember(resolved, atOnce.row, generation), question);
-      return this.store.findTokenByHash(resolved).then((row) => this.conclude(this.remember(resolved, row, generation), question));
+      const atOnce = findVerificationAtOnce(this.store, resolved);
+      if (atOnce !== null) return this.conclude(this.remember(resolved, atOnce.read, generation), question);
+      return findVerification(this.store, resolved).then((read) => this.conclude(this.remember(resolved, read, generation), question));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -110,7 +121,7 @@ export class Verifier {
     const resolved = this.resolve(secret);
     if (typeof resolved !== "string") return resolved;
     const generation = this.generation;
-    return this.remember(resolved, await this.store.findTokenByHash(resolved), generation);
+    return this.remember(resolved, await findVerification(this.store, resolved), generation);
   }
 
   /**
@@ -135,17 +146,22 @@ export class Verifier {
   }
 
   /** Turns a read row into a lookup, caching it unless an invalidation came after the read began. */
-  private remember(hash: string, row: TokenVerificationRow | undefined, generation: number): TokenLookup {
+  private remember(hash: string, read: VerificationRead | undefined, generation: number): TokenLookup {
     const store = this.cacheEnabled && generation === this.generation;
-    if (row === undefined) {
+    if (read === undefined) {
       if (store) this.records.set(hash, UNKNOWN_ENTRY);
       return UNKNOWN;
     }
-    const record = recordOfRow(this.catalogue, row);
+    const record = recordOfRow(this.catalogue, read);
     const lookup: TokenLookup = { kind: "found", record };
     if (store) {
       this.records.set(hash, { record, lookup });
       this.hashById.set(record.id, hash);
+      for (const ancestorId of record.ancestorIds) {
+        let hashes = this.descendantHashes.get(ancestorId);
+        if (hashes === undefined) this.descendantHashes.set(ancestorId, (hashes = new Set()));
+        hashes.add(hash);
+      }
     }
     return lookup;
   }
@@ -209,12 +225,17 @@ export class Verifier {
     return domains;
   }
 
-  /** Drops what is cached of a token (after a pause, resume, rename or delete). */
+  /** Drops what is cached of a token and of its descendants (after a pause, resume, rename or delete). */
   invalidateToken(tokenId: string): void {
     this.generation++;
     const hash = this.hashById.get(tokenId);
     if (hash !== undefined) this.records.delete(hash);
     this.hashById.delete(tokenId);
+    const descendants = this.descendantHashes.get(tokenId);
+    if (descendants !== undefined) {
+      this.descendantHashes.delete(tokenId);
+      for (const descendant of [...descendants]) this.records.delete(descendant);
+    }
   }
 
   /** Drops the cached domains of an account (after a domain is added or removed). */
@@ -228,6 +249,7 @@ export class Verifier {
     this.generation++;
     this.records.clear();
     this.hashById.clear();
+    this.descendantHashes.clear();
     this.accountDomains.clear();
   }
 
@@ -258,16 +280,31 @@ export class Verifier {
   }
 }
 
-/** Builds the verification record of a stored row. */
-export function recordOfRow(catalogue: Catalogue, row: TokenVerificationRow): TokenRecord {
+/** Builds the verification record of a stored row, its ancestors folded in (token-lineage.ts). */
+export function recordOfRow(catalogue: Catalogue, { row, ancestors }: VerificationRead): TokenRecord {
+  const lineage = foldLineage(
+    catalogue,
+    { parentId: row.parent_id ?? null, permissions: permissionsOfRow(catalogue, row), allDomains: row.all_domains === 1, domains: row.domains },
+    ancestors.map((a) => ({
+      id: a.id,
+      parentId: a.parent_id,
+      permissions: permissionsOfRow(catalogue, a),
+      allDomains: a.all_domains === 1,
+      domains: a.domains,
+      expiresAtMillis: a.expires_at === null ? null : Date.parse(a.expires_at),
+      paused: a.paused === 1,
+    })),
+  );
   return {
     id: row.id,
     accountId: row.account_id,
     name: row.name,
-    permissions: permissionsOfRow(catalogue, row),
-    allDomains: row.all_domains === 1,
-    domains: row.domains,
+    permissions: lineage.permissions,
+    allDomains: lineage.allDomains,
+    domains: lineage.domains,
     expiresAtMillis: row.expires_at === null ? null : Date.parse(row.expires_at),
     paused: row.paused === 1,
+    ancestorIds: lineage.ancestorIds,
+    parentInactiveFromMillis: lineage.parentInactiveFromMillis,
   };
 }

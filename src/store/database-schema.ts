@@ -41,6 +41,8 @@ export interface TokensTable {
   created_at: string;
   updated_at: string;
   last_used_at: string | null;
+  /** The token that created it (lineage, issue 10; migration 0003), or null (absent: null) for a root. */
+  parent_id?: string | null;
 }
 
 export interface TokenDomainsTable {

@@ -5,6 +5,7 @@
 import type { Migration, MigrationProvider } from "kysely";
 import * as initial from "./migrations/0001-initial.js";
 import * as usersSessions from "./migrations/0002-users-sessions.js";
+import * as tokenLineage from "./migrations/0003-token-lineage.js";
 
 /** Every migration by name. */
 export const migrationProvider: MigrationProvider = {
@@ -12,6 +13,7 @@ export const migrationProvider: MigrationProvider = {
     return {
       "0001-initial": initial,
       "0002-users-sessions": usersSessions,
+      "0003-token-lineage": tokenLineage,
     };
   },
 };

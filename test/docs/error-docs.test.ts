@@ -21,6 +21,7 @@ it("gives each 401 and 403 of DESIGN.md's verification table the status the desi
     token_unknown: 401,
     token_paused: 401,
     token_expired: 401,
+    token_parent_inactive: 401,
     scope_missing: 403,
     domain_not_allowed: 403,
     unknown_area: 400,

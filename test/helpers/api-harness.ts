@@ -9,6 +9,7 @@
  */
 import { expect, onTestFinished } from "vitest";
 import type { ManualClock } from "../../src/core/clock.js";
+import type { RouteMap } from "../../src/core/route-map.js";
 import { buildApp, type App } from "../../src/http/app.js";
 import { Latchkey } from "../../src/service/latchkey.js";
 import { dropSchema, freshPostgresUrl } from "./postgres-database.js";
@@ -43,6 +44,11 @@ export interface MintOptions {
   readonly expiresAt?: string;
   /** Account name (default `default`). */
   readonly account?: string;
+  /**
+   * Who makes it: `root` (the default in the `default` account: the harness's root token, so that
+   * the root token manages it, a token managing only its own subtree) or `operator` (a root of its own).
+   */
+  readonly by?: "root" | "operator";
 }
 
 /** What a test sends. `token` becomes `Authorization: Bearer <token>`; null sends no header. */
@@ -67,9 +73,9 @@ export interface ApiResponse {
 export interface ApiHarness {
   readonly latchkey: Latchkey;
   readonly app: App;
-  /** A Full access, all-domains token of the `default` account, made by the operator. */
+  /** A Full access, all-domains token of the `default` account, made by the operator (a root). */
   readonly root: MintedToken;
-  /** Makes a token through the service as the operator of its account. */
+  /** Makes a token through the service, under the root token (see {@link MintOptions.by}). */
   mint(options?: MintOptions): Promise<MintedToken>;
   /** Adds a domain through the service as the operator; returns its id. */
   addDomain(name: string, account?: string): Promise<string>;
@@ -83,6 +89,10 @@ export interface ApiHarness {
 export interface HarnessOptions {
   /** A manual clock to move time with (default: the system clock). */
   readonly clock?: ManualClock;
+  /** The route map of /v1/forward-auth (default: none). */
+  readonly routeMap?: RouteMap;
+  /** LATCHKEY_PUBLIC_URL (default: none; list links are then paths). */
+  readonly publicUrl?: string;
 }
 
 /**
@@ -100,6 +110,8 @@ export async function openApiHarness(options: HarnessOptions = {}): Promise<ApiH
   try {
     app = await buildApp(latchkey, {
       logger: testLogger(),
+      ...(options.routeMap === undefined ? {} : { routeMap: options.routeMap }),
+      ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
       plugins: [
         async (instance) => {
           instance.addHook("onResponse", async (_request, reply) => {
@@ -121,7 +133,8 @@ export async function openApiHarness(options: HarnessOptions = {}): Promise<ApiH
   });
 
   const mint = async (mintOptions: MintOptions = {}): Promise<MintedToken> => {
-    const principal = await latchkey.operator(mintOptions.account ?? "default");
+    const underRoot = rootToken !== undefined && (mintOptions.account ?? "default") === "default" && (mintOptions.by ?? "root") === "root";
+    const principal = underRoot ? await latchkey.authenticate(rootToken.secret) : await latchkey.operator(mintOptions.account ?? "default");
     const { token, secret } = await latchkey.tokens.create(
       { principal, ip: null },
       {
@@ -135,7 +148,9 @@ export async function openApiHarness(options: HarnessOptions = {}): Promise<ApiH
     return { id: token.id, secret };
   };
 
+  let rootToken: MintedToken | undefined;
   const root = await mint({ name: "root" });
+  rootToken = root;
 
   const addDomain = async (name: string, account = "default"): Promise<string> => {
     const principal = await latchkey.operator(account);

@@ -1,0 +1,158 @@
+/**
+ * Lists that never skip or repeat a row while rows are added or removed between page reads: keyset
+ * (cursor) pagination over the time-ordered ids, newest first (issue 10). A cursor names the row a
+ * page continues after (`after`, the next page) or before (`before`, the previous page); MailerSend's
+ * `page` (an offset) is still accepted. Each list goes through the viewer's visibility filter
+ * (token-lineage-store.ts), so a page holds only what the viewer may see and counts only that.
+ */
+import { sql, type Expression, type SqlBool } from "kysely";
+import type { AuditEventsTable } from "./database-schema.js";
+import type { Store, TokenWithDomains } from "./store.js";
+import { visibleTokenIdsSql, visibleTokenSql, type TokenViewer } from "./token-lineage-store.js";
+
+/** Where a page starts: a 1-based page number, or after / before the row with this id. */
+export type PagePosition = { readonly kind: "page"; readonly page: number } | { readonly kind: "after"; readonly id: string } | { readonly kind: "before"; readonly id: string };
+
+/** A page request: its position and its size. */
+export interface KeysetPageRequest {
+  readonly limit: number;
+  readonly position: PagePosition;
+}
+
+/** A page: its rows (newest first), how many rows the viewer sees in all, and how many precede the page. */
+export interface KeysetPage<T> {
+  readonly rows: T[];
+  readonly total: number;
+  /** Rows newer than the page's first row (the page's offset in the list as it is now). */
+  readonly offset: number;
+  /** Whether older rows follow the page. */
+  readonly hasMore: boolean;
+}
+
+/** Who reads the audit log: a token (filtered as below), or null for a user or the operator (everything). */
+export interface AuditViewer {
+  readonly token: TokenViewer;
+  /** Whether the token holds `users_read`: only then does it see events about people. */
+  readonly usersRead: boolean;
+}
+
+/** Target types of events about people (sign-in, users, invitations): they need `users_read`. */
+export const PEOPLE_TARGET_TYPES: readonly string[] = ["user", "session", "invite"];
+
+/** Target types whose visibility has its own rule; events about anything else need all domains. */
+const SCOPED_TARGET_TYPES: readonly string[] = ["token", "domain", ...PEOPLE_TARGET_TYPES];
+
+/**
+ * A page of an account's tokens as `viewer` sees them (null: the whole account), newest first.
+ * Three reads: the page (one row more, to know whether more follow), the total and the offset.
+ */
+export async function listTokensPage(store: Store, accountId: string, viewer: TokenViewer | null, request: KeysetPageRequest): Promise<KeysetPage<TokenWithDomains>> {
+  const visible = (): Expression<SqlBool> => (viewer === null ? sql<SqlBool>`1 = 1` : (visibleTokenSql(accountId, viewer) as unknown as Expression<SqlBool>));
+  const base = () => store.db.selectFrom("tokens").where("account_id", "=", accountId).where(visible);
+  const { position, limit } = request;
+  let query = base().selectAll();
+  if (position.kind === "after") query = query.where("id", "<", position.id);
+  if (position.kind === "before") query = query.where("id", ">", position.id);
+  query = position.kind === "before" ? query.orderBy("id", "asc") : query.orderBy("id", "desc");
+  query = query.limit(limit + 1);
+  if (position.kind === "page") query = query.offset((position.page - 1) * limit);
+  const read = await query.execute();
+  const extra = read.length > limit;
+  const rows = extra ? read.slice(0, limit) : read;
+  if (position.kind === "before") rows.reverse();
+  const count = async (newerThan: string | null): Promise<number> => {
+    let q = base().select((eb) => eb.fn.countAll<string | number>().as("n"));
+    if (newerThan !== null) q = q.where("id", ">", newerThan);
+    return Number((await q.executeTakeFirst())?.n ?? 0);
+  };
+  const total = await count(null);
+  const first = rows[0];
+  const offset = first !== undefined ? await count(first.id) : position.kind === "page" ? Math.min(total, (position.page - 1) * limit) : position.kind === "before" ? 0 : total;
+  const hasMore = position.kind === "before" ? offset + rows.length < total : extra;
+  return { rows: await withDomains(store, rows), total, offset, hasMore };
+}
+
+/** One token of an account if `viewer` may see it (null: anyone of the account), with its domains. */
+export async function findVisibleToken(store: Store, accountId: string, id: string, viewer: TokenViewer | null): Promise<TokenWithDomains | undefined> {
+  if (viewer === null) return store.findToken(accountId, id);
+  const row = await store.db
+    .selectFrom("tokens")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("id", "=", id)
+    .where(() => visibleTokenSql(accountId, viewer) as unknown as Expression<SqlBool>)
+    .executeTakeFirst();
+  return row === undefined ? undefined : (await withDomains(store, [row]))[0];
+}
+
+/** Of the given token ids, those `viewer` may see. */
+export async function visibleAmong(store: Store, accountId: string, viewer: TokenViewer, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await store.db
+    .selectFrom("tokens")
+    .select("id")
+    .where("account_id", "=", accountId)
+    .where("id", "in", [...new Set(ids)])
+    .where(() => visibleTokenSql(accountId, viewer) as unknown as Expression<SqlBool>)
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * A page of an account's audit events as `viewer` sees them (null: all), newest first. A token sees
+ * events about the tokens it may see, about its domains (all domains: every domain), about people
+ * only with `users_read`, and about anything else only when it holds all domains.
+ */
+export async function listAuditEventsPage(store: Store, accountId: string, viewer: AuditViewer | null, request: KeysetPageRequest): Promise<KeysetPage<AuditEventsTable>> {
+  const visible = (): Expression<SqlBool> => {
+    if (viewer === null) return sql<SqlBool>`1 = 1`;
+    const domains = viewer.token.domainIds;
+    const aboutTokens = sql`(audit_events.target_type = 'token' and audit_events.target_id in ${visibleTokenIdsSql(accountId, viewer.token)})`;
+    const aboutDomains =
+      domains === null
+        ? sql`audit_events.target_type = 'domain'`
+        : domains.length === 0
+          ? sql`1 = 0`
+          : sql`(audit_events.target_type = 'domain' and audit_events.target_id in (${sql.join(domains)}))`;
+    const aboutPeople = viewer.usersRead ? sql`audit_events.target_type in (${sql.join(PEOPLE_TARGET_TYPES)})` : sql`1 = 0`;
+    const aboutOther = domains === null ? sql`audit_events.target_type not in (${sql.join(SCOPED_TARGET_TYPES)})` : sql`1 = 0`;
+    return sql<SqlBool>`(${aboutTokens} or ${aboutDomains} or ${aboutPeople} or ${aboutOther})`;
+  };
+  const base = () => store.db.selectFrom("audit_events").where("account_id", "=", accountId).where(visible);
+  const { position, limit } = request;
+  let query = base().selectAll();
+  if (position.kind === "after") query = query.where("id", "<", position.id);
+  if (position.kind === "before") query = query.where("id", ">", position.id);
+  query = position.kind === "before" ? query.orderBy("id", "asc") : query.orderBy("id", "desc");
+  query = query.limit(limit + 1);
+  if (position.kind === "page") query = query.offset((position.page - 1) * limit);
+  const read = await query.execute();
+  const extra = read.length > limit;
+  const rows = extra ? read.slice(0, limit) : read;
+  if (position.kind === "before") rows.reverse();
+  const count = async (newerThan: string | null): Promise<number> => {
+    let q = base().select((eb) => eb.fn.countAll<string | number>().as("n"));
+    if (newerThan !== null) q = q.where("id", ">", newerThan);
+    return Number((await q.executeTakeFirst())?.n ?? 0);
+  };
+  const total = await count(null);
+  const first = rows[0];
+  const offset = first !== undefined ? await count(first.id) : position.kind === "page" ? Math.min(total, (position.page - 1) * limit) : position.kind === "before" ? 0 : total;
+  const hasMore = position.kind === "before" ? offset + rows.length < total : extra;
+  return { rows, total, offset, hasMore };
+}
+
+async function withDomains(store: Store, rows: Omit<TokenWithDomains, "domains">[]): Promise<TokenWithDomains[]> {
+  const ids = rows.filter((r) => r.all_domains === 0).map((r) => r.id);
+  const links =
+    ids.length === 0
+      ? []
+      : await store.db
+          .selectFrom("token_domains")
+          .innerJoin("domains", "domains.id", "token_domains.domain_id")
+          .select(["token_domains.token_id", "domains.id", "domains.name"])
+          .where("token_domains.token_id", "in", ids)
+          .orderBy("domains.name")
+          .execute();
+  return rows.map((row) => ({ ...row, domains: links.filter((l) => l.token_id === row.id).map((l) => ({ id: l.id, name: l.name })) }));
+}

@@ -1,0 +1,211 @@
+/**
+ * The reads and writes of token lineage (issue 10; the rules are in src/core/token-lineage.ts): a
+ * token's ancestors for the verification record, a token's subtree for management and cascades, and
+ * the visibility filter a token's view of tokens and audit events goes through. Recursive common
+ * table expressions over `tokens.parent_id` (migration 0003), the same SQL on SQLite and PostgreSQL.
+ */
+import type SQLite from "better-sqlite3";
+import { sql, type RawBuilder } from "kysely";
+import { MAX_LINEAGE_DEPTH } from "../core/token-lineage.js";
+import type { Store, TokenVerificationRow } from "./store.js";
+
+/** One ancestor's row, as the verification record needs it. */
+export interface AncestorRow {
+  readonly id: string;
+  readonly parent_id: string | null;
+  readonly has_full: number;
+  readonly scopes: string;
+  readonly all_domains: number;
+  readonly expires_at: string | null;
+  readonly paused: number;
+  readonly domains: { id: string; name: string }[];
+}
+
+/** The verification read: the token's row and its ancestors, parent first (empty for a root). */
+export interface VerificationRead {
+  readonly row: TokenVerificationRow;
+  readonly ancestors: readonly AncestorRow[];
+}
+
+const NO_ANCESTORS: readonly AncestorRow[] = Object.freeze([]);
+
+/**
+ * Who looks at tokens: a token sees its own subtree, and of it only tokens whose domains lie within
+ * its own (`domainIds`, or null for all domains). Users and the operator see the whole account (null).
+ */
+export interface TokenViewer {
+  readonly tokenId: string;
+  /** The viewer's domain ids, or null when it holds all domains. */
+  readonly domainIds: readonly string[] | null;
+}
+
+/**
+ * The verification read of a secret hash with the token's ancestors, without a promise where it can
+ * be done so (SQLite, no transaction open; see Store.findTokenByHashAtOnce). A root costs nothing more
+ * than before; a child one more prepared statement.
+ *
+ * @returns `{read}` (undefined: no such token), or null when it cannot be answered at once.
+ */
+export function findVerificationAtOnce(store: Store, secretHash: string): { readonly read: VerificationRead | undefined } | null {
+  const atOnce = store.findTokenByHashAtOnce(secretHash);
+  if (atOnce === null) return null;
+  const row = atOnce.row;
+  if (row === undefined) return { read: undefined };
+  if (row.parent_id === null || row.parent_id === undefined) return { read: { row, ancestors: NO_ANCESTORS } };
+  const ancestors = ancestorsAtOnce(store, row.parent_id);
+  return ancestors === null ? null : { read: { row, ancestors } };
+}
+
+/** The verification read of a secret hash with the token's ancestors (one recursive read for a child). */
+export async function findVerification(store: Store, secretHash: string): Promise<VerificationRead | undefined> {
+  const row = await store.findTokenByHash(secretHash);
+  if (row === undefined) return undefined;
+  if (row.parent_id === null || row.parent_id === undefined) return { row, ancestors: NO_ANCESTORS };
+  return { row, ancestors: await readAncestors(store, row.parent_id) };
+}
+
+/** The chain of ancestors from `parentId` upwards, parent first; it stops where an ancestor is missing. */
+function chainSql(parentId: string): RawBuilder<unknown> {
+  return sql`with recursive chain(id, depth) as (
+      select id, 1 from tokens where id = ${parentId}
+      union all
+      select t.parent_id, c.depth + 1 from chain c join tokens t on t.id = c.id
+      where t.parent_id is not null and c.depth <= ${MAX_LINEAGE_DEPTH}
+    )`;
+}
+
+/**
+ * The ancestors of a token whose parent is `parentId`, parent first, at most MAX_LINEAGE_DEPTH + 1 of
+ * them (one more than the rules accept, so that an overlong chain is seen as such).
+ */
+export async function readAncestors(store: Store, parentId: string): Promise<AncestorRow[]> {
+  const atOnce = ancestorsAtOnce(store, parentId);
+  if (atOnce !== null) return atOnce;
+  const rows = await sql<Omit<AncestorRow, "domains">>`${chainSql(parentId)}
+    select t.id, t.parent_id, t.has_full, t.scopes, t.all_domains, t.expires_at, t.paused
+    from chain c join tokens t on t.id = c.id order by c.depth`.execute(store.db);
+  const limited = rows.rows.filter((r) => Number(r.all_domains) === 0).map((r) => r.id);
+  const links =
+    limited.length === 0
+      ? []
+      : await store.db
+          .selectFrom("token_domains")
+          .innerJoin("domains", "domains.id", "token_domains.domain_id")
+          .select(["token_domains.token_id", "domains.id", "domains.name"])
+          .where("token_domains.token_id", "in", limited)
+          .execute();
+  return rows.rows.map((r) => ({
+    id: r.id,
+    parent_id: r.parent_id,
+    has_full: Number(r.has_full),
+    scopes: r.scopes,
+    all_domains: Number(r.all_domains),
+    expires_at: r.expires_at,
+    paused: Number(r.paused),
+    domains: links.filter((l) => l.token_id === r.id).map((l) => ({ id: l.id, name: l.name })),
+  }));
+}
+
+const ancestorStatements = new WeakMap<SQLite.Database, SQLite.Statement>();
+
+/** {@link readAncestors} as one prepared statement on SQLite with no transaction open; else null. */
+function ancestorsAtOnce(store: Store, parentId: string): AncestorRow[] | null {
+  const dialect = store.dialect;
+  if (dialect.kind !== "sqlite" || dialect.sqlite.inTransaction) return null;
+  let statement = ancestorStatements.get(dialect.sqlite);
+  if (statement === undefined) {
+    statement = dialect.sqlite.prepare(
+      `with recursive chain(id, depth) as (
+         select id, 1 from tokens where id = ?
+         union all
+         select t.parent_id, c.depth + 1 from chain c join tokens t on t.id = c.id
+         where t.parent_id is not null and c.depth <= ${MAX_LINEAGE_DEPTH}
+       )
+       select t.id, t.parent_id, t.has_full, t.scopes, t.all_domains, t.expires_at, t.paused,
+         case when t.all_domains = 1 then '[]' else (
+           select json_group_array(json_object('id', d.id, 'name', d.name))
+           from token_domains td join domains d on d.id = td.domain_id where td.token_id = t.id) end as domains_json
+       from chain c join tokens t on t.id = c.id order by c.depth`,
+    );
+    ancestorStatements.set(dialect.sqlite, statement);
+  }
+  const rows = statement.all(parentId) as (Omit<AncestorRow, "domains"> & { domains_json: string })[];
+  return rows.map(({ domains_json, ...row }) => ({ ...row, domains: JSON.parse(domains_json) as { id: string; name: string }[] }));
+}
+
+/**
+ * The ids of a token's subtree in an account: the token itself (when it exists) and every descendant.
+ * `union` (not `union all`) ends the recursion on any cycle a hand-edited database might hold.
+ */
+export function subtreeIdsSql(accountId: string, rootId: string): RawBuilder<unknown> {
+  return sql`(with recursive sub(id) as (
+      select id from tokens where account_id = ${accountId} and id = ${rootId}
+      union
+      select t.id from tokens t join sub s on t.parent_id = s.id
+    ) select id from sub)`;
+}
+
+/**
+ * The condition "the token row `tokens` may be seen by `viewer`": in its subtree, and (when the viewer
+ * is limited to domains) limited to domains that all lie within the viewer's.
+ *
+ * The SQL refers to the row as `tokens` (use it in a query over the tokens table).
+ */
+export function visibleTokenSql(accountId: string, viewer: TokenViewer): RawBuilder<boolean> {
+  const inSubtree = sql`tokens.id in ${subtreeIdsSql(accountId, viewer.tokenId)}`;
+  if (viewer.domainIds === null) return sql<boolean>`(${inSubtree})`;
+  const outside =
+    viewer.domainIds.length === 0
+      ? sql`select 1 from token_domains td where td.token_id = tokens.id`
+      : sql`select 1 from token_domains td where td.token_id = tokens.id and td.domain_id not in (${sql.join(viewer.domainIds)})`;
+  return sql<boolean>`(${inSubtree} and tokens.all_domains = 0 and not exists (${outside}))`;
+}
+
+/** The ids of the tokens `viewer` may see, as a subquery (for audit events about tokens). */
+export function visibleTokenIdsSql(accountId: string, viewer: TokenViewer): RawBuilder<unknown> {
+  return sql`(select tokens.id from tokens where tokens.account_id = ${accountId} and ${visibleTokenSql(accountId, viewer)})`;
+}
+
+/** The ids of a token's subtree (itself first when it exists), for a cascade. */
+export async function listSubtreeIds(store: Store, accountId: string, rootId: string): Promise<string[]> {
+  const result = await sql<{ id: string }>`select id from ${subtreeIdsSql(accountId, rootId)} as subtree order by id`.execute(store.db);
+  const ids = result.rows.map((r) => r.id);
+  const at = ids.indexOf(rootId);
+  if (at > 0) ids.unshift(...ids.splice(at, 1));
+  return ids;
+}
+
+/** How many tokens a token made directly (`children`) and in all (`descendants`, itself excluded). */
+export async function countDescendants(store: Store, accountId: string, id: string): Promise<{ children: number; descendants: number }> {
+  const children = await store.db
+    .selectFrom("tokens")
+    .select((eb) => eb.fn.countAll<string | number>().as("n"))
+    .where("account_id", "=", accountId)
+    .where("parent_id", "=", id)
+    .executeTakeFirst();
+  const all = await sql<{ n: string | number }>`select count(*) as n from ${subtreeIdsSql(accountId, id)} as subtree`.execute(store.db);
+  return { children: Number(children?.n ?? 0), descendants: Math.max(0, Number(all.rows[0]?.n ?? 0) - 1) };
+}
+
+/**
+ * Sets `paused` on the given tokens of an account; returns those whose state changed (id and name).
+ *
+ * @param paused 1 to pause, 0 to resume.
+ */
+export async function setPausedMany(store: Store, accountId: string, ids: readonly string[], paused: 0 | 1, updatedAt: string): Promise<{ id: string; name: string }[]> {
+  if (ids.length === 0) return [];
+  const changed: { id: string; name: string }[] = [];
+  // Chunks keep the bound parameters under both databases' limits for any subtree size.
+  for (let at = 0; at < ids.length; at += 500) {
+    const rows = await store.db
+      .updateTable("tokens")
+      .set({ paused, updated_at: updatedAt })
+      .where("account_id", "=", accountId)
+      .where("id", "in", ids.slice(at, at + 500))
+      .where("paused", "!=", paused)
+      .returning(["id", "name"])
+      .execute();
+    changed.push(...rows);
+  }
+  return changed;
+}
