@@ -6,6 +6,7 @@ import type { Clock } from "../core/clock.js";
 import type { AuditEventsTable } from "../store/database-schema.js";
 import type { PageRequest, Store } from "../store/store.js";
 import { listAuditEventsPage, type AuditViewer, type KeysetPageRequest } from "../store/keyset-list-store.js";
+import { lineagePathOf } from "../store/token-lineage-store.js";
 import type { IdFactory } from "./id-factory.js";
 import { keysetRequestOf, redactEventsFor } from "./token-visibility.js";
 import { accountOf, actorRef, type ActorContext } from "./principal.js";
@@ -23,18 +24,26 @@ export interface AuditEvent {
   readonly createdAt: string;
 }
 
-/** Appends an event inside the caller's transaction `tx`. */
+/**
+ * Appends an event inside the caller's transaction `tx`. For an event about a token, also keeps that
+ * token's lineage (`targetLineage`, read here when not given), so that the tokens above it still see
+ * the event once it is deleted (token-visibility.ts).
+ */
 export async function recordAuditEvent(
   tx: Store,
   ids: IdFactory,
   clock: Clock,
   actor: ActorContext,
-  event: { action: string; targetType: string; targetId: string; details?: Record<string, unknown>; accountId?: string },
+  event: { action: string; targetType: string; targetId: string; details?: Record<string, unknown>; accountId?: string; targetLineage?: string | null },
 ): Promise<void> {
   const who = actorRef(actor.principal);
+  const accountId = event.accountId ?? accountOf(actor.principal);
+  // An event about a token keeps the token's lineage, read while it still exists (a delete passes it).
+  const targetLineage = event.targetType !== "token" ? null : event.targetLineage !== undefined ? event.targetLineage : await lineagePathOf(tx, accountId, event.targetId);
   await tx.insertAuditEvent({
     id: ids("auditEvent"),
-    account_id: event.accountId ?? accountOf(actor.principal),
+    account_id: accountId,
+    target_lineage: targetLineage,
     actor_type: who.type,
     actor_id: who.id,
     action: event.action,

@@ -14,6 +14,7 @@ import { generateSecret, hashSecret, previewOf } from "../core/token-secret.js";
 import type { PageRequest, Store, TokenWithDomains } from "../store/store.js";
 import { ForeignKeyViolation, UniqueViolation } from "../store/store.js";
 import { findVisibleToken, listTokensPage, type KeysetPageRequest } from "../store/keyset-list-store.js";
+import { lineagePathOf } from "../store/token-lineage-store.js";
 import { recordAuditEvent } from "./audit-log.js";
 import type { IdFactory } from "./id-factory.js";
 import { accountOf, actorRef, requireLevel, type ActorContext } from "./principal.js";
@@ -271,8 +272,9 @@ export class TokenService {
       const before = await findVisibleToken(tx, accountId, id, tokenViewerOf(actor.principal));
       if (before === undefined) return false;
       this.requireWithinCeiling(actor, before);
+      const targetLineage = await lineagePathOf(tx, accountId, id);
       if (!(await tx.deleteToken(accountId, id))) return false;
-      await recordAuditEvent(tx, this.deps.ids, clock, actor, { action: "token.delete", targetType: "token", targetId: id, details: { name: before.name } });
+      await recordAuditEvent(tx, this.deps.ids, clock, actor, { action: "token.delete", targetType: "token", targetId: id, details: { name: before.name }, targetLineage });
       await tx.notifyChange(`token:${id}`);
       return true;
     });

@@ -63,6 +63,8 @@ export interface AuditEventsTable {
   ip: string | null;
   /** JSON object of non-secret details (names before and after, and the like). */
   details: string;
+  /** For an event about a token: `/<root id>/.../<its id>/` (migration 0003); null otherwise or before. */
+  target_lineage?: string | null;
   created_at: string;
 }
 

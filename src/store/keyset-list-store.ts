@@ -107,7 +107,10 @@ export async function listAuditEventsPage(store: Store, accountId: string, viewe
   const visible = (): Expression<SqlBool> => {
     if (viewer === null) return sql<SqlBool>`1 = 1`;
     const domains = viewer.token.domainIds;
-    const aboutTokens = sql`(audit_events.target_type = 'token' and audit_events.target_id in ${visibleTokenIdsSql(accountId, viewer.token)})`;
+    // A token it may see now, or one of its subtree since deleted (the event kept the lineage).
+    const inLineage = `%/${viewer.token.tokenId.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
+    const aboutTokens = sql`(audit_events.target_type = 'token' and (audit_events.target_id in ${visibleTokenIdsSql(accountId, viewer.token)}
+      or (audit_events.target_lineage like ${inLineage} escape '\\' and not exists (select 1 from tokens gone where gone.id = audit_events.target_id))))`;
     const aboutDomains =
       domains === null
         ? sql`audit_events.target_type = 'domain'`

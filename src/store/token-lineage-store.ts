@@ -166,6 +166,17 @@ export function visibleTokenIdsSql(accountId: string, viewer: TokenViewer): RawB
   return sql`(select tokens.id from tokens where tokens.account_id = ${accountId} and ${visibleTokenSql(accountId, viewer)})`;
 }
 
+/**
+ * A token's lineage as audit events keep it: `/<root id>/.../<parent id>/<its id>/`, or null when no
+ * such token exists.
+ */
+export async function lineagePathOf(store: Store, accountId: string, id: string): Promise<string | null> {
+  const row = await store.db.selectFrom("tokens").select("parent_id").where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+  if (row === undefined) return null;
+  const ancestors = row.parent_id === null || row.parent_id === undefined ? [] : await readAncestors(store, row.parent_id);
+  return `/${[...ancestors.map((a) => a.id).reverse(), id].join("/")}/`;
+}
+
 /** The ids of a token's subtree (itself first when it exists), for a cascade. */
 export async function listSubtreeIds(store: Store, accountId: string, rootId: string): Promise<string[]> {
   const result = await sql<{ id: string }>`select id from ${subtreeIdsSql(accountId, rootId)} as subtree order by id`.execute(store.db);

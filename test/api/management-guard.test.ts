@@ -57,9 +57,10 @@ describe.each(GUARDED)("%s without tokens_full", (_route, method, path, body) =>
 });
 
 describe("a token with tokens_full only", () => {
-  it("may list the account's tokens", async () => {
+  it("may list the tokens of its own subtree (itself and those it made)", async () => {
     const h = await openApiHarness();
     const caller = await h.mint({ scopes: ["tokens_full"] });
+    expect((await h.call("POST", "/v1/token", { token: caller.secret, body: { name: "made by caller", scopes: ["tokens_full"] } })).status).toBe(201);
     const res = await h.call("GET", "/v1/token", { token: caller.secret });
     expect(res.status).toBe(200);
     expect(res.body.meta.total).toBe(2);

@@ -1,8 +1,13 @@
-/** GET /v1/token: newest first, `?page` and `?limit`, and the `{data, links, meta}` page shape. */
+/**
+ * GET /v1/token: newest first, `?page` and `?limit`, and the `{data, links, meta}` page shape. Links
+ * are paths without LATCHKEY_PUBLIC_URL (never the Host header); `next` and `prev` are cursors
+ * (page-cursor.ts; keyset-pagination.test.ts follows them while the list changes).
+ */
 import { describe, expect, it } from "vitest";
 import { openApiHarness, TOKEN_OBJECT_KEYS, type ApiHarness } from "../helpers/api-harness.js";
 
-const BASE = "http://localhost:80/v1/token";
+const BASE = "/v1/token";
+const CURSOR = /^\/v1\/token\?cursor=[A-Za-z0-9_-]+&limit=10$/;
 
 /** Creates `count` tokens through the API; returns their ids in creation order (the root token first). */
 async function createTokens(h: ApiHarness, count: number): Promise<string[]> {
@@ -44,7 +49,10 @@ describe("GET /v1/token", () => {
     const ids = await createTokens(h, 22);
     const res = await h.call("GET", "/v1/token?limit=10");
     expect(res.body.data.map((t: { id: string }) => t.id)).toEqual([...ids].reverse().slice(0, 10));
-    expect(res.body.links).toEqual({ first: `${BASE}?page=1&limit=10`, last: `${BASE}?page=3&limit=10`, prev: null, next: `${BASE}?page=2&limit=10` });
+    expect(res.body.links).toEqual({ first: `${BASE}?page=1&limit=10`, last: `${BASE}?page=3&limit=10`, prev: null, next: expect.stringMatching(CURSOR) });
+    const next = await h.call("GET", res.body.links.next);
+    expect(next.body.data.map((t: { id: string }) => t.id)).toEqual([...ids].reverse().slice(10, 20));
+    expect(next.body.meta).toMatchObject({ current_page: 2, from: 11, to: 20, total: 23 });
     expect(res.body.meta).toEqual({ current_page: 1, from: 1, last_page: 3, path: BASE, per_page: 10, to: 10, total: 23 });
   });
 
@@ -53,7 +61,10 @@ describe("GET /v1/token", () => {
     const ids = await createTokens(h, 22);
     const res = await h.call("GET", "/v1/token?page=2&limit=10");
     expect(res.body.data.map((t: { id: string }) => t.id)).toEqual([...ids].reverse().slice(10, 20));
-    expect(res.body.links).toEqual({ first: `${BASE}?page=1&limit=10`, last: `${BASE}?page=3&limit=10`, prev: `${BASE}?page=1&limit=10`, next: `${BASE}?page=3&limit=10` });
+    expect(res.body.links).toEqual({ first: `${BASE}?page=1&limit=10`, last: `${BASE}?page=3&limit=10`, prev: expect.stringMatching(CURSOR), next: expect.stringMatching(CURSOR) });
+    const prev = await h.call("GET", res.body.links.prev);
+    expect(prev.body.data.map((t: { id: string }) => t.id)).toEqual([...ids].reverse().slice(0, 10));
+    expect(prev.body.links.prev).toBeNull();
     expect(res.body.meta).toMatchObject({ current_page: 2, from: 11, to: 20, total: 23 });
   });
 
@@ -62,7 +73,7 @@ describe("GET /v1/token", () => {
     const ids = await createTokens(h, 22);
     const res = await h.call("GET", "/v1/token?page=3&limit=10");
     expect(res.body.data.map((t: { id: string }) => t.id)).toEqual([...ids].reverse().slice(20));
-    expect(res.body.links).toMatchObject({ prev: `${BASE}?page=2&limit=10`, next: null });
+    expect(res.body.links).toMatchObject({ prev: expect.stringMatching(CURSOR), next: null });
     expect(res.body.meta).toMatchObject({ current_page: 3, from: 21, last_page: 3, to: 23, total: 23 });
   });
 

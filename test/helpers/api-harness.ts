@@ -133,8 +133,8 @@ export async function openApiHarness(options: HarnessOptions = {}): Promise<ApiH
   });
 
   const mint = async (mintOptions: MintOptions = {}): Promise<MintedToken> => {
-    const underRoot = rootToken !== undefined && (mintOptions.account ?? "default") === "default" && (mintOptions.by ?? "root") === "root";
-    const principal = underRoot ? await latchkey.authenticate(rootToken.secret) : await latchkey.operator(mintOptions.account ?? "default");
+    const parent = (mintOptions.account ?? "default") === "default" && (mintOptions.by ?? "root") === "root" ? rootToken : undefined;
+    const principal = parent !== undefined ? await latchkey.authenticate(parent.secret) : await latchkey.operator(mintOptions.account ?? "default");
     const { token, secret } = await latchkey.tokens.create(
       { principal, ip: null },
       {
