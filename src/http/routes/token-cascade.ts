@@ -51,14 +51,18 @@ export function registerTokenCascade(app: App, latchkey: Latchkey, resolvers: re
           tags: ["tokens"],
           security: BEARER_SECURITY,
           params: TokenIdParams,
-          body: Type.Optional(CascadeBody),
+          body: CascadeBody,
           response: { 200: CascadeAnswer, ...ERRORS },
+        },
+        // No body at all means `{}` (no cascade), as for a bare POST from curl.
+        preValidation: async (request) => {
+          if (request.body === undefined || request.body === null) request.body = {};
         },
       },
       async (request) => {
         const actor = await actorFor(latchkey, request, resolvers);
         const { id } = request.params;
-        if (request.body?.cascade === true) {
+        if (request.body.cascade === true) {
           const result = action === "pause" ? await latchkey.cascade.pause(actor, id) : await latchkey.cascade.resume(actor, id);
           return { data: tokenToWire(result.token), changed: result.changed };
         }

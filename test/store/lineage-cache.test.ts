@@ -1,0 +1,115 @@
+/**
+ * Lineage costs nothing on the warm path (issue 10): a warm verification of a grandchild token reads
+ * nothing from the database, on SQLite (no statement runs but the change counter's) and on
+ * PostgreSQL (no connection is taken from the pool); a change to an ancestor drops its cached
+ * descendants, in the process that made it and, through the change feed, on another instance.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { Latchkey } from "../../src/service/latchkey.js";
+import type { ActorContext } from "../../src/service/principal.js";
+import { dropSchema, freshPostgresUrl } from "../helpers/postgres-database.js";
+
+const opened: { latchkey: Latchkey; cleanup?: () => Promise<void> }[] = [];
+afterEach(async () => {
+  vi.restoreAllMocks();
+  const closing = opened.splice(0);
+  for (const { latchkey } of closing) await latchkey.close();
+  for (const { cleanup } of closing) await cleanup?.();
+});
+
+async function open(url: string, cleanup?: () => Promise<void>): Promise<Latchkey> {
+  const latchkey = await Latchkey.open({ databaseUrl: url });
+  opened.push({ latchkey, ...(cleanup ? { cleanup } : {}) });
+  return latchkey;
+}
+
+/** root (operator) -> parent -> child -> grandchild; returns each token's id and secret. */
+async function chain(latchkey: Latchkey) {
+  const operator: ActorContext = { principal: await latchkey.operator("default"), ip: null };
+  const root = await latchkey.tokens.create(operator, { name: "root", scopes: ["tokens_full", "email_full"] });
+  const under = async (parent: { secret: string }, name: string) => latchkey.tokens.create({ principal: await latchkey.authenticate(parent.secret), ip: null }, { name, scopes: ["tokens_full", "email_full"] });
+  const child = await under(root, "child");
+  const grandchild = await under(child, "grandchild");
+  return { operator, root, child, grandchild };
+}
+
+const ask = (latchkey: Latchkey, secret: string) => latchkey.verify({ token: secret, method: "POST", area: "email" });
+
+describe("a warm verification of a descendant", () => {
+  it("runs no SQLite statement (the change counter aside)", async () => {
+    const latchkey = await open(`sqlite:${join(mkdtempSync(join(tmpdir(), "lk-lineage-")), "db.sqlite")}`);
+    const { grandchild } = await chain(latchkey);
+    expect((await ask(latchkey, grandchild.secret)).code).toBe("ok"); // cold: fills the cache
+    const statement = Object.getPrototypeOf(new Database(":memory:").prepare("select 1")) as Record<string, (...args: unknown[]) => unknown>;
+    const run: string[] = [];
+    for (const method of ["get", "all", "run", "iterate"] as const) {
+      const original = statement[method] as (...args: unknown[]) => unknown;
+      vi.spyOn(statement, method).mockImplementation(function (this: { source: string }, ...args: unknown[]) {
+        run.push(this.source);
+        return original.apply(this, args);
+      });
+    }
+    for (let i = 0; i < 500; i++) expect((await ask(latchkey, grandchild.secret)).code).toBe("ok");
+    expect(run.filter((source) => !/data_version/.test(source))).toEqual([]);
+    // And the spy sees reads when there are some: a cold read of another token is counted.
+    latchkey.verifier.invalidateAll();
+    await ask(latchkey, grandchild.secret);
+    expect(run.filter((source) => /with recursive chain/.test(source)).length).toBe(1);
+  });
+
+  it("takes no PostgreSQL connection from the pool", async () => {
+    const { url, schema } = freshPostgresUrl("lineage");
+    const latchkey = await open(url, () => dropSchema(schema));
+    const { grandchild } = await chain(latchkey);
+    expect((await ask(latchkey, grandchild.secret)).code).toBe("ok");
+    if (latchkey.store.dialect.kind !== "postgres") throw new Error("not postgres");
+    let acquired = 0;
+    latchkey.store.dialect.pool.on("acquire", () => acquired++);
+    for (let i = 0; i < 200; i++) expect((await ask(latchkey, grandchild.secret)).code).toBe("ok");
+    expect(acquired).toBe(0);
+    latchkey.verifier.invalidateAll();
+    await ask(latchkey, grandchild.secret);
+    expect(acquired).toBeGreaterThan(0);
+  });
+});
+
+describe("a change to an ancestor", () => {
+  it("drops every cached descendant in this process", async () => {
+    const latchkey = await open("sqlite::memory:");
+    const { operator, root, child, grandchild } = await chain(latchkey);
+    for (const t of [root, child, grandchild]) expect((await ask(latchkey, t.secret)).code).toBe("ok");
+    await latchkey.tokens.update(operator, root.token.id, { status: "pause" });
+    expect((await ask(latchkey, child.secret)).code).toBe("token_parent_inactive");
+    expect((await ask(latchkey, grandchild.secret)).code).toBe("token_parent_inactive");
+    await latchkey.tokens.update(operator, root.token.id, { status: "unpause" });
+    expect((await ask(latchkey, grandchild.secret)).code).toBe("ok");
+  });
+
+  it("reaches another instance's cached descendants through the change feed (PostgreSQL)", async () => {
+    const { url, schema } = freshPostgresUrl("lineage2");
+    const a = await open(url, () => dropSchema(schema));
+    const b = await open(url);
+    const { operator, root, grandchild } = await chain(a);
+    expect((await ask(b, grandchild.secret)).code).toBe("ok"); // b caches it
+    expect((await ask(b, grandchild.secret)).code).toBe("ok");
+    const waitFor = async (code: string): Promise<number> => {
+      const start = Date.now();
+      while ((await ask(b, grandchild.secret)).code !== code) {
+        if (Date.now() - start > 2_000) throw new Error(`b never answered ${code}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      return Date.now() - start;
+    };
+    await a.tokens.update(operator, root.token.id, { status: "pause" });
+    expect(await waitFor("token_parent_inactive")).toBeLessThan(1_000);
+    await a.tokens.update(operator, root.token.id, { status: "unpause" });
+    expect(await waitFor("ok")).toBeLessThan(1_000);
+    // A cascade sends one notice, for the top token; the paused grandchild answers its own state.
+    await a.cascade.pause(operator, root.token.id);
+    expect(await waitFor("token_paused")).toBeLessThan(1_000);
+  });
+});
