@@ -110,11 +110,22 @@ export function registerTokenCommands(program: Command, io: CliIo, config: () =>
   ] as const) {
     token
       .command(`${command} <id>`)
-      .description(command === "pause" ? "Pause a token: refused from the next verification on" : "Resume a paused token")
+      .description(
+        command === "pause"
+          ? "Pause a token: refused from the next verification on, and so are the tokens it made (--cascade marks them paused too)"
+          : "Resume a paused token (--cascade: every token it made too)",
+      )
+      .option("--cascade", `${command} the token and every token below it, in one transaction`)
       .addOption(accountOption())
-      .action(async (id: string, opts: { account: string }) => {
+      .action(async (id: string, opts: { account: string; cascade?: boolean }) => {
         await withLatchkey(config(), async (latchkey) => {
-          const changed = await latchkey.tokens.update(await operatorOf(latchkey, opts.account), id, { status });
+          const actor = await operatorOf(latchkey, opts.account);
+          if (opts.cascade === true) {
+            const result = command === "pause" ? await latchkey.cascade.pause(actor, id) : await latchkey.cascade.resume(actor, id);
+            io.out(`${done} ${result.token.id} (${nameForTerminal(result.token.name)}) and its subtree: ${result.changed} token${result.changed === 1 ? "" : "s"} changed`);
+            return;
+          }
+          const changed = await latchkey.tokens.update(actor, id, { status });
           io.out(`${done} ${changed.id} (${nameForTerminal(changed.name)})`);
         });
       });

@@ -102,10 +102,29 @@ export interface Page<T> {
   };
 }
 
-/** Which page: `page` from 1, `limit` 10..100 (default 25). */
+/**
+ * Which page: `page` from 1, `limit` 10..100 (default 25), or `cursor` (from a page's `links.next` or
+ * `links.prev`: never skips or repeats a row while the list changes; not with `page`).
+ */
 export interface PageQuery {
   readonly page?: number;
   readonly limit?: number;
+  readonly cursor?: string;
+}
+
+/** The answer of a pause or resume: the token, and how many tokens changed state (a cascade: its subtree). */
+export interface CascadeResult {
+  readonly data: Token;
+  readonly changed: number;
+}
+
+/** Who made a token and how many it made (`GET /v1/token/{id}/family`). */
+export interface TokenFamily {
+  /** `cli`, `user:<id>`, `token:<id>`, or `token` when the parent is outside the caller's view. */
+  readonly created_by: string;
+  readonly parent_id: string | null;
+  readonly children: number;
+  readonly descendants: number;
 }
 
 /** Body of `verify`: may `token` do `method` on `area` for `domain`? */
@@ -168,6 +187,9 @@ export const OPERATIONS = {
   updateToken: { method: "PUT", path: "/v1/token/{id}" },
   setTokenStatus: { method: "PUT", path: "/v1/token/{id}/settings" },
   deleteToken: { method: "DELETE", path: "/v1/token/{id}" },
+  pauseToken: { method: "POST", path: "/v1/token/{id}/pause" },
+  resumeToken: { method: "POST", path: "/v1/token/{id}/resume" },
+  showTokenFamily: { method: "GET", path: "/v1/token/{id}/family" },
   listDomains: { method: "GET", path: "/v1/domains" },
   showDomain: { method: "GET", path: "/v1/domains/{id}" },
   createDomain: { method: "POST", path: "/v1/domains" },
@@ -204,6 +226,12 @@ export interface LatchkeyClient {
     unpause(id: string): Promise<{ data: Token }>;
     /** Deletes for good; a second delete throws `not_found`. */
     delete(id: string): Promise<void>;
+    /** Pauses a token; with `cascade: true` every token below it too, in one transaction. */
+    pauseTree(id: string, options?: { readonly cascade?: boolean }): Promise<CascadeResult>;
+    /** Resumes a token; with `cascade: true` every token below it too, in one transaction. */
+    resumeTree(id: string, options?: { readonly cascade?: boolean }): Promise<CascadeResult>;
+    /** Who made a token and how many tokens it made. */
+    family(id: string): Promise<{ data: TokenFamily }>;
   };
   readonly domains: {
     list(query?: PageQuery): Promise<Page<Domain>>;
@@ -223,6 +251,7 @@ export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyCl
     const url = new URL(path.replace("{id}", encodeURIComponent(request.id ?? "")), options.baseUrl);
     if (request.query?.page !== undefined) url.searchParams.set("page", String(request.query.page));
     if (request.query?.limit !== undefined) url.searchParams.set("limit", String(request.query.limit));
+    if (request.query?.cursor !== undefined) url.searchParams.set("cursor", request.query.cursor);
     const headers: Record<string, string> = { accept: "application/json" };
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
     if (operation === "verify" && options.verifyKey !== undefined) headers["x-latchkey-verify-key"] = options.verifyKey;
@@ -249,6 +278,9 @@ export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyCl
       pause: (id) => setStatus(id, "pause"),
       unpause: (id) => setStatus(id, "unpause"),
       delete: (id) => call("deleteToken", { id }),
+      pauseTree: (id, options = {}) => call("pauseToken", { id, body: { cascade: options.cascade === true } }),
+      resumeTree: (id, options = {}) => call("resumeToken", { id, body: { cascade: options.cascade === true } }),
+      family: (id) => call("showTokenFamily", { id }),
     },
     domains: {
       list: (query) => call("listDomains", query === undefined ? {} : { query }),

@@ -97,3 +97,24 @@ it("turns a request beyond the token's rights into scope_missing with the scope 
   const error = await refusal(createLatchkeyClient({ baseUrl, token: reader.secret }).tokens.list());
   expect([error.status, error.code, error.details.required]).toEqual([403, "scope_missing", "tokens_full"]);
 });
+
+it("pauses and resumes a token with its subtree, and reads its family", async () => {
+  const { client, baseUrl } = await serve();
+  const { data: parent } = await client.tokens.create({ name: "parent", scopes: ["tokens_full", "email_full"] });
+  const { data: kid } = await createLatchkeyClient({ baseUrl, token: parent.accessToken }).tokens.create({ name: "kid", scopes: ["email_full"] });
+  expect((await client.tokens.family(parent.id)).data).toMatchObject({ children: 1, descendants: 1 });
+  expect(await client.tokens.pauseTree(parent.id, { cascade: true })).toMatchObject({ data: { status: "pause" }, changed: 2 });
+  expect((await client.tokens.show(kid.id)).data.status).toBe("pause");
+  expect((await client.tokens.resumeTree(parent.id, { cascade: true })).changed).toBe(2);
+  expect((await client.verify({ token: kid.accessToken, method: "POST", area: "email" })).code).toBe("ok");
+});
+
+it("follows a list's cursor", async () => {
+  const { client } = await serve();
+  for (let i = 0; i < 11; i++) await client.tokens.create({ name: `t${i}`, scopes: ["email_full"] });
+  const first = await client.tokens.list({ limit: 10 });
+  const cursor = new URL(first.links.next ?? "", "http://x").searchParams.get("cursor") ?? "";
+  const second = await client.tokens.list({ limit: 10, cursor });
+  expect(second.data.map((t) => t.id)).not.toContain(first.data[0]?.id);
+  expect(first.data.length + second.data.length).toBe(12);
+});

@@ -146,6 +146,21 @@ describe("token management", () => {
     expect(err).toMatch(/name: The name may not contain invisible characters/);
   });
 
+  it("pauses a token with its subtree (--cascade), seen by a running service at once, and resumes it", async () => {
+    const { id, secret } = await created();
+    service = await Latchkey.open({ databaseUrl });
+    const kid = await service.tokens.create({ principal: await service.authenticate(secret), ip: null }, { name: "kid", scopes: ["sms_read"] });
+    expect((await service.verify({ token: kid.secret, method: "GET", area: "sms" })).code).toBe("ok");
+    const paused = await cli("token", "pause", id, "--cascade");
+    expect(paused.code).toBe(0);
+    expect(paused.out).toContain("2 tokens changed");
+    expect((await service.verify({ token: kid.secret, method: "GET", area: "sms" })).code).toBe("token_paused");
+    expect((await cli("token", "resume", id)).code).toBe(0);
+    expect((await service.verify({ token: kid.secret, method: "GET", area: "sms" })).code).toBe("token_paused");
+    expect((await cli("token", "resume", id, "--cascade")).out).toContain("1 token changed");
+    expect((await service.verify({ token: kid.secret, method: "GET", area: "sms" })).code).toBe("ok");
+  });
+
   it("answers not found for an unknown id with exit code 1", async () => {
     const { code, err } = await cli("token", "pause", "tok_nope");
     expect(code).toBe(1);

@@ -19,6 +19,8 @@ import {
   type OperationName,
   type Page,
   type Token,
+  type TokenFamily,
+  type CascadeResult,
   type UpdateTokenInput,
   type VerifiedToken,
   type VerifyInput,
@@ -38,6 +40,8 @@ const VERIFIED_TOKEN: Record<keyof VerifiedToken, true> = { id: true, name: true
 const CREATE_TOKEN_INPUT: Record<keyof CreateTokenInput, true> = { name: true, scopes: true, has_full: true, domain_id: true, domains: true, expires_at: true };
 const UPDATE_TOKEN_INPUT: Record<keyof UpdateTokenInput, true> = { name: true, status: true };
 const VERIFY_INPUT: Record<keyof VerifyInput, true> = { token: true, method: true, area: true, domain: true };
+const TOKEN_FAMILY: Record<keyof TokenFamily, true> = { created_by: true, parent_id: true, children: true, descendants: true };
+const CASCADE_RESULT: Record<keyof CascadeResult, true> = { data: true, changed: true };
 
 // Compile-time check: the middleware's verified token and the client's are the same shape, both ways.
 export const serverToClient = (t: ServerVerifiedToken): VerifiedToken => t;
@@ -51,6 +55,9 @@ const RESPONSES: Record<OperationName, { status: string; shape: "page" | "data" 
   updateToken: { status: "200", shape: "data", keys: TOKEN },
   setTokenStatus: { status: "200", shape: "data", keys: TOKEN },
   deleteToken: { status: "204", shape: "none" },
+  pauseToken: { status: "200", shape: "bare", keys: CASCADE_RESULT },
+  resumeToken: { status: "200", shape: "bare", keys: CASCADE_RESULT },
+  showTokenFamily: { status: "200", shape: "data", keys: TOKEN_FAMILY },
   listDomains: { status: "200", shape: "page", keys: DOMAIN },
   showDomain: { status: "200", shape: "data", keys: DOMAIN },
   createDomain: { status: "201", shape: "data", keys: DOMAIN },
@@ -66,6 +73,8 @@ const BODIES: Partial<Record<OperationName, { keys: Record<string, true>; exact:
   // The schema also accepts scopes, domains, ... only to refuse them with the seed's advice.
   updateToken: { keys: UPDATE_TOKEN_INPUT, exact: false },
   setTokenStatus: { keys: { status: true }, exact: true },
+  pauseToken: { keys: { cascade: true }, exact: true },
+  resumeToken: { keys: { cascade: true }, exact: true },
   createDomain: { keys: { name: true }, exact: true },
   verify: { keys: VERIFY_INPUT, exact: true },
 };
