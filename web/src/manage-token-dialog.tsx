@@ -11,6 +11,7 @@ import { api, fieldErrors, messageOf } from "./api-client";
 import type { Area, Level, Token } from "./api-types";
 import { domainsOf, formatDateTime, formatExpiry, LEVEL_LABELS, statusOf } from "./format";
 import { AlertIcon, InfoIcon, PauseIcon, PlayIcon, TrashIcon } from "./icons";
+import { TokenFamilyPanel } from "./token-family-panel";
 
 function levelOf(token: Token, area: Area): Level {
   if (token.has_full) return area.levels[area.levels.length - 1] ?? "none";
@@ -43,9 +44,11 @@ export interface ManageTokenDialogProps {
   onPauseOrResume: (token: Token) => Promise<Token>;
   /** Asks to delete the token (the parent shows the confirmation). */
   onDelete: (token: Token) => void;
+  /** Told of the token as it is after a cascading pause or resume of its subtree. */
+  onCascaded?: (token: Token) => void;
 }
 
-export function ManageTokenDialog({ token, areas, onClose, onSaved, onPauseOrResume, onDelete }: ManageTokenDialogProps) {
+export function ManageTokenDialog({ token, areas, onClose, onSaved, onPauseOrResume, onDelete, onCascaded }: ManageTokenDialogProps) {
   const [name, setName] = useState(token?.name ?? "");
   const [error, setError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
@@ -138,6 +141,7 @@ export function ManageTokenDialog({ token, areas, onClose, onSaved, onPauseOrRes
             <Fact label="Created">{formatDateTime(shown.created_at)}</Fact>
             <Fact label="Last used">{formatDateTime(shown.last_used_at, "Never")}</Fact>
           </SimpleGrid>
+          <TokenFamilyPanel token={shown} onChanged={(changed) => (onCascaded ?? onSaved)(changed)} />
           <Stack gap="xs">
             <Group gap="xs">
               <Text size="sm" fw={600}>

@@ -129,6 +129,10 @@ export function TokensPage() {
         onClose={() => setManaging(null)}
         onSaved={() => tokens.reload()}
         onPauseOrResume={pauseOrResume}
+        onCascaded={(changed) => {
+          setManaging((current) => (current?.id === changed.id ? changed : current));
+          tokens.reload();
+        }}
         onDelete={(token) => {
           setManaging(null);
           setDeleting(token);
