@@ -130,3 +130,22 @@ describe("events about people", () => {
     expect(seen.some((e) => e.actor.type === "user" && e.ip !== null)).toBe(true);
   });
 });
+
+describe("a token made by a user", () => {
+  it("is a root of its own, and keeps working and keeps created_by once the user is removed", async () => {
+    const h = await openSessionHarness();
+    await h.createUser("maker@example.com", "correct horse battery");
+    const { cookie, csrf } = await h.signIn("maker@example.com", "correct horse battery");
+    const res = await h.call("POST", "/v1/token", { cookie, csrf, body: { name: "made by a person", scopes: ["tokens_full", "email_full"] } });
+    expect(res.status).toBe(201);
+    const { id, accessToken } = res.body.data as { id: string; accessToken: string };
+    const user = await h.latchkey.store.findUserByEmail("maker@example.com");
+    // Remove the user as a removal would (issue 16 owns the route): the row and its sessions go.
+    await h.latchkey.store.db.deleteFrom("sessions").where("user_id", "=", user?.id ?? "").execute();
+    await h.latchkey.store.db.deleteFrom("users").where("id", "=", user?.id ?? "").execute();
+    h.latchkey.verifier.invalidateAll();
+    expect((await h.latchkey.verify({ token: accessToken, method: "POST", area: "email" })).code).toBe("ok");
+    const family = await h.call("GET", `/v1/token/${id}/family`, { bearer: accessToken });
+    expect(family.body.data).toEqual({ created_by: `user:${user?.id}`, parent_id: null, children: 0, descendants: 0 });
+  });
+});

@@ -78,6 +78,19 @@ describe.each(releases)("a database written by release %s", (version) => {
     expect((await latchkey.verify({ token: secret, method: "GET", area: "sms" })).code).toBe("token_paused");
   });
 
+  it("verifies every one of its tokens as a root (no ancestors), and lets each manage only itself", async () => {
+    const { latchkey, tokens } = await secretOf("full");
+    const operator = { principal: await latchkey.operator("default"), ip: null };
+    for (const entry of tokens.tokens) {
+      const lookup = await latchkey.verifier.lookup(entry.secret);
+      expect(lookup.kind === "found" ? [lookup.record.ancestorIds, lookup.record.parentInactiveFromMillis] : lookup.kind, entry.label).toEqual([[], null]);
+      expect(await latchkey.cascade.family(operator, entry.id), entry.label).toMatchObject({ createdBy: "cli", parentId: null, children: 0 });
+    }
+    const full = tokens.tokens.find((t) => t.label === "full");
+    const { tokens: seen } = await latchkey.tokens.list({ principal: await latchkey.authenticate(full?.secret ?? ""), ip: null }, { page: 1, limit: 10 });
+    expect(seen.map((t) => t.id)).toEqual([full?.id]);
+  });
+
   it("can still resume, rename and delete its tokens", async () => {
     const { latchkey, secret, tokens } = await secretOf("paused");
     const actor = { principal: await latchkey.operator("default"), ip: null };
