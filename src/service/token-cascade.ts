@@ -16,7 +16,8 @@ import { ServiceError } from "./service-error.js";
 import { exceedsActor, type TokenServiceDeps } from "./token-service.js";
 import { detailsOfRow, type TokenDetails } from "./token-view.js";
 import { tokenViewerOf } from "./token-visibility.js";
-import { findVisibleToken } from "../store/keyset-list-store.js";
+import { findVisibleToken, listVisibleTokens } from "../store/keyset-list-store.js";
+import type { Store } from "../store/store.js";
 import { countDescendants, listSubtreeIds, setPausedMany } from "../store/token-lineage-store.js";
 
 /** The answer of a cascade: the top token as it is now, and how many tokens changed state. */
@@ -80,6 +81,21 @@ export class TokenCascade {
     return { createdBy, parentId: parentVisible ? parentId : null, children, descendants };
   }
 
+  /**
+   * Of a subtree's ids, those a token may manage: within its view and its ceiling. Tokens made under
+   * the ceiling always are; a row from before it that holds more is left as it is (while the top token
+   * is paused, lineage refuses it anyway).
+   */
+  private async manageable(tx: Store, actor: ActorContext, accountId: string, ids: readonly string[]): Promise<string[]> {
+    const viewer = tokenViewerOf(actor.principal);
+    const kept: string[] = [];
+    for (let at = 0; at < ids.length; at += 500) {
+      const rows = await listVisibleTokens(tx, accountId, ids.slice(at, at + 500), viewer);
+      for (const row of rows) if (exceedsActor(this.deps.catalogue, actor, row).length === 0) kept.push(row.id);
+    }
+    return kept;
+  }
+
   private async cascade(actor: ActorContext, id: string, paused: 0 | 1): Promise<CascadeResult> {
     const { catalogue, clock, store, ids } = this.deps;
     requireLevel(catalogue, actor.principal, "tokens", "full");
@@ -89,7 +105,8 @@ export class TokenCascade {
       if (top === undefined) return null;
       const lacking = exceedsActor(catalogue, actor, top);
       if (lacking.length > 0) throw new ServiceError("ceiling_exceeded", { message: `This token cannot manage a token with more rights than its own: ${lacking.join(", ")}.`, lacking });
-      const subtree = await listSubtreeIds(tx, accountId, id);
+      let subtree = await listSubtreeIds(tx, accountId, id);
+      if (actor.principal.kind === "token") subtree = await this.manageable(tx, actor, accountId, subtree);
       const changed = await setPausedMany(tx, accountId, subtree, paused, new Date(clock.nowMillis()).toISOString());
       for (const token of changed) {
         await recordAuditEvent(tx, ids, clock, actor, { action: paused === 1 ? "token.pause" : "token.unpause", targetType: "token", targetId: token.id, details: { name: token.name, cascade_from: id } });

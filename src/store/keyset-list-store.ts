@@ -85,6 +85,14 @@ export async function findVisibleToken(store: Store, accountId: string, id: stri
   return row === undefined ? undefined : (await withDomains(store, [row]))[0];
 }
 
+/** The tokens among `ids` that `viewer` may see (null: any of the account), with their domains. */
+export async function listVisibleTokens(store: Store, accountId: string, ids: readonly string[], viewer: TokenViewer | null): Promise<TokenWithDomains[]> {
+  if (ids.length === 0) return [];
+  let query = store.db.selectFrom("tokens").selectAll().where("account_id", "=", accountId).where("id", "in", [...ids]);
+  if (viewer !== null) query = query.where(() => visibleTokenSql(accountId, viewer) as unknown as Expression<SqlBool>);
+  return withDomains(store, await query.execute());
+}
+
 /** Of the given token ids, those `viewer` may see. */
 export async function visibleAmong(store: Store, accountId: string, viewer: TokenViewer, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();

@@ -74,6 +74,19 @@ describe("a cascading pause", () => {
     expect(await stateOf(api, family.top)).toBe("unpause");
   });
 
+  it("run by a token, leaves alone a token below it that holds more than the caller (a row from before the ceiling)", async () => {
+    const api = await openApiHarness();
+    const family = await tree(api);
+    await api.call("POST", `/v1/token/${family.top.id}/pause`, { body: { cascade: true } });
+    await api.latchkey.store.db.updateTable("tokens").set({ has_full: 1, scopes: "[]" }).where("id", "=", family.a1.id).execute();
+    const res = await api.call("POST", `/v1/token/${family.a.id}/resume`, { token: family.top.secret, body: { cascade: true } });
+    expect([res.status, res.body.code]).toEqual([401, "token_paused"]); // top is paused itself: refused before anything
+    await api.call("POST", `/v1/token/${family.top.id}/resume`);
+    const resumed = await api.call("POST", `/v1/token/${family.a.id}/resume`, { token: family.top.secret, body: { cascade: true } });
+    expect(resumed.body.changed).toBe(1);
+    expect(await stateOf(api, family.a1)).toBe("pause");
+  });
+
   it("answers 404 for an unknown token and for one outside the caller's subtree", async () => {
     const api = await openApiHarness();
     const family = await tree(api);
