@@ -47,29 +47,30 @@ const SCOPED_TARGET_TYPES: readonly string[] = ["token", "domain", ...PEOPLE_TAR
  * Three reads: the page (one row more, to know whether more follow), the total and the offset.
  */
 export async function listTokensPage(store: Store, accountId: string, viewer: TokenViewer | null, request: KeysetPageRequest): Promise<KeysetPage<TokenWithDomains>> {
+  const { position, limit } = request;
+  if (viewer === null && position.kind === "page") {
+    // The whole account by page number: the store's list, whose deep pages skip index entries only.
+    const { rows, total } = await store.listTokens(accountId, { page: position.page, limit });
+    const offset = Math.min(total, (position.page - 1) * limit);
+    return { rows, total, offset, hasMore: offset + rows.length < total };
+  }
   const visible = (): Expression<SqlBool> => (viewer === null ? sql<SqlBool>`1 = 1` : (visibleTokenSql(accountId, viewer) as unknown as Expression<SqlBool>));
   const base = () => store.db.selectFrom("tokens").where("account_id", "=", accountId).where(visible);
-  const { position, limit } = request;
-  let query = base().selectAll();
-  if (position.kind === "after") query = query.where("id", "<", position.id);
-  if (position.kind === "before") query = query.where("id", ">", position.id);
-  query = position.kind === "before" ? query.orderBy("id", "asc") : query.orderBy("id", "desc");
-  query = query.limit(limit + 1);
-  if (position.kind === "page") query = query.offset((position.page - 1) * limit);
-  const read = await query.execute();
-  const extra = read.length > limit;
-  const rows = extra ? read.slice(0, limit) : read;
-  if (position.kind === "before") rows.reverse();
-  const count = async (newerThan: string | null): Promise<number> => {
-    let q = base().select((eb) => eb.fn.countAll<string | number>().as("n"));
-    if (newerThan !== null) q = q.where("id", ">", newerThan);
-    return Number((await q.executeTakeFirst())?.n ?? 0);
-  };
-  const total = await count(null);
-  const first = rows[0];
-  const offset = first !== undefined ? await count(first.id) : position.kind === "page" ? Math.min(total, (position.page - 1) * limit) : position.kind === "before" ? 0 : total;
-  const hasMore = position.kind === "before" ? offset + rows.length < total : extra;
-  return { rows: await withDomains(store, rows), total, offset, hasMore };
+  const page = await keysetPage(
+    request,
+    (slice) => {
+      let query = base().selectAll();
+      if (slice.after !== null) query = query.where("id", "<", slice.after);
+      if (slice.before !== null) query = query.where("id", ">", slice.before);
+      return query.orderBy("id", slice.ascending ? "asc" : "desc").limit(slice.limit).offset(slice.offset).execute();
+    },
+    async (newerThan) => {
+      let query = base().select((eb) => eb.fn.countAll<string | number>().as("n"));
+      if (newerThan !== null) query = query.where("id", ">", newerThan);
+      return Number((await query.executeTakeFirst())?.n ?? 0);
+    },
+  );
+  return { ...page, rows: await withDomains(store, page.rows) };
 }
 
 /** One token of an account if `viewer` may see it (null: anyone of the account), with its domains. */
@@ -130,22 +131,50 @@ export async function listAuditEventsPage(store: Store, accountId: string, viewe
     return sql<SqlBool>`(${aboutTokens} or ${aboutDomains} or ${aboutPeople} or ${aboutOther})`;
   };
   const base = () => store.db.selectFrom("audit_events").where("account_id", "=", accountId).where(visible);
+  return keysetPage(
+    request,
+    (slice) => {
+      let query = base().selectAll();
+      if (slice.after !== null) query = query.where("id", "<", slice.after);
+      if (slice.before !== null) query = query.where("id", ">", slice.before);
+      return query.orderBy("id", slice.ascending ? "asc" : "desc").limit(slice.limit).offset(slice.offset).execute();
+    },
+    async (newerThan) => {
+      let query = base().select((eb) => eb.fn.countAll<string | number>().as("n"));
+      if (newerThan !== null) query = query.where("id", ">", newerThan);
+      return Number((await query.executeTakeFirst())?.n ?? 0);
+    },
+  );
+}
+
+/** What one read of a keyset page asks for. */
+interface PageSlice {
+  /** Rows older than this id (the next page), or null. */
+  readonly after: string | null;
+  /** Rows newer than this id (the previous page, read oldest first), or null. */
+  readonly before: string | null;
+  /** Oldest first (a previous page), else newest first. */
+  readonly ascending: boolean;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/**
+ * A keyset page over any list ordered by time-ordered ids: one read of `limit + 1` rows (the extra one
+ * tells whether more follow), the total, and the count of rows newer than the page's first (its offset).
+ */
+async function keysetPage<T extends { id: string }>(request: KeysetPageRequest, read: (slice: PageSlice) => Promise<T[]>, count: (newerThan: string | null) => Promise<number>): Promise<KeysetPage<T>> {
   const { position, limit } = request;
-  let query = base().selectAll();
-  if (position.kind === "after") query = query.where("id", "<", position.id);
-  if (position.kind === "before") query = query.where("id", ">", position.id);
-  query = position.kind === "before" ? query.orderBy("id", "asc") : query.orderBy("id", "desc");
-  query = query.limit(limit + 1);
-  if (position.kind === "page") query = query.offset((position.page - 1) * limit);
-  const read = await query.execute();
-  const extra = read.length > limit;
-  const rows = extra ? read.slice(0, limit) : read;
+  const fetched = await read({
+    after: position.kind === "after" ? position.id : null,
+    before: position.kind === "before" ? position.id : null,
+    ascending: position.kind === "before",
+    limit: limit + 1,
+    offset: position.kind === "page" ? (position.page - 1) * limit : 0,
+  });
+  const extra = fetched.length > limit;
+  const rows = extra ? fetched.slice(0, limit) : fetched;
   if (position.kind === "before") rows.reverse();
-  const count = async (newerThan: string | null): Promise<number> => {
-    let q = base().select((eb) => eb.fn.countAll<string | number>().as("n"));
-    if (newerThan !== null) q = q.where("id", ">", newerThan);
-    return Number((await q.executeTakeFirst())?.n ?? 0);
-  };
   const total = await count(null);
   const first = rows[0];
   const offset = first !== undefined ? await count(first.id) : position.kind === "page" ? Math.min(total, (position.page - 1) * limit) : position.kind === "before" ? 0 : total;
