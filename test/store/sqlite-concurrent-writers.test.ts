@@ -33,7 +33,9 @@ beforeAll(async () => {
   const admin = await latchkey.tokens.create(actor, { name: "admin", hasFull: true });
   secret = admin.secret;
   rememberSecret(secret);
-  for (let i = 0; i < 4; i++) tokenIds.push((await latchkey.tokens.create(actor, { name: `shared ${i}`, scopes: ["email_full"] })).token.id);
+  // Made by the admin token, which manages only its own subtree (issue 10).
+  const byAdmin = { principal: await latchkey.authenticate(secret), ip: null };
+  for (let i = 0; i < 4; i++) tokenIds.push((await latchkey.tokens.create(byAdmin, { name: `shared ${i}`, scopes: ["email_full"] })).token.id);
   server = spawn(process.execPath, [join(ROOT, "bin/latchkey.js"), "serve"], {
     env: { ...process.env, LATCHKEY_HOST: "127.0.0.1", LATCHKEY_PORT: "0", LATCHKEY_DATABASE_URL: databaseUrl, LATCHKEY_LOG_LEVEL: "warn", ...traceEnv() },
     stdio: ["ignore", "pipe", "pipe"],
