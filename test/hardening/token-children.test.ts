@@ -127,7 +127,10 @@ describe("a token's descendants", () => {
     expect(events.find((e) => e.action === "token.create" && e.target.id === kid.id)?.actor).toEqual({ type: "token", id: parent.id });
     const familyOf = await api.call("GET", `/v1/token/${kid.id}/family`);
     expect(familyOf.body.data).toEqual({ created_by: `token:${parent.id}`, parent_id: parent.id, children: 1, descendants: 1 });
-    // The child sees itself, but not the parent above it.
+    // The child sees itself, but not the parent above it: not in its family, not in the audit log.
+    const seen = (await api.call("GET", "/v1/audit", { token: kid.secret })).body.data as { action: string; target: { id: string }; actor: unknown; ip: unknown }[];
+    expect(seen.find((e) => e.action === "token.create" && e.target.id === kid.id)).toMatchObject({ actor: { type: "token", id: null }, ip: null });
+    expect(seen.some((e) => e.target.id === parent.id)).toBe(false);
     expect((await api.call("GET", `/v1/token/${kid.id}/family`, { token: kid.secret })).body.data).toEqual({ created_by: "token", parent_id: null, children: 1, descendants: 1 });
   });
 });
