@@ -2,7 +2,7 @@
  * Scale, part 2: opens the database bench/scale-create-bench.mjs made, in a fresh process as a
  * server would, and measures at that size:
  *
- * - cold verification with the cache off (`verifier.setCacheEnabled(false)`): every call reads the
+ * - cold verification with the cache off (`verifier.bypassCache()`): every call reads the
  *   token and, for an all-domains token asked about a domain, the account's domains; random tokens;
  * - first sight with the cache on: each token of the sample verified once, never seen before (its
  *   record read; the account's domains cached after the first);
@@ -28,11 +28,11 @@ const latchkey = await Latchkey.open({ databaseUrl: `sqlite:${databasePath}` });
 const ask = (token) => latchkey.verify({ token, ...BENCH_QUESTION });
 
 // Cold, cache off, over the first half of the sample.
-latchkey.verifier.setCacheEnabled(false);
+latchkey.verifier.bypassCache();
 const first = await ask(secrets[0]);
 if (!first.allowed) throw new Error(`scale: a created token was refused: ${first.code}`);
 const cold = await measureAsync((i) => ask(secrets[i % half]), { durationMs });
-latchkey.verifier.setCacheEnabled(true);
+latchkey.verifier.trustCacheUntil(Number.POSITIVE_INFINITY);
 
 // First sight, cache on: the second half, each token once.
 const firstSightMicros = [];

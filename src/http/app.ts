@@ -19,6 +19,7 @@ import { handleError, sendError } from "./error-handler.js";
 import { requestLogController } from "./request-log-controller.js";
 import { registerSecurityHeaders } from "./security-headers.js";
 import { registerAuditList } from "./routes/audit-list.js";
+import { registerChangeStream } from "./routes/change-stream.js";
 import { registerDomainCreate } from "./routes/domain-create.js";
 import { registerDomainDelete } from "./routes/domain-delete.js";
 import { registerDomainList } from "./routes/domain-list.js";
@@ -203,6 +204,7 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
   registerDomainCreate(app, latchkey, resolvers);
   registerDomainDelete(app, latchkey, resolvers);
   registerAuditList(app, latchkey, resolvers);
+  registerChangeStream(app, latchkey, resolvers, options.verifyKey ?? null);
   registerSessionShow(app, latchkey);
   registerSessionCreate(app, latchkey);
   registerSessionDelete(app, latchkey);

@@ -20,6 +20,10 @@ import { DomainService } from "./domain-service.js";
 import { createIdFactory, type IdFactory } from "./id-factory.js";
 import { accountOf, requireLevel, type ActorContext, type Principal } from "./principal.js";
 import { ChangeListener } from "./change-listener.js";
+import { ChangeStream } from "./change-stream.js";
+import { InstanceRegistry } from "./instance-registry.js";
+import { startLocalChangeFeed } from "./local-change-feed.js";
+import { DEFAULT_REVOCATION_TIMEOUT_MS, PropagationWaiter } from "./propagation.js";
 import { ServiceError } from "./service-error.js";
 import { TokenCascade } from "./token-cascade.js";
 import { TokenService } from "./token-service.js";
@@ -52,6 +56,12 @@ export interface LatchkeyOptions {
   readonly listenerName?: string;
   /** PostgreSQL: told when this instance starts or stops hearing other instances' changes. */
   readonly onListenerStateChange?: (subscribed: boolean, error?: unknown) => void;
+  /** Bound of a change's propagation wait, milliseconds (LATCHKEY_REVOCATION_TIMEOUT_MS; default 1,000). */
+  readonly revocationTimeoutMs?: number;
+  /** PostgreSQL: connection string of the change feed's connection (default the database URL's; tests put a proxy there). */
+  readonly listenerConnectionString?: string;
+  /** PostgreSQL: this instance's name in propagation answers (default `<host>:<pid>`). */
+  readonly instanceName?: string;
 }
 
 /** A question for {@link Latchkey.verify}: may this token do METHOD on AREA for DOMAIN? */
@@ -76,6 +86,11 @@ export class Latchkey {
 
   /** PostgreSQL only: hears other instances' changes (null on SQLite). */
   listener: ChangeListener | null = null;
+  /** Waits for a change to reach every live instance (src/service/propagation.ts). */
+  readonly propagation: PropagationWaiter;
+  /** What this instance has applied, for GET /v1/changes subscribers. */
+  readonly changes = new ChangeStream();
+  private stopLocalFeed: (() => void) | null = null;
 
   private constructor(
     readonly store: Store,
@@ -84,9 +99,11 @@ export class Latchkey {
     readonly clock: Clock,
     readonly random: RandomSource,
     readonly tokenPrefix: string,
+    revocationTimeoutMs: number,
   ) {
     this.ids = createIdFactory(clock, random);
-    const deps = { store, catalogue, clock, random, ids: this.ids, verifier, tokenPrefix };
+    this.propagation = new PropagationWaiter(store, revocationTimeoutMs);
+    const deps = { store, catalogue, clock, random, ids: this.ids, verifier, tokenPrefix, propagation: this.propagation };
     this.tokens = new TokenService(deps);
     this.cascade = new TokenCascade(deps);
     this.domains = new DomainService(deps);
@@ -113,12 +130,19 @@ export class Latchkey {
         ...(options.lastUsedFlushMillis === undefined ? {} : { lastUsedFlushMillis: options.lastUsedFlushMillis }),
         ...(options.onBackgroundError === undefined ? {} : { onBackgroundError: options.onBackgroundError }),
       });
-      const latchkey = new Latchkey(store, catalogue, verifier, clock, options.random ?? cryptoRandom, tokenPrefix);
+      const latchkey = new Latchkey(store, catalogue, verifier, clock, options.random ?? cryptoRandom, tokenPrefix, options.revocationTimeoutMs ?? DEFAULT_REVOCATION_TIMEOUT_MS);
       await latchkey.accounts.ensureDefault();
+      if (store.dialect.kind === "sqlite") latchkey.stopLocalFeed = startLocalChangeFeed(store, latchkey.changes, options.onBackgroundError);
       if (store.dialect.kind === "postgres") {
-        latchkey.listener = new ChangeListener(verifier, {
-          connectionString: store.dialect.connectionString,
-          channel: changeChannel(store.dialect.schema),
+        const channel = changeChannel(store.dialect.schema);
+        const registry = new InstanceRegistry(store, {
+          channel,
+          ...(options.instanceName === undefined ? {} : { name: options.instanceName }),
+          ...(options.onBackgroundError === undefined ? {} : { onError: options.onBackgroundError }),
+        });
+        latchkey.listener = new ChangeListener({ store, verifier, registry, stream: latchkey.changes, propagation: latchkey.propagation }, {
+          connectionString: options.listenerConnectionString ?? store.dialect.connectionString,
+          channel,
           ...(options.listenerName === undefined ? {} : { applicationName: options.listenerName }),
           ...(options.onListenerStateChange === undefined ? {} : { onStateChange: options.onListenerStateChange }),
         });
@@ -187,11 +211,21 @@ export class Latchkey {
    */
   async checkReady(): Promise<void> {
     await this.store.ping();
-    if (this.listener !== null && !this.listener.isSubscribed) throw new Error("not subscribed to change notifications");
+    if (this.listener !== null && this.listener.state !== "live") throw new Error(`change feed ${this.listener.state}: every verification reads the database`);
+  }
+
+  /**
+   * The change feed as /readyz reports it: `local` (SQLite: one process, nothing to hear), `live`,
+   * `catching_up` (subscribed, cache still bypassed) or `down` (every verification reads the database).
+   */
+  get changeFeedState(): "local" | "live" | "catching_up" | "down" {
+    return this.listener === null ? "local" : this.listener.state;
   }
 
   /** Flushes last-used instants and closes the database. */
   async close(): Promise<void> {
+    this.stopLocalFeed?.();
+    this.changes.clear();
     await this.listener?.stop();
     await this.verifier.close();
     await this.store.close();

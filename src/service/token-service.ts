@@ -22,6 +22,7 @@ import { ServiceError, validationError } from "./service-error.js";
 import { detailsOfRow, permissionsOfRow, type TokenDetails } from "./token-view.js";
 import { keysetRequestOf, tokenViewerOf } from "./token-visibility.js";
 import type { Verifier } from "./verifier.js";
+import type { Propagation, PropagationWaiter } from "./propagation.js";
 
 /** What the token use cases need. */
 export interface TokenServiceDeps {
@@ -33,6 +34,8 @@ export interface TokenServiceDeps {
   readonly verifier: Verifier;
   /** Prefix of new secrets (LATCHKEY_TOKEN_PREFIX). */
   readonly tokenPrefix: string;
+  /** Waits for a change to reach every live instance before it is answered (src/service/propagation.ts). */
+  readonly propagation: PropagationWaiter;
 }
 
 /** Input of {@link TokenService.create}, already of the right JSON types (the HTTP schema checks those). */
@@ -222,9 +225,11 @@ export class TokenService {
    * Renames and/or pauses or resumes a token (the seed's Manage and Pause/Resume). A pause takes
    * effect on the next verification ("pauses your access token immediately").
    *
+   * Answers once every live instance has applied the change (or the bound passed): `propagation`.
+   *
    * @throws ServiceError scope_missing, not_found, validation_failed (bad name, or nothing to change).
    */
-  async update(actor: ActorContext, id: string, input: UpdateTokenInput): Promise<TokenDetails> {
+  async update(actor: ActorContext, id: string, input: UpdateTokenInput): Promise<TokenDetails & { readonly propagation: Propagation }> {
     const { catalogue, clock, store } = this.deps;
     requireLevel(catalogue, actor.principal, "tokens", "full");
     const accountId = accountOf(actor.principal);
@@ -242,7 +247,7 @@ export class TokenService {
       const changes: { name?: string; paused?: number; updated_at: string } = { updated_at: new Date(clock.nowMillis()).toISOString() };
       if (name !== undefined && name !== before.name) changes.name = name;
       if (input.status !== undefined && (input.status === "pause") !== (before.paused === 1)) changes.paused = input.status === "pause" ? 1 : 0;
-      if (changes.name === undefined && changes.paused === undefined) return true;
+      if (changes.name === undefined && changes.paused === undefined) return 0;
       await tx.updateToken(accountId, id, changes);
       if (changes.name !== undefined) {
         await recordAuditEvent(tx, this.deps.ids, clock, actor, { action: "token.rename", targetType: "token", targetId: id, details: { from: before.name, to: changes.name } });
@@ -250,21 +255,23 @@ export class TokenService {
       if (changes.paused !== undefined) {
         await recordAuditEvent(tx, this.deps.ids, clock, actor, { action: changes.paused === 1 ? "token.pause" : "token.unpause", targetType: "token", targetId: id, details: { name: changes.name ?? before.name } });
       }
-      await tx.notifyChange(`token:${id}`);
-      return true;
+      return tx.notifyChange(`token:${id}`, accountId);
     });
-    if (!updated) throw notFound();
+    if (updated === false) throw notFound();
     this.deps.verifier.invalidateToken(id);
-    return this.show(actor, id);
+    const propagation = await this.deps.propagation.awaitPropagation(updated);
+    return { ...(await this.show(actor, id)), propagation };
   }
 
   /**
    * Deletes a token for good (the seed's Delete, confirmed by the caller). The next verification of
    * its secret answers token_unknown.
    *
+   * Answers once every live instance has applied it (or the bound passed).
+   *
    * @throws ServiceError scope_missing, not_found (also on a second delete).
    */
-  async delete(actor: ActorContext, id: string): Promise<void> {
+  async delete(actor: ActorContext, id: string): Promise<Propagation> {
     const { catalogue, clock, store } = this.deps;
     requireLevel(catalogue, actor.principal, "tokens", "full");
     const accountId = accountOf(actor.principal);
@@ -275,11 +282,11 @@ export class TokenService {
       const targetLineage = await lineagePathOf(tx, accountId, id);
       if (!(await tx.deleteToken(accountId, id))) return false;
       await recordAuditEvent(tx, this.deps.ids, clock, actor, { action: "token.delete", targetType: "token", targetId: id, details: { name: before.name }, targetLineage });
-      await tx.notifyChange(`token:${id}`);
-      return true;
+      return tx.notifyChange(`token:${id}`, accountId);
     });
-    if (!deleted) throw notFound();
+    if (deleted === false) throw notFound();
     this.deps.verifier.invalidateToken(id);
+    return this.deps.propagation.awaitPropagation(deleted);
   }
 }
 

@@ -10,8 +10,10 @@
  * or to an account's domains calls {@link Verifier.invalidateToken} / {@link Verifier.invalidateAccount}
  * in the process that made it (so the next verification sees it), and, on PostgreSQL, in every other
  * instance on hearing the change's NOTIFY. A fill that started before an invalidation is not stored
- * (a generation counter), so a slow read cannot resurrect a token paused or deleted meanwhile. While
- * the cache is disabled (`setCacheEnabled(false)`, e.g. the notification connection is down), every
+ * (a generation counter), so a slow read cannot resurrect a token paused or deleted meanwhile. The
+ * cache is trusted only until an instant set by the change feed ({@link Verifier.trustCacheUntil},
+ * on PostgreSQL half a second after the last heartbeat this instance heard back,
+ * src/service/change-listener.ts); past it, or after {@link Verifier.bypassCache}, every
  * verification reads the database. On SQLite, changes committed by another process (the CLI) are
  * noticed through SQLite's change counter, read at most once per SQLITE_CHANGE_WINDOW_MILLIS (such
  * writes wait that window out before they return; src/store/store.ts).
@@ -60,7 +62,12 @@ export class Verifier {
   private readonly accountDomains = new Map<string, readonly DomainRef[]>();
   private readonly lastUsed = new Map<string, number>();
   private generation = 0;
-  private cacheEnabled = true;
+  /**
+   * performance.now() instant until which cached answers may be used: Infinity (SQLite, one process
+   * hears its own changes), a moving instant (PostgreSQL, renewed by each heartbeat heard), or
+   * -Infinity (bypassed: nothing is served from or stored in the cache).
+   */
+  private cacheTrustedUntil = Number.POSITIVE_INFINITY;
   private readonly flushTimer: NodeJS.Timeout;
   private externalChanges: number | null;
   /** When the SQLite change counter was last read (performance.now(), milliseconds). */
@@ -138,7 +145,7 @@ export class Verifier {
     if (secret.length > MAX_SECRET_CHARS) return MALFORMED;
     const hash = hashSecret(secret);
     this.dropIfChangedElsewhere();
-    if (this.cacheEnabled) {
+    if (this.cacheTrustedUntil === Number.POSITIVE_INFINITY || performance.now() < this.cacheTrustedUntil) {
       const cached = this.records.get(hash);
       if (cached !== undefined) return cached.lookup;
     }
@@ -147,7 +154,9 @@ export class Verifier {
 
   /** Turns a read row into a lookup, caching it unless an invalidation came after the read began. */
   private remember(hash: string, read: VerificationRead | undefined, generation: number): TokenLookup {
-    const store = this.cacheEnabled && generation === this.generation;
+    // A read while the trust has lapsed is fresh, so it may be kept: the feed is in order, and a lost
+    // feed bypasses the cache (which empties it) before it is trusted again.
+    const store = this.cacheTrustedUntil !== Number.NEGATIVE_INFINITY && generation === this.generation;
     if (read === undefined) {
       if (store) this.records.set(hash, UNKNOWN_ENTRY);
       return UNKNOWN;
@@ -186,11 +195,11 @@ export class Verifier {
 
   /** The account's domains from the cache, or read at once (SQLite); null when it needs a wait. */
   private domainsAtOnce(accountId: string): readonly DomainRef[] | null {
-    const cached = this.cacheEnabled ? this.accountDomains.get(accountId) : undefined;
+    const cached = this.isCacheTrusted ? this.accountDomains.get(accountId) : undefined;
     if (cached !== undefined) return cached;
     const generation = this.generation;
     const domains = this.store.listDomainRefsAtOnce(accountId);
-    if (domains !== null && this.cacheEnabled && generation === this.generation) this.accountDomains.set(accountId, domains);
+    if (domains !== null && this.cacheTrustedUntil !== Number.NEGATIVE_INFINITY && generation === this.generation) this.accountDomains.set(accountId, domains);
     return domains;
   }
 
@@ -217,11 +226,11 @@ export class Verifier {
   /** The account's domains (cached), for all-domains tokens asked about a domain. */
   async domainsOf(accountId: string): Promise<readonly DomainRef[]> {
     this.dropIfChangedElsewhere();
-    const cached = this.cacheEnabled ? this.accountDomains.get(accountId) : undefined;
+    const cached = this.isCacheTrusted ? this.accountDomains.get(accountId) : undefined;
     if (cached !== undefined) return cached;
     const generation = this.generation;
     const domains = (await this.store.listDomains(accountId)).map((d) => ({ id: d.id, name: d.name }));
-    if (this.cacheEnabled && generation === this.generation) this.accountDomains.set(accountId, domains);
+    if (this.cacheTrustedUntil !== Number.NEGATIVE_INFINITY && generation === this.generation) this.accountDomains.set(accountId, domains);
     return domains;
   }
 
@@ -253,15 +262,27 @@ export class Verifier {
     this.accountDomains.clear();
   }
 
-  /** Turns the cache off (every verification reads the database) or back on (starting empty). */
-  setCacheEnabled(enabled: boolean): void {
+  /**
+   * Empties the cache and stops using it: every verification reads the database, and nothing read is
+   * kept, until {@link Verifier.trustCacheUntil}. For a change feed that is lost or not yet caught up.
+   */
+  bypassCache(): void {
     this.invalidateAll();
-    this.cacheEnabled = enabled;
+    this.cacheTrustedUntil = Number.NEGATIVE_INFINITY;
   }
 
-  /** Whether verifications are answered from the cache. */
-  get isCacheEnabled(): boolean {
-    return this.cacheEnabled;
+  /**
+   * Answers from the cache until `monotonicMillis` (a performance.now() instant; Infinity: for good),
+   * keeping what it holds: the caller vouches that every change made before now has been applied
+   * (after a bypass, call {@link Verifier.invalidateAll} first).
+   */
+  trustCacheUntil(monotonicMillis: number): void {
+    this.cacheTrustedUntil = monotonicMillis;
+  }
+
+  /** Whether verifications are answered from the cache right now. */
+  get isCacheTrusted(): boolean {
+    return performance.now() < this.cacheTrustedUntil;
   }
 
   /** Writes the pending last-used instants now. */

@@ -88,6 +88,27 @@ export interface SessionsTable {
   expires_at: string;
 }
 
+/** The one row (id 1) of the change sequence (migration 0004). */
+export interface ChangeSequenceTable {
+  id: number;
+  /** Last change number handed out; bigint (pg returns it as a string). */
+  seq: number | string;
+}
+
+/** A running PostgreSQL instance (migration 0004; src/store/instance-store.ts). */
+export interface InstancesTable {
+  id: string;
+  /** Host and process, for people reading a propagation answer. */
+  name: string;
+  started_at: string;
+  /** Database clock at the last heartbeat, epoch milliseconds. */
+  heartbeat_ms: number | string;
+  /** Last change sequence number this instance has applied. */
+  applied_seq: number | string;
+  /** 1 while the instance reads the database on every verification. */
+  bypassing: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   domains: DomainsTable;
@@ -96,4 +117,6 @@ export interface Database {
   audit_events: AuditEventsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  change_sequence: ChangeSequenceTable;
+  instances: InstancesTable;
 }

@@ -9,6 +9,7 @@ import { Kysely, Migrator, sql, type Transaction } from "kysely";
 import pg from "pg";
 import type { AccountsTable, AuditEventsTable, Database, DomainsTable, SessionsTable, TokensTable, UsersTable } from "./database-schema.js";
 import { migrationProvider } from "./migration-provider.js";
+import { accountOfChange, nextChangeSeq, notifyChangeLine, type AnnouncedChange } from "./change-sequence.js";
 
 /** Which database is underneath, with its native handle for the few things Kysely does not cover. */
 export type StoreDialect =
@@ -105,7 +106,29 @@ export class Store {
     /** The query builder, for the store files of other aggregates (e.g. token-lineage-store.ts). */
     readonly db: Kysely<Database> | Transaction<Database>,
     readonly dialect: StoreDialect,
+    private readonly committedChangeListeners = new Set<(change: AnnouncedChange) => void>(),
   ) {}
+
+  /**
+   * SQLite: calls `listener` with each change this process commits, after the commit and before the
+   * write returns (the change stream, src/service/change-stream.ts). PostgreSQL changes are heard
+   * through LISTEN instead (src/service/change-listener.ts), so nothing is called there.
+   *
+   * @returns a function that removes the listener.
+   */
+  onCommittedChange(listener: (change: AnnouncedChange) => void): () => void {
+    this.committedChangeListeners.add(listener);
+    return () => this.committedChangeListeners.delete(listener);
+  }
+
+  private announce(changes: readonly AnnouncedChange[]): void {
+    for (const change of changes) for (const listener of this.committedChangeListeners) listener(change);
+  }
+
+  /** The query builder, for the stores of other aggregates (src/store/instance-store.ts and the like). */
+  get kysely(): Kysely<Database> | Transaction<Database> {
+    return this.db;
+  }
 
   /** Brings the schema up to date; safe to call on every start and from several instances at once. */
   async migrate(): Promise<void> {
@@ -163,23 +186,39 @@ export class Store {
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return work(this);
     let inner: Store | undefined;
-    const result = await (this.db as Kysely<Database>).transaction().execute((trx) => work((inner = new Store(trx, this.dialect))));
-    if (inner?.changeAnnounced === true) await waitOutChangeWindow();
+    const result = await (this.db as Kysely<Database>).transaction().execute((trx) => work((inner = new Store(trx, this.dialect, this.committedChangeListeners))));
+    if (inner?.changeAnnounced === true) {
+      this.announce(inner.pendingChanges);
+      await waitOutChangeWindow();
+    }
     return result;
   }
 
   /**
-   * Tells other instances that a token or an account's domains changed. PostgreSQL: a NOTIFY,
-   * delivered if the transaction commits. SQLite: the write waits out {@link SQLITE_CHANGE_WINDOW_MILLIS}
-   * after it commits, before it returns, so that another process's next verification sees it.
+   * Tells other instances that a token or an account's domains changed, and numbers the change
+   * (src/store/change-sequence.ts). PostgreSQL: a NOTIFY, delivered if the transaction commits.
+   * SQLite: the write waits out {@link SQLITE_CHANGE_WINDOW_MILLIS} after it commits, before it
+   * returns, so that another process's next verification sees it.
+   *
+   * @param payload `token:<id>`, `account:<id>`, or anything else for "drop everything".
+   * @param accountId the account concerned (default: read from the token or the payload).
+   * @returns the change's sequence number, for `awaitPropagation` (src/service/propagation.ts).
    */
-  async notifyChange(payload: string): Promise<void> {
-    if (this.dialect.kind === "postgres") await sql`select pg_notify(${changeChannel(this.dialect.schema)}, ${payload})`.execute(this.db);
-    else if (this.db.isTransaction) this.changeAnnounced = true;
-    else await waitOutChangeWindow();
+  async notifyChange(payload: string, accountId?: string): Promise<number> {
+    const change: AnnouncedChange = { seq: await nextChangeSeq(this.db), accountId: await accountOfChange(this.db, payload, accountId), payload };
+    if (this.dialect.kind === "postgres") await notifyChangeLine(this.db, changeChannel(this.dialect.schema), change);
+    else if (this.db.isTransaction) {
+      this.changeAnnounced = true;
+      this.pendingChanges.push(change);
+    } else {
+      this.announce([change]);
+      await waitOutChangeWindow();
+    }
+    return change.seq;
   }
 
   private changeAnnounced = false;
+  private readonly pendingChanges: AnnouncedChange[] = [];
 
   // Accounts
 

@@ -38,7 +38,7 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
 it("is ready once subscribed, with the cache on", async () => {
   const { latchkey, app } = await openOnPostgres();
   expect((await app.inject({ method: "GET", url: "/readyz" })).statusCode).toBe(200);
-  expect(latchkey.verifier.isCacheEnabled).toBe(true);
+  expect(latchkey.verifier.isCacheTrusted).toBe(true);
 });
 
 it("is not ready, and bypasses its cache, while the notification connection is down; then recovers", async () => {
@@ -46,13 +46,13 @@ it("is not ready, and bypasses its cache, while the notification connection is d
   const pid = latchkey.listener?.backendPid;
   expect(pid).toBeTypeOf("number");
   await adminQuery("select pg_terminate_backend($1)", [pid]);
-  await until(async () => !latchkey.verifier.isCacheEnabled, "the cache to be bypassed");
+  await until(async () => !latchkey.verifier.isCacheTrusted, "the cache to be bypassed");
   const down = await app.inject({ method: "GET", url: "/readyz" });
   // Either still down, or already resubscribed (a fresh connection): never ready with a stale cache.
   if (down.statusCode === 503) expect(down.json()).toMatchObject({ code: "unavailable" });
   await until(async () => (await app.inject({ method: "GET", url: "/readyz" })).statusCode === 200, "readiness");
   expect(latchkey.listener?.backendPid).not.toBe(pid);
-  expect(latchkey.verifier.isCacheEnabled).toBe(true);
+  expect(latchkey.verifier.isCacheTrusted).toBe(true);
 });
 
 it("fails readiness when the database is unreachable", async () => {

@@ -3,6 +3,8 @@ import type { Latchkey } from "../../service/latchkey.js";
 import type { App, PrincipalResolver } from "../app.js";
 import { actorFor, AUTH_ERRORS, BEARER_SECURITY } from "../request-actor.js";
 import { TokenIdParams } from "./token-show.js";
+import { PROPAGATION_HEADER } from "../../service/propagation.js";
+import { propagationToWire } from "../propagation-wire.js";
 
 export function registerTokenDelete(app: App, latchkey: Latchkey, resolvers: readonly PrincipalResolver[]): void {
   app.delete(
@@ -13,13 +15,21 @@ export function registerTokenDelete(app: App, latchkey: Latchkey, resolvers: rea
         tags: ["tokens"],
         security: BEARER_SECURITY,
         params: TokenIdParams,
-        response: { 204: { type: "null", description: "Deleted" }, 404: { $ref: "Error#" }, ...AUTH_ERRORS },
+        response: {
+          204: {
+            type: "null",
+            description: "Deleted; the Latchkey-Propagation header carries the propagation (JSON, see the Propagation schema)",
+            headers: { "latchkey-propagation": { type: "string", description: 'JSON, e.g. {"instances":2,"applied":2,"waited_ms":3,"lost":[]}' } },
+          },
+          404: { $ref: "Error#" },
+          ...AUTH_ERRORS,
+        },
       },
     },
     async (request, reply) => {
       const actor = await actorFor(latchkey, request, resolvers);
-      await latchkey.tokens.delete(actor, request.params.id);
-      return reply.code(204).send(null);
+      const propagation = await latchkey.tokens.delete(actor, request.params.id);
+      return reply.code(204).header(PROPAGATION_HEADER, JSON.stringify(propagationToWire(propagation))).send(null);
     },
   );
 }

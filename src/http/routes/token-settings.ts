@@ -6,6 +6,7 @@ import { actorFor, AUTH_ERRORS, BEARER_SECURITY } from "../request-actor.js";
 import { TokenSchema, tokenToWire } from "../wire-format.js";
 import { TokenIdParams } from "./token-show.js";
 import { TokenStatus } from "./token-update.js";
+import { PropagationSchema, propagationToWire } from "../propagation-wire.js";
 
 export function registerTokenSettings(app: App, latchkey: Latchkey, resolvers: readonly PrincipalResolver[]): void {
   app.put(
@@ -17,12 +18,13 @@ export function registerTokenSettings(app: App, latchkey: Latchkey, resolvers: r
         security: BEARER_SECURITY,
         params: TokenIdParams,
         body: Type.Object({ status: TokenStatus }, { additionalProperties: false }),
-        response: { 200: Type.Object({ data: TokenSchema }), 404: { $ref: "Error#" }, ...AUTH_ERRORS },
+        response: { 200: Type.Object({ data: TokenSchema, propagation: PropagationSchema }), 404: { $ref: "Error#" }, ...AUTH_ERRORS },
       },
     },
     async (request) => {
       const actor = await actorFor(latchkey, request, resolvers);
-      return { data: tokenToWire(await latchkey.tokens.update(actor, request.params.id, { status: request.body.status })) };
+      const token = await latchkey.tokens.update(actor, request.params.id, { status: request.body.status });
+      return { data: tokenToWire(token), propagation: propagationToWire(token.propagation) };
     },
   );
 }

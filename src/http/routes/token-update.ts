@@ -11,6 +11,7 @@ import type { App, PrincipalResolver } from "../app.js";
 import { actorFor, AUTH_ERRORS, BEARER_SECURITY } from "../request-actor.js";
 import { TokenSchema, tokenToWire } from "../wire-format.js";
 import { TokenIdParams } from "./token-show.js";
+import { PropagationSchema, propagationToWire } from "../propagation-wire.js";
 
 export const TokenStatus = Type.Union([Type.Literal("pause"), Type.Literal("unpause")]);
 
@@ -38,7 +39,7 @@ export function registerTokenUpdate(app: App, latchkey: Latchkey, resolvers: rea
         security: BEARER_SECURITY,
         params: TokenIdParams,
         body: UpdateTokenBody,
-        response: { 200: Type.Object({ data: TokenSchema }), 404: { $ref: "Error#" }, ...AUTH_ERRORS },
+        response: { 200: Type.Object({ data: TokenSchema, propagation: PropagationSchema }), 404: { $ref: "Error#" }, ...AUTH_ERRORS },
       },
     },
     async (request) => {
@@ -50,7 +51,7 @@ export function registerTokenUpdate(app: App, latchkey: Latchkey, resolvers: rea
         ...(body.name !== undefined ? { name: body.name } : {}),
         ...(body.status !== undefined ? { status: body.status } : {}),
       });
-      return { data: tokenToWire(token) };
+      return { data: tokenToWire(token), propagation: propagationToWire(token.propagation) };
     },
   );
 }

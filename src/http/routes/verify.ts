@@ -15,7 +15,7 @@ import type { App } from "../app.js";
 import { refuseGuess } from "../request-actor.js";
 
 /** Whether the request carries the shared verify key (compared in constant time over SHA-256 digests). */
-function hasVerifyKey(request: FastifyRequest, expectedDigest: Buffer): boolean {
+export function hasVerifyKey(request: FastifyRequest, expectedDigest: Buffer): boolean {
   const given = request.headers["x-latchkey-verify-key"];
   if (typeof given !== "string" || given === "") return false;
   return timingSafeEqual(createHash("sha256").update(given).digest(), expectedDigest);

@@ -1,0 +1,87 @@
+/**
+ * GET /v1/changes: the change stream (server-sent events, src/service/change-stream.ts) for caches
+ * outside latchkey: the remote middleware, or any client that caches decisions.
+ *
+ * Who may subscribe: the shared verify key (`X-Latchkey-Verify-Key`, when LATCHKEY_VERIFY_KEY is set)
+ * hears every account, as it may verify every account's tokens; an API token with `tokens_full` (or a
+ * signed-in dashboard user) hears its own account only. Anything else is refused as the other
+ * authenticated routes refuse it (401, 403 `scope_missing`), and a wrong verify key counts as a
+ * failed guess (429 past the limit).
+ *
+ * Stream: `event: ready` first (`{seq, account_id}`, account_id null for every account), then
+ * `change`, `heartbeat` and `reset` events as the hub describes. A subscriber caches nothing until
+ * the first heartbeat, and nothing past a heartbeat's `trust_ms`; on a reset or a reconnection it
+ * drops everything. Nothing is replayed (no event ids): a reconnecting subscriber starts empty.
+ */
+import { createHash } from "node:crypto";
+import type { ServerResponse } from "node:http";
+import type { ChangeEvent } from "../../service/change-stream.js";
+import { changeStreamAccount } from "../../service/change-stream.js";
+import type { Latchkey } from "../../service/latchkey.js";
+import { ServiceError } from "../../service/service-error.js";
+import type { App, PrincipalResolver } from "../app.js";
+import { actorFor, refuseGuess } from "../request-actor.js";
+import { hasVerifyKey } from "./verify.js";
+
+/** One event as server-sent-events text. */
+export function eventText(event: ChangeEvent): string {
+  switch (event.kind) {
+    case "change":
+      return `event: change\ndata: ${JSON.stringify({ seq: event.seq, account_id: event.accountId, token_ids: event.tokenIds, domains: event.domains })}\n\n`;
+    case "heartbeat":
+      return `event: heartbeat\ndata: {"seq":${event.seq},"trust_ms":${event.trustMs}}\n\n`;
+    case "reset":
+      return `event: reset\ndata: {"seq":${event.seq}}\n\n`;
+  }
+}
+
+export function registerChangeStream(app: App, latchkey: Latchkey, resolvers: readonly PrincipalResolver[], verifyKey: string | null): void {
+  const expectedDigest = verifyKey === null ? null : createHash("sha256").update(verifyKey).digest();
+  const open = new Set<ServerResponse>();
+  // Fastify's close waits for open connections; a stream never ends by itself.
+  app.addHook("preClose", async () => {
+    for (const response of open) response.end();
+  });
+  app.get(
+    "/v1/changes",
+    {
+      schema: {
+        operationId: "streamChanges",
+        summary: "Stream changes (server-sent events) for caches outside latchkey",
+        description:
+          "Authenticate with `X-Latchkey-Verify-Key` (every account; only when LATCHKEY_VERIFY_KEY is set) or a Bearer token with tokens_full (its account). Events: `ready` `{seq, account_id}`, `change` `{seq, account_id, token_ids, domains}`, `heartbeat` `{seq, trust_ms}`, `reset` `{seq}`. Cache only within a heartbeat's trust_ms; drop everything on reset or reconnection.",
+        tags: ["changes"],
+        response: {
+          200: { description: "text/event-stream", content: { "text/event-stream": { schema: { type: "string" } } } },
+          401: { $ref: "Error#" },
+          403: { $ref: "Error#" },
+          429: { $ref: "Error#" },
+        },
+      },
+    },
+    async (request, reply) => {
+      let accountId: string | null;
+      if (expectedDigest !== null && request.headers["x-latchkey-verify-key"] !== undefined) {
+        if (!hasVerifyKey(request, expectedDigest)) await refuseGuess(request, new ServiceError("verify_key_invalid"));
+        accountId = null;
+      } else {
+        accountId = changeStreamAccount(latchkey.catalogue, (await actorFor(latchkey, request, resolvers)).principal);
+      }
+      reply.hijack();
+      const response = reply.raw;
+      response.writeHead(200, {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-store",
+        "x-content-type-options": "nosniff",
+        "x-accel-buffering": "no",
+      });
+      response.write(`event: ready\ndata: ${JSON.stringify({ seq: latchkey.changes.seq, account_id: accountId })}\n\n`);
+      open.add(response);
+      const unsubscribe = latchkey.changes.subscribe({ accountId, send: (event) => response.write(eventText(event)) });
+      response.on("close", () => {
+        unsubscribe();
+        open.delete(response);
+      });
+    },
+  );
+}
