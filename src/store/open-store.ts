@@ -10,7 +10,7 @@ import SQLite from "better-sqlite3";
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, type Driver } from "kysely";
 import pg from "pg";
 import type { Database } from "./database-schema.js";
-import { Store, type StoreDialect } from "./store.js";
+import { MIGRATION_LOCK_KEY, Store, type StoreDialect } from "./store.js";
 
 /** A parsed database URL. */
 export type DatabaseLocation =
@@ -67,12 +67,15 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     dialect = { kind: "sqlite", sqlite };
   } else {
     if (location.schema !== null) {
+      // Under the migrations' lock: two `create schema if not exists` at once can both find it missing,
+      // and the second fails on pg_namespace's unique index (issue 11, found starting two instances).
       const setup = new pg.Client({ connectionString: location.connectionString });
       await setup.connect();
       try {
+        await setup.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
         await setup.query(`create schema if not exists "${location.schema}"`);
       } finally {
-        await setup.end();
+        await setup.end(); // ending the session releases the lock
       }
     }
     // The schema is set at connection start-up (libpq's `options`), so no query can run before it.
