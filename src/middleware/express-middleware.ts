@@ -12,6 +12,7 @@ import type { Request, RequestHandler } from "express";
 import { authorizationHeaders, createScopeGuard, type RequireScopeOptions, type VerifiedToken } from "./scope-guard.js";
 
 export type { RequireScopeOptions, VerifiedToken } from "./scope-guard.js";
+export { closeRemoteCaches } from "./scope-guard.js";
 
 declare global {
   // Express's documented way to type what middleware adds to a request.

@@ -13,6 +13,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { authorizationHeaders, createScopeGuard, type RequireScopeOptions, type VerifiedToken } from "./scope-guard.js";
 
 export type { RequireScopeOptions, VerifiedToken } from "./scope-guard.js";
+export { closeRemoteCaches } from "./scope-guard.js";
 
 declare module "fastify" {
   interface FastifyRequest {

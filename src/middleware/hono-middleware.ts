@@ -13,6 +13,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { createScopeGuard, type RequireScopeOptions, type VerifiedToken } from "./scope-guard.js";
 
 export type { RequireScopeOptions, VerifiedToken } from "./scope-guard.js";
+export { closeRemoteCaches } from "./scope-guard.js";
 
 /** The variables `requireScope` sets, for `new Hono<{ Variables: LatchkeyVariables }>()`. */
 export type LatchkeyVariables = { latchkey: VerifiedToken };

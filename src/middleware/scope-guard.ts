@@ -6,13 +6,14 @@
  * - In-process (`options.latchkey`): the app shares latchkey's database and calls its verifier, so a
  *   pause, resume or delete is seen by the very next request (DESIGN.md).
  * - Remote (`options.url`): `POST {url}/v1/verify` on a running latchkey. Allowed decisions are
- *   reused for `cacheTtlMillis` (default 1,000 ms, at most 2,000): a token paused or deleted in that
- *   window keeps working for at most that long on this process, which is the price of not asking
- *   latchkey on every request; DESIGN.md asks the same "within one second" of several latchkey
- *   instances. Refusals are never cached, so a resumed token works on its next request, and a token
- *   refused with a 401 (paused, deleted, expired) drops every decision cached for it at once. Set
- *   `cacheTtlMillis: 0` to ask latchkey every time. When latchkey cannot be reached, or answers
- *   anything but a decision, the request is refused with 503 `unavailable` (fail closed).
+ *   cached only while subscribed to latchkey's change stream (GET /v1/changes, with `verifyKey` or
+ *   `changesToken`; ./change-subscription.ts), which drops a token's decisions when it is paused,
+ *   resumed or deleted before latchkey answers the pause; each is kept at most `cacheTtlMillis`
+ *   (default 1,000 ms, at most 2,000). Without a credential for the stream, or while it is down or
+ *   silent, nothing is cached and every request asks latchkey. Refusals are never cached, and a token
+ *   refused with a 401 drops every decision cached for it at once. Set `cacheTtlMillis: 0` to ask
+ *   latchkey every time (and not subscribe). When latchkey cannot be reached, or answers anything but
+ *   a decision, the request is refused with 503 `unavailable` (fail closed).
  *
  * The token is read from the Authorization header only (RFC 6750 section 2.1), as latchkey reads it;
  * a missing or malformed header is refused without asking anyone.
@@ -21,7 +22,6 @@
  * `Latchkey` type is a type-only import.
  */
 import { createHash } from "node:crypto";
-import { LRUCache } from "lru-cache";
 import { ERROR_CATALOG, statusOf, type ErrorCode } from "../core/error-catalog.js";
 import { levelForMethod } from "../core/permissions.js";
 import { authorizationHeaders, readBearerToken } from "../http/bearer-token.js";
@@ -29,6 +29,7 @@ import { authorizationHeaders, readBearerToken } from "../http/bearer-token.js";
 export { authorizationHeaders };
 import { verifiedTokenOf, type RefusalBody, type VerifiedToken } from "../http/verified-token.js";
 import type { Latchkey } from "../service/latchkey.js";
+import { StreamedDecisionCache, type StreamCredential } from "./change-subscription.js";
 
 export type { RefusalBody, VerifiedToken } from "../http/verified-token.js";
 
@@ -48,8 +49,13 @@ export interface RequireScopeOptions<Request> {
   readonly url?: string;
   /** Remote: the shared key latchkey requires on /v1/verify (LATCHKEY_VERIFY_KEY), if any. */
   readonly verifyKey?: string;
-  /** Remote: how long an allowed decision is reused, in milliseconds, 0..2000 (default 1000). */
+  /** Remote: how long an allowed decision is reused while the change stream vouches for it, in milliseconds, 0..2000 (default 1000). */
   readonly cacheTtlMillis?: number;
+  /**
+   * Remote: an API token with `tokens_full` to subscribe to the change stream with when no
+   * `verifyKey` is given; only decisions for that token's account are then cached.
+   */
+  readonly changesToken?: string;
   /** Remote: how long to wait for latchkey, in milliseconds (default 2000). */
   readonly timeoutMillis?: number;
   /** The domain the request concerns (default: none). */
@@ -120,17 +126,19 @@ interface VerifyAnswer {
   readonly token?: VerifiedToken;
 }
 
-function remote(area: string, url: string, options: Pick<RequireScopeOptions<never>, "cacheTtlMillis" | "timeoutMillis" | "verifyKey">): Decide {
+function remote(area: string, url: string, options: Pick<RequireScopeOptions<never>, "cacheTtlMillis" | "timeoutMillis" | "verifyKey" | "changesToken">): Decide {
   const ttl = options.cacheTtlMillis ?? 1000;
   if (!Number.isInteger(ttl) || ttl < 0 || ttl > MAX_CACHE_TTL_MILLIS) throw new TypeError(`requireScope: cacheTtlMillis must be a whole number 0..${MAX_CACHE_TTL_MILLIS}`);
   const endpoint = new URL("/v1/verify", url).toString();
   const timeoutMillis = options.timeoutMillis ?? 2000;
-  const cache = ttl === 0 ? null : sharedCache(endpoint, ttl);
+  const credential: StreamCredential | null = options.verifyKey !== undefined ? { verifyKey: options.verifyKey } : options.changesToken !== undefined ? { token: options.changesToken } : null;
+  const cache = ttl === 0 || credential === null ? null : sharedCache(url, ttl, credential);
   return async (token, method, domain) => {
     const tokenKey = createHash("sha256").update(token).digest("base64url");
     const questionKey = `${area} ${levelForMethod(method)} ${domain ?? ""}`;
-    const cached = cache?.get(tokenKey)?.get(questionKey);
+    const cached = cache?.get(tokenKey, questionKey);
     if (cached !== undefined) return { allowed: true, token: cached };
+    const generation = cache?.generation ?? 0;
     let answer: VerifyAnswer;
     try {
       const response = await fetch(endpoint, {
@@ -148,11 +156,7 @@ function remote(area: string, url: string, options: Pick<RequireScopeOptions<nev
     }
     if (answer.allowed) {
       if (answer.token === undefined) return refusal("unavailable");
-      if (cache !== null) {
-        const decisions = cache.get(tokenKey) ?? new Map<string, VerifiedToken>();
-        if (!cache.has(tokenKey)) cache.set(tokenKey, decisions);
-        decisions.set(questionKey, answer.token);
-      }
+      cache?.set(tokenKey, questionKey, answer.token, generation);
       return { allowed: true, token: answer.token };
     }
     if (answer.status === 401) cache?.delete(tokenKey);
@@ -162,20 +166,30 @@ function remote(area: string, url: string, options: Pick<RequireScopeOptions<nev
 }
 
 /**
- * Secret hash -> allowed decisions by (area, level, domain), one cache per latchkey URL and TTL,
- * shared by every guard of the process: one entry per token, so a 401 seen by any guard drops all of
- * that token's decisions, and they all expire `ttl` after the first was stored.
+ * Secret hash -> allowed decisions by (area, level, domain), one cache (and one change stream
+ * subscription) per latchkey URL, TTL and credential, shared by every guard of the process: one entry
+ * per token, so a 401 seen by any guard drops all of that token's decisions, and they all expire
+ * `ttl` after the first was stored.
  */
-const caches = new Map<string, LRUCache<string, Map<string, VerifiedToken>>>();
+const caches = new Map<string, StreamedDecisionCache>();
 
-function sharedCache(endpoint: string, ttl: number): LRUCache<string, Map<string, VerifiedToken>> {
-  const key = `${ttl} ${endpoint}`;
+function sharedCache(url: string, ttl: number, credential: StreamCredential): StreamedDecisionCache {
+  const key = `${ttl} ${new URL(url).origin} ${createHash("sha256").update(JSON.stringify(credential)).digest("base64url")}`;
   let cache = caches.get(key);
   if (cache === undefined) {
-    cache = new LRUCache<string, Map<string, VerifiedToken>>({ max: 10_000, ttl });
+    cache = new StreamedDecisionCache(url, credential, ttl);
     caches.set(key, cache);
   }
   return cache;
+}
+
+/**
+ * Closes every change stream subscription of this process and drops what was cached (on shutdown:
+ * an open subscription keeps the process running). Guards made before keep working, uncached.
+ */
+export function closeRemoteCaches(): void {
+  for (const cache of caches.values()) cache.close();
+  caches.clear();
 }
 
 function refusal(code: ErrorCode, required?: string): GuardResult {

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, type App } from "../../src/http/app.js";
-import type { RequireScopeOptions } from "../../src/middleware/scope-guard.js";
+import { closeRemoteCaches, type RequireScopeOptions } from "../../src/middleware/scope-guard.js";
 import { rawRequest } from "../forward-auth/nginx-process.js";
 import { rawSocketRequest } from "../helpers/raw-socket.js";
 import { openTestLatchkey, PATH_TRICKS, PROTECTED_ROUTES, scopesCover, type ProtectedRoute, type TestLatchkey } from "../helpers/protected-api.js";
@@ -39,6 +39,7 @@ export function describeMiddleware(framework: FrameworkUnderTest): void {
   let latchkeyApp: App;
   let latchkeyUrl = "";
   let verifyCalls = 0;
+  const verifyKey = "middleware-cases-verify-key";
 
   beforeAll(async () => {
     test = await openTestLatchkey();
@@ -46,6 +47,7 @@ export function describeMiddleware(framework: FrameworkUnderTest): void {
     await test.addDomain("other.org");
     latchkeyApp = await buildApp(test.latchkey, {
       logger: false,
+      verifyKey,
       plugins: [
         async (app) => {
           app.addHook("onRequest", async (request) => {
@@ -60,6 +62,7 @@ export function describeMiddleware(framework: FrameworkUnderTest): void {
   });
 
   afterAll(async () => {
+    closeRemoteCaches();
     await latchkeyApp?.close();
     await test?.latchkey.close();
   });
@@ -68,7 +71,7 @@ export function describeMiddleware(framework: FrameworkUnderTest): void {
     const handled: Handled[] = [];
     let server: { readonly port: number; close(): Promise<void> };
     beforeAll(async () => {
-      server = await framework.start(mode === "in-process" ? { latchkey: test.latchkey } : { url: latchkeyUrl, cacheTtlMillis: 0 }, handled);
+      server = await framework.start(mode === "in-process" ? { latchkey: test.latchkey } : { url: latchkeyUrl, verifyKey, cacheTtlMillis: 0 }, handled);
     });
     afterAll(async () => server?.close());
 
@@ -150,28 +153,33 @@ export function describeMiddleware(framework: FrameworkUnderTest): void {
     });
   });
 
-  describe("deciding remotely with the default cache", () => {
+  describe("deciding remotely with the default cache (on with the change stream)", () => {
     const handled: Handled[] = [];
     let server: { readonly port: number; close(): Promise<void> };
     beforeAll(async () => {
-      server = await framework.start({ url: latchkeyUrl, cacheTtlMillis: 300 }, handled);
+      server = await framework.start({ url: latchkeyUrl, verifyKey, cacheTtlMillis: 1000 }, handled);
     });
     afterAll(async () => server?.close());
     const get = (path: string, secret: string, method = "GET") => rawRequest(server.port, method, path, { authorization: `Bearer ${secret}` });
 
-    it("reuses an allowed decision within the TTL without asking latchkey", async () => {
+    it("reuses an allowed decision without asking latchkey once subscribed to the change stream", async () => {
       const token = await test.mint({ scopes: ["domains_read"] });
-      await get("/api/domains", token.secret);
-      const calls = verifyCalls;
-      expect((await get("/api/domains", token.secret)).status).toBe(200);
-      expect(verifyCalls).toBe(calls);
+      const deadline = Date.now() + 3_000;
+      for (;;) {
+        await get("/api/domains", token.secret);
+        const calls = verifyCalls;
+        expect((await get("/api/domains", token.secret)).status).toBe(200);
+        if (verifyCalls === calls) break;
+        if (Date.now() > deadline) throw new Error("never answered from the cache");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     });
 
-    it("sees a pause once the TTL has passed", async () => {
+    it("sees a pause on the very next request: the stream dropped the cached decision before the pause was answered", async () => {
       const token = await test.mint({ scopes: ["domains_read"] });
       await get("/api/domains", token.secret);
+      await get("/api/domains", token.secret);
       await test.pause(token.id);
-      await new Promise((resolve) => setTimeout(resolve, 350));
       expect((await get("/api/domains", token.secret)).status).toBe(401);
     });
 
@@ -193,7 +201,7 @@ export function describeMiddleware(framework: FrameworkUnderTest): void {
   });
 
   it("answers 503 unavailable when the remote latchkey cannot be reached", async () => {
-    const server = await framework.start({ url: "http://127.0.0.1:9", cacheTtlMillis: 0, timeoutMillis: 1000 }, []);
+    const server = await framework.start({ url: "http://127.0.0.1:9", verifyKey, cacheTtlMillis: 0, timeoutMillis: 1000 }, []);
     try {
       const token = await test.mint({ scopes: ["domains_read"] });
       const response = await rawRequest(server.port, "GET", "/api/domains", { authorization: `Bearer ${token.secret}` });
