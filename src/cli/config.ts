@@ -28,6 +28,8 @@ export interface Config {
   readonly routesFile: string | null;
   /** Where clients reach latchkey (`https://host[:port][/prefix]`, no trailing slash), for list links; null: links are paths. */
   readonly publicUrl: string | null;
+  /** Bound of a pause's wait for every instance to apply it, milliseconds (LATCHKEY_REVOCATION_TIMEOUT_MS, 1..60000). */
+  readonly revocationTimeoutMs: number;
 }
 
 /** Flags as commander parses them (camel-cased names of the variables). */
@@ -75,6 +77,8 @@ export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
   const trustText = pick(flags.trustProxy, "LATCHKEY_TRUST_PROXY", "false");
   const routesFile = pick(flags.routesFile, "LATCHKEY_ROUTES_FILE", "");
   const publicUrl = checkPublicUrl(pick(flags.publicUrl, "LATCHKEY_PUBLIC_URL", ""));
+  const revocationText = pick(undefined, "LATCHKEY_REVOCATION_TIMEOUT_MS", "1000");
+  if (!/^\d{1,5}$/.test(revocationText) || Number(revocationText) < 1 || Number(revocationText) > 60_000) throw new Error(`LATCHKEY_REVOCATION_TIMEOUT_MS must be a whole number of milliseconds 1..60000, not ${JSON.stringify(revocationText)}`);
   return {
     host: pick(flags.host, "LATCHKEY_HOST", "127.0.0.1"),
     port,
@@ -88,6 +92,7 @@ export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     trustProxy: trustText === "true" ? true : trustText === "false" ? false : trustText.split(",").map((s) => s.trim()).filter((s) => s !== ""),
     routesFile: routesFile === "" ? null : routesFile,
     publicUrl,
+    revocationTimeoutMs: Number(revocationText),
   };
 }
 

@@ -20,6 +20,7 @@ export function registerServeCommand(program: Command, io: CliIo, config: () => 
         databaseUrl: settings.databaseUrl,
         catalogue,
         tokenPrefix: settings.tokenPrefix,
+        revocationTimeoutMs: settings.revocationTimeoutMs,
       });
       const failureLimiter = createFailureLimiter({ failuresPerWindow: settings.failedAttemptsPerMinute, redisUrl: settings.redisUrl });
       await failureLimiter.ready();

@@ -45,12 +45,17 @@ export async function accountOfChange(db: Kysely<Database> | Transaction<Databas
   return null;
 }
 
-/** The channel line announcing a change (see the module comment). */
-export function changeLine(change: AnnouncedChange): string {
-  return `c ${change.seq} ${change.accountId ?? "-"} ${change.payload}`;
-}
-
-/** Sends a change line on the channel; delivered if and only if the transaction commits. */
-export async function notifyChangeLine(db: Kysely<Database> | Transaction<Database>, channel: string, change: AnnouncedChange): Promise<void> {
-  await sql`select pg_notify(${channel}, ${changeLine(change)})`.execute(db);
+/**
+ * PostgreSQL: numbers a change and sends its line on the channel in one statement (one round trip);
+ * delivered if and only if the transaction commits.
+ *
+ * @returns the change's number.
+ */
+export async function numberAndNotify(db: Kysely<Database> | Transaction<Database>, channel: string, accountId: string | null, payload: string): Promise<number> {
+  const { rows } = await sql<{ seq: string | number }>`
+    with next as (update change_sequence set seq = seq + 1 where id = 1 returning seq)
+    select seq, pg_notify(${channel}, 'c ' || seq || ' ' || ${accountId ?? "-"} || ' ' || ${payload}) from next`.execute(db);
+  const row = rows[0];
+  if (row === undefined) throw new Error("change_sequence has no row");
+  return Number(row.seq);
 }

@@ -9,7 +9,7 @@ import { Kysely, Migrator, sql, type Transaction } from "kysely";
 import pg from "pg";
 import type { AccountsTable, AuditEventsTable, Database, DomainsTable, SessionsTable, TokensTable, UsersTable } from "./database-schema.js";
 import { migrationProvider } from "./migration-provider.js";
-import { accountOfChange, nextChangeSeq, notifyChangeLine, type AnnouncedChange } from "./change-sequence.js";
+import { accountOfChange, nextChangeSeq, numberAndNotify, type AnnouncedChange } from "./change-sequence.js";
 
 /** Which database is underneath, with its native handle for the few things Kysely does not cover. */
 export type StoreDialect =
@@ -205,9 +205,10 @@ export class Store {
    * @returns the change's sequence number, for `awaitPropagation` (src/service/propagation.ts).
    */
   async notifyChange(payload: string, accountId?: string): Promise<number> {
-    const change: AnnouncedChange = { seq: await nextChangeSeq(this.db), accountId: await accountOfChange(this.db, payload, accountId), payload };
-    if (this.dialect.kind === "postgres") await notifyChangeLine(this.db, changeChannel(this.dialect.schema), change);
-    else if (this.db.isTransaction) {
+    const account = await accountOfChange(this.db, payload, accountId);
+    if (this.dialect.kind === "postgres") return numberAndNotify(this.db, changeChannel(this.dialect.schema), account, payload);
+    const change: AnnouncedChange = { seq: await nextChangeSeq(this.db), accountId: account, payload };
+    if (this.db.isTransaction) {
       this.changeAnnounced = true;
       this.pendingChanges.push(change);
     } else {

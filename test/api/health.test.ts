@@ -16,7 +16,8 @@ describe("GET /readyz", () => {
     const h = await openApiHarness();
     const res = await h.call("GET", "/readyz", { token: null });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: "ok" });
+    // SQLite has no change feed to hear (local); PostgreSQL's is live once caught up.
+    expect(res.body).toEqual({ status: "ok", change_feed: process.env.LATCHKEY_TEST_STORE === "postgres" ? "live" : "local" });
   });
 
   it("answers 503 unavailable once the database is gone", async () => {
