@@ -5,7 +5,7 @@
  *
  *   npm run bench                 full run: 3 runs of each figure, 10 s HTTP loads, 1,000,000 tokens
  *   npm run bench -- --quick      reduced run for CI (under a minute; asserts nothing about speed)
- *   npm run bench -- --only=ceilings,inprocess,http,peer,scale   some parts only
+ *   npm run bench -- --only=ceilings,inprocess,http,peer,scale,propagation   some parts only
  *
  * The http part loads the bare node:http ceiling, latchkey and (with the peer part) the peer in turn,
  * run after run, so that the machine's other work weighs on each alike.
@@ -24,7 +24,7 @@ import { scratchDir } from "./latchkey-fixture.mjs";
 
 const quick = process.argv.includes("--quick");
 const onlyArgument = process.argv.find((a) => a.startsWith("--only="));
-const PARTS = ["ceilings", "inprocess", "http", "peer", "scale"];
+const PARTS = ["ceilings", "inprocess", "http", "peer", "scale", "propagation"];
 const parts = new Set(onlyArgument === undefined ? PARTS : onlyArgument.slice("--only=".length).split(","));
 for (const part of parts) if (!PARTS.includes(part)) throw new Error(`--only: unknown part ${part}; parts are ${PARTS.join(", ")}`);
 
@@ -35,6 +35,7 @@ const settings = {
   inProcessMillis: quick ? 300 : 3000,
   http: { connections: 50, durationSeconds: quick ? 2 : 10, warmupSeconds: quick ? 1 : 3 },
   scale: { tokens: quick ? 10_000 : 1_000_000, listAccountTokens: quick ? 5_000 : 100_000, listRequests: quick ? 30 : 300 },
+  propagation: { pauses: quick ? 30 : 300, freezes: quick ? 2 : 10 },
 };
 const machine = {
   cores: cpus().length,
@@ -154,6 +155,16 @@ try {
     log(`scale: latchkey serve on ${n} tokens, verifying ${sample.length} distinct tokens in turn`);
     const atScale = await measureLatchkeyHttpAtScale({ ...settings.http, runs }, kept, sample);
     addHttp(section, "scale.http", `POST /v1/verify at ${n}, ${sample.length.toLocaleString("en-US")} distinct tokens`, atScale);
+  }
+  if (parts.has("propagation")) {
+    const propagation = await repeat("propagation on PostgreSQL", () => runNodeScript(script("propagation-bench.mjs"), [String(settings.propagation.pauses), String(settings.propagation.freezes)], { timeoutMs: 600_000 }));
+    const section = "propagation (PostgreSQL, instances in one process; docs/deploy.md)";
+    for (const n of [1, 2, 3]) {
+      addFigure(report, { key: `propagation.pause${n}.p50`, section, label: `pause answered, ${n} instance${n === 1 ? "" : "s"}: p50`, unit: "ms", values: pick(propagation, `pause.${n}.p50Millis`) });
+      addFigure(report, { key: `propagation.pause${n}.p99`, section, label: `pause answered, ${n} instance${n === 1 ? "" : "s"}: p99`, unit: "ms", values: pick(propagation, `pause.${n}.p99Millis`) });
+    }
+    addFigure(report, { key: "propagation.bypass.p50", section, label: "frozen change feed to cache bypass: p50", unit: "ms", values: pick(propagation, "frozenToBypass.p50Millis") });
+    addFigure(report, { key: "propagation.bypass.max", section, label: "frozen change feed to cache bypass: max", unit: "ms", values: pick(propagation, "frozenToBypass.maxMillis") });
   }
 } finally {
   scratch.dispose();
