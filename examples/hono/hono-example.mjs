@@ -1,6 +1,6 @@
 // A small API protected by latchkey's Hono middleware, deciding remotely: it calls a latchkey
 // service's POST /v1/verify (started here too, so that one command runs the whole example), with the
-// middleware's one-second cache. Run: npm run build && node examples/hono/hono-example.mjs [PORT=3001]
+// middleware caching nothing (it caches only when subscribed to the change stream, with a verify key). Run: npm run build && node examples/hono/hono-example.mjs [PORT=3001]
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { buildApp } from "latchkey";

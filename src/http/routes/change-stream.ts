@@ -23,6 +23,9 @@ import type { App, PrincipalResolver } from "../app.js";
 import { actorFor, refuseGuess } from "../request-actor.js";
 import { hasVerifyKey } from "./verify.js";
 
+/** Unsent bytes a subscriber may fall behind by before its stream is closed. */
+const MAX_BUFFERED_BYTES = 256 * 1024;
+
 /** One event as server-sent-events text. */
 export function eventText(event: ChangeEvent): string {
   switch (event.kind) {
@@ -77,7 +80,15 @@ export function registerChangeStream(app: App, latchkey: Latchkey, resolvers: re
       });
       response.write(`event: ready\ndata: ${JSON.stringify({ seq: latchkey.changes.seq, account_id: accountId })}\n\n`);
       open.add(response);
-      const unsubscribe = latchkey.changes.subscribe({ accountId, send: (event) => response.write(eventText(event)) });
+      const unsubscribe = latchkey.changes.subscribe({
+        accountId,
+        send: (event) => {
+          // A subscriber that stops reading is cut off rather than buffered without end; it reconnects
+          // and starts empty, which is always safe.
+          if (response.writableLength > MAX_BUFFERED_BYTES) response.destroy();
+          else response.write(eventText(event));
+        },
+      });
       response.on("close", () => {
         unsubscribe();
         open.delete(response);
