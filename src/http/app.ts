@@ -204,7 +204,7 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
   registerDomainCreate(app, latchkey, resolvers);
   registerDomainDelete(app, latchkey, resolvers);
   registerAuditList(app, latchkey, resolvers);
-  registerChangeStream(app, latchkey, resolvers, options.verifyKey ?? null);
+  registerChangeStream(app, latchkey, options.verifyKey ?? null);
   registerSessionShow(app, latchkey);
   registerSessionCreate(app, latchkey);
   registerSessionDelete(app, latchkey);

@@ -25,12 +25,16 @@ async function subscribe(base: string, headers: Record<string, string>) {
   const response = await fetch(`${base}/v1/changes`, { headers, signal: controller.signal });
   const events: { event: string; data: any }[] = [];
   let buffer = "";
+  const state = { ended: false };
   const reader = response.body?.getReader();
   void (async () => {
     const decoder = new TextDecoder();
     for (;;) {
       const chunk = await reader?.read().catch(() => undefined);
-      if (chunk === undefined || chunk.done) return;
+      if (chunk === undefined || chunk.done) {
+        state.ended = true;
+        return;
+      }
       buffer += decoder.decode(chunk.value, { stream: true });
       let end = buffer.indexOf("\n\n");
       while (end >= 0) {
@@ -52,7 +56,7 @@ async function subscribe(base: string, headers: Record<string, string>) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   };
-  return { response, events, waitFor };
+  return { response, events, waitFor, state };
 }
 
 describe("GET /v1/changes", () => {
@@ -101,6 +105,23 @@ describe("GET /v1/changes", () => {
     const mine = await h.mint({ scopes: ["email_full"] });
     await stream.waitFor((e) => e.event === "change" && e.data.token_ids.includes(mine.id));
     expect(JSON.stringify(stream.events)).not.toContain(theirs.id);
+  });
+
+  it("ends the stream of a token paused while subscribed, and sends it nothing more", async () => {
+    const h = await openApiHarness();
+    const base = await serve(h);
+    const watcher = await h.mint({ scopes: ["tokens_full"] });
+    const stream = await subscribe(base, { authorization: `Bearer ${watcher.secret}` });
+    await stream.waitFor((e) => e.event === "ready");
+    expect((await h.call("PUT", `/v1/token/${watcher.id}/settings`, { body: { status: "pause" } })).status).toBe(200);
+    const deadline = Date.now() + 3_000;
+    while (!stream.state.ended) {
+      if (Date.now() > deadline) throw new Error("the stream of a paused token stayed open");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const later = await h.mint({ scopes: ["email_full"] });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(JSON.stringify(stream.events)).not.toContain(later.id);
   });
 
   it("is described in the OpenAPI document with an operationId, a summary, a tag and its refusals", async () => {

@@ -3,8 +3,8 @@
  * outside latchkey: the remote middleware, or any client that caches decisions.
  *
  * Who may subscribe: the shared verify key (`X-Latchkey-Verify-Key`, when LATCHKEY_VERIFY_KEY is set)
- * hears every account, as it may verify every account's tokens; an API token with `tokens_full` (or a
- * signed-in dashboard user) hears its own account only. Anything else is refused as the other
+ * hears every account, as it may verify every account's tokens; an API token with `tokens_full` hears
+ * its own account only, for as long as it stays valid (paused, deleted or expired, its stream ends). Anything else is refused as the other
  * authenticated routes refuse it (401, 403 `scope_missing`), and a wrong verify key counts as a
  * failed guess (429 past the limit).
  *
@@ -19,8 +19,9 @@ import type { ChangeEvent } from "../../service/change-stream.js";
 import { changeStreamAccount } from "../../service/change-stream.js";
 import type { Latchkey } from "../../service/latchkey.js";
 import { ServiceError } from "../../service/service-error.js";
-import type { App, PrincipalResolver } from "../app.js";
+import type { App } from "../app.js";
 import { actorFor, refuseGuess } from "../request-actor.js";
+import { readBearerToken } from "../bearer-token.js";
 import { hasVerifyKey } from "./verify.js";
 
 /** Unsent bytes a subscriber may fall behind by before its stream is closed. */
@@ -38,7 +39,7 @@ export function eventText(event: ChangeEvent): string {
   }
 }
 
-export function registerChangeStream(app: App, latchkey: Latchkey, resolvers: readonly PrincipalResolver[], verifyKey: string | null): void {
+export function registerChangeStream(app: App, latchkey: Latchkey, verifyKey: string | null): void {
   const expectedDigest = verifyKey === null ? null : createHash("sha256").update(verifyKey).digest();
   const open = new Set<ServerResponse>();
   // Fastify's close waits for open connections; a stream never ends by itself.
@@ -64,11 +65,15 @@ export function registerChangeStream(app: App, latchkey: Latchkey, resolvers: re
     },
     async (request, reply) => {
       let accountId: string | null;
+      let secret: string | null = null;
       if (expectedDigest !== null && request.headers["x-latchkey-verify-key"] !== undefined) {
         if (!hasVerifyKey(request, expectedDigest)) await refuseGuess(request, new ServiceError("verify_key_invalid"));
         accountId = null;
       } else {
-        accountId = changeStreamAccount(latchkey.catalogue, (await actorFor(latchkey, request, resolvers)).principal);
+        // API tokens only (no session resolvers): a stream outlives a request, and a token's standing is re-checked below.
+        accountId = changeStreamAccount(latchkey.catalogue, (await actorFor(latchkey, request, [])).principal);
+        const presented = readBearerToken(request.headers.authorization);
+        secret = presented.kind === "bearer" ? presented.token : null;
       }
       reply.hijack();
       const response = reply.raw;
@@ -80,13 +85,33 @@ export function registerChangeStream(app: App, latchkey: Latchkey, resolvers: re
       });
       response.write(`event: ready\ndata: ${JSON.stringify({ seq: latchkey.changes.seq, account_id: accountId })}\n\n`);
       open.add(response);
+      // A token paused, deleted or expired (or whose rights shrank) while subscribed ends its stream:
+      // it is authenticated again on each event (a cache hit but right after a change), one at a time.
+      let checking = false;
+      let refused = false;
+      const recheck = (): void => {
+        if (secret === null || checking) return;
+        checking = true;
+        latchkey
+          .authenticate(secret)
+          .then((principal) => changeStreamAccount(latchkey.catalogue, principal))
+          .catch(() => {
+            refused = true;
+            response.destroy();
+          })
+          .finally(() => {
+            checking = false;
+          });
+      };
       const unsubscribe = latchkey.changes.subscribe({
         accountId,
         send: (event) => {
+          if (refused) return;
           // A subscriber that stops reading is cut off rather than buffered without end; it reconnects
           // and starts empty, which is always safe.
           if (response.writableLength > MAX_BUFFERED_BYTES) response.destroy();
           else response.write(eventText(event));
+          recheck();
         },
       });
       response.on("close", () => {
