@@ -65,6 +65,8 @@ export class ChangeListener {
   /** Bumped on every new connection: work begun for an older one is dropped. */
   private connection = 0;
   private lastHeardAt = Number.NEGATIVE_INFINITY;
+  /** When the latest own heartbeat heard on the current connection was sent (performance.now()). */
+  private latestSentAt = Number.NEGATIVE_INFINITY;
   private retryDelayMillis: number;
   private retryTimer: NodeJS.Timeout | null = null;
   private watchdog: NodeJS.Timeout | null = null;
@@ -81,7 +83,7 @@ export class ChangeListener {
 
   /**
    * Registers the instance, connects and subscribes. Resolves once the feed has caught up (or after
-   * two seconds without, the cache bypassed meanwhile); rejects when the first connection fails (the
+   * five seconds without, the cache bypassed meanwhile); rejects when the first connection fails (the
    * feed keeps retrying in the background either way until {@link stop}).
    */
   async start(): Promise<void> {
@@ -91,7 +93,7 @@ export class ChangeListener {
     await this.connect();
     this.watchdog = setInterval(() => this.checkSilence(), 250);
     this.watchdog.unref();
-    await Promise.race([live, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+    await Promise.race([live, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
   }
 
   /** Whether the LISTEN connection is up (it may still be catching up). */
@@ -149,6 +151,7 @@ export class ChangeListener {
       throw error;
     }
     if (this.client !== client || this.stopped) return;
+    this.latestSentAt = Number.NEGATIVE_INFINITY;
     this.subscribed = true;
     this.lastHeardAt = performance.now();
     this.retryDelayMillis = this.options.reconnectMillis ?? 100;
@@ -171,8 +174,9 @@ export class ChangeListener {
     } else if (kind === 104 /* h */) {
       const [, id, sentAtText] = line.split(" ");
       if (id !== registry.identity.id) return;
-      const trustedUntil = Number(sentAtText) + this.trustMs;
-      if (this.needsCatchUp) this.catchUp(connection, trustedUntil);
+      this.latestSentAt = Math.max(this.latestSentAt, Number(sentAtText));
+      const trustedUntil = this.latestSentAt + this.trustMs;
+      if (this.needsCatchUp) this.catchUp(connection);
       else {
         verifier.trustCacheUntil(trustedUntil);
         stream.publishHeartbeat(trustedUntil);
@@ -185,7 +189,7 @@ export class ChangeListener {
   }
 
   /** Heard a heartbeat sent after subscribing: record the current change as applied, then trust an emptied cache. */
-  private catchUp(connection: number, trustedUntil: number): void {
+  private catchUp(connection: number): void {
     if (this.catchingUp) return;
     this.catchingUp = true;
     const { store, verifier, registry, stream } = this.parts;
@@ -195,6 +199,8 @@ export class ChangeListener {
           appliedSeq: seq,
           onWritten: () => {
             if (connection !== this.connection || this.client === null) return;
+            // Every own heartbeat heard on this connection since it subscribed vouches, the latest most.
+            const trustedUntil = this.latestSentAt + this.trustMs;
             this.needsCatchUp = false;
             verifier.invalidateAll();
             verifier.trustCacheUntil(trustedUntil);
