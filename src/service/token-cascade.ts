@@ -12,6 +12,7 @@
  */
 import { recordAuditEvent } from "./audit-log.js";
 import { accountOf, requireLevel, type ActorContext } from "./principal.js";
+import type { Propagation } from "./propagation.js";
 import { ServiceError } from "./service-error.js";
 import { exceedsActor, type TokenServiceDeps } from "./token-service.js";
 import { detailsOfRow, type TokenDetails } from "./token-view.js";
@@ -25,6 +26,8 @@ export interface CascadeResult {
   readonly token: TokenDetails;
   /** Tokens of the subtree (the top one included) whose state the cascade changed. */
   readonly changed: number;
+  /** How far the change had reached when it was answered (issue 11; immediate when nothing changed). */
+  readonly propagation: Propagation;
 }
 
 /** Who made a token and how many it made, as the actor may see it. */
@@ -111,14 +114,16 @@ export class TokenCascade {
       for (const token of changed) {
         await recordAuditEvent(tx, ids, clock, actor, { action: paused === 1 ? "token.pause" : "token.unpause", targetType: "token", targetId: token.id, details: { name: token.name, cascade_from: id } });
       }
-      if (changed.length > 0) await tx.notifyChange(`token:${id}`);
-      return changed.length;
+      const seq = changed.length > 0 ? await tx.notifyChange(`token:${id}`) : null;
+      return { changed: changed.length, seq };
     });
     if (found === null) throw notFound();
     this.deps.verifier.invalidateToken(id);
+    // Answered once every live instance refuses (or again allows) the subtree: acknowledged revocation.
+    const propagation = await this.deps.propagation.awaitPropagation(found.seq ?? 0);
     const row = await store.findToken(accountId, id);
     if (row === undefined) throw notFound();
-    return { token: detailsOfRow(catalogue, row), changed: found };
+    return { token: detailsOfRow(catalogue, row), changed: found.changed, propagation };
   }
 }
 

@@ -41,6 +41,21 @@ describe("a cascading pause", () => {
     }
   });
 
+  it("is answered with how far the change has reached, as a single pause is (acknowledged revocation)", async () => {
+    const api = await openApiHarness();
+    const family = await tree(api);
+    for (const body of [{ cascade: true }, {}]) {
+      const res = await api.call("POST", `/v1/token/${family.a.id}/pause`, { body });
+      expect(res.status).toBe(200);
+      const { propagation } = res.body;
+      expect(propagation.instances).toBeGreaterThanOrEqual(1);
+      expect(propagation.applied).toBe(propagation.instances);
+      expect(propagation.lost).toEqual([]);
+      expect(typeof propagation.waited_ms).toBe("number");
+      await api.call("POST", `/v1/token/${family.a.id}/resume`, { body });
+    }
+  });
+
   it("records one event per token it changed, naming the token it started from", async () => {
     const api = await openApiHarness();
     const family = await tree(api);

@@ -8,6 +8,7 @@ import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
 import type { App, PrincipalResolver } from "../app.js";
 import { actorFor, AUTH_ERRORS, BEARER_SECURITY } from "../request-actor.js";
+import { PropagationSchema, propagationToWire } from "../propagation-wire.js";
 import { TokenSchema, tokenToWire } from "../wire-format.js";
 import { TokenIdParams } from "./token-show.js";
 
@@ -19,6 +20,7 @@ export const CascadeBody = Type.Object(
 const CascadeAnswer = Type.Object({
   data: TokenSchema,
   changed: Type.Integer({ description: "Tokens whose state this request changed (the token itself included)" }),
+  propagation: PropagationSchema,
 });
 
 export const TokenFamilySchema = Type.Object(
@@ -64,11 +66,11 @@ export function registerTokenCascade(app: App, latchkey: Latchkey, resolvers: re
         const { id } = request.params;
         if (request.body.cascade === true) {
           const result = action === "pause" ? await latchkey.cascade.pause(actor, id) : await latchkey.cascade.resume(actor, id);
-          return { data: tokenToWire(result.token), changed: result.changed };
+          return { data: tokenToWire(result.token), changed: result.changed, propagation: propagationToWire(result.propagation) };
         }
         const before = await latchkey.tokens.show(actor, id);
         const token = await latchkey.tokens.update(actor, id, { status: action === "pause" ? "pause" : "unpause" });
-        return { data: tokenToWire(token), changed: before.paused === token.paused ? 0 : 1 };
+        return { data: tokenToWire(token), changed: before.paused === token.paused ? 0 : 1, propagation: propagationToWire(token.propagation) };
       },
     );
   }
