@@ -24,7 +24,7 @@ const HIDDEN_GLOBAL = /[\p{Default_Ignorable_Code_Point}\p{Cc}\u2028\u2029]/gu;
 const FLAG_TAGS = /\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}/gu;
 const EMOJI_ZWJ = /(?<=\p{Extended_Pictographic}[\uFE0F\u{1F3FB}-\u{1F3FF}]?)\u200D(?=\p{Extended_Pictographic})/gu;
 const KEYCAP_VS16 = /(?<=[0-9#*])\uFE0F(?=\u20E3)/gu;
-const EMOJI_VS = /(?<=[^\x00-\x7F])(?<=\p{Emoji})[\uFE0E\uFE0F]/gu;
+const EMOJI_VS = /(?<=[^\p{ASCII}])(?<=\p{Emoji})[\uFE0E\uFE0F]/gu;
 const IDEOGRAPHIC_VS = /(?<=\p{Ideographic})[\u{E0100}-\u{E01EF}]/gu;
 const MONGOLIAN_VS = /(?<=\p{Script=Mongolian})[\u180B-\u180D\u180F]/gu;
 

@@ -11,7 +11,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
-import type { App } from "./app.js";
+import type { App } from "./app-instance.js";
 
 /** Paths the single-page app owns; each answers with index.html. */
 export const DASHBOARD_PAGES = ["/", "/integrations", "/tokens", "/domains", "/activity", "/setup", "/sign-in"] as const;

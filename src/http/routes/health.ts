@@ -1,6 +1,6 @@
 /** GET /healthz (the process answers) and GET /readyz (the database answers; 503 otherwise). */
 import type { Latchkey } from "../../service/latchkey.js";
-import type { App } from "../app.js";
+import type { App } from "../app-instance.js";
 import { sendError } from "../error-handler.js";
 
 export function registerHealth(app: App, latchkey: Latchkey): void {
