@@ -3,7 +3,7 @@ import "@mantine/core/styles.css";
 import "@mantine/dates/styles.css";
 import "@mantine/notifications/styles.css";
 import "./dashboard.css";
-import { Badge, createTheme, getDefaultZIndex, MantineProvider } from "@mantine/core";
+import { Badge, createTheme, getDefaultZIndex, MantineProvider, Menu, Notification } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
@@ -20,6 +20,11 @@ const theme = createTheme({
   components: {
     // Sentence-case badges, shown whole: their labels are short words such as "Custom access".
     Badge: Badge.extend({ defaultProps: { tt: "none", fw: 600 }, styles: { label: { overflow: "visible" } } }),
+    // No focus placeholder (a role=presentation child of role=menu: axe's critical
+    // aria-required-children); opening a menu focuses its first item instead.
+    Menu: Menu.extend({ defaultProps: { withInitialFocusPlaceholder: false } }),
+    // A named close button on every notification (axe: button-name, critical).
+    Notification: Notification.extend({ defaultProps: { closeButtonProps: { "aria-label": "Close notification" } } }),
   },
 });
 
