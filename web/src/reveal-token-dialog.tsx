@@ -51,9 +51,11 @@ export function RevealTokenDialog({ revealed, onClose }: { revealed: { name: str
     setSaved(true);
   };
 
+  // Done, the close button and Escape all ask first while the token is unsaved; on the question,
+  // Escape and the close button mean "Go back", never "Close anyway".
   const requestClose = () => {
     if (saved) onClose();
-    else setConfirming(true);
+    else setConfirming(!confirming);
   };
 
   return (
