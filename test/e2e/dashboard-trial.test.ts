@@ -125,3 +125,20 @@ it("shows two domains whole at 1280 px while the name has room", async () => {
     }
   });
 }, 60_000);
+
+it("says why Create token is disabled: nothing chosen in Custom access, an empty name", async () => {
+  await signedIn(1280, async (page) => {
+    await page.getByRole("link", { name: "API tokens" }).click();
+    await page.getByRole("button", { name: "Create new token" }).first().click();
+    const dialog = page.getByRole("dialog", { name: "Create new token" });
+    await dialog.getByLabel("Name").fill("Why disabled");
+    await dialog.getByRole("radiogroup", { name: "Permissions" }).getByRole("radio", { name: "Custom access" }).check();
+    const create = dialog.getByRole("button", { name: "Create token" });
+    expect(await create.isDisabled()).toBe(true);
+    const described = async () => create.evaluate((el) => document.getElementById(el.getAttribute("aria-describedby") ?? "")?.textContent ?? "");
+    await expect.poll(described).toBe("To create the token, give it Read only or Full access for at least one area.");
+    expect(await dialog.getByText("To create the token, give it Read only or Full access for at least one area.").isVisible()).toBe(true);
+    await dialog.getByLabel("Name").fill("");
+    await expect.poll(described).toBe("To create the token, give it a name, and Read only or Full access for at least one area.");
+  });
+}, 60_000);
