@@ -46,6 +46,12 @@ export async function inTerms<T>(terms: FieldTerms, work: () => Promise<T>): Pro
  * @throws UsageError when several tokens share the name, listing their ids.
  */
 export async function tokenIdOf(latchkey: Latchkey, actor: ActorContext, given: string): Promise<string> {
+  // An id is looked up at once; only a name (or an unknown id) makes the CLI read the list.
+  const byId = await latchkey.tokens.show(actor, given).catch((error: unknown) => {
+    if (error instanceof ServiceError && error.code === "not_found") return null;
+    throw error;
+  });
+  if (byId !== null) return byId.id;
   const named: string[] = [];
   for (let page = 1; ; page++) {
     const { tokens, total } = await latchkey.tokens.list(actor, { page, limit: 100 });

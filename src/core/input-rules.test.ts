@@ -118,6 +118,7 @@ describe("checkTokenName against names that pass for others (break test)", () =>
       ["U+3164 Hangul filler", "ad\u3164min"],
       ["U+E0041 tag letter A (hidden text)", "admin\u{e0041}"],
       ["U+200D at the start", "\u200d😀"],
+      ["text hidden in the tags of a made-up flag (shown as a plain black flag)", "🏴\u{e0061}\u{e0064}\u{e006d}\u{e0069}\u{e006e}\u{e007f} ops"],
       ["a variation selector alone", "\ufe0f"],
       ["VS16 after a letter (admin and admin+VS16 look alike)", "admin\ufe0f"],
       ["VS16 after a digit without a keycap", "prod1\ufe0f"],
@@ -142,6 +143,7 @@ describe("checkTokenName against names that pass for others (break test)", () =>
       ["a rainbow flag (VS16 then ZWJ)", "🏳\ufe0f\u200d🌈 pride"],
       ["a heart with VS16", "❤\ufe0f ops"],
       ["England's flag (tag sequence)", "🏴\u{e0067}\u{e0062}\u{e0065}\u{e006e}\u{e0067}\u{e007f} team"],
+      ["Wales's flag (tag sequence)", "🏴\u{e0067}\u{e0062}\u{e0077}\u{e006c}\u{e0073}\u{e007f} team"],
       ["a keycap", "1\ufe0f\u20e3 first"],
     ] as const;
     for (const [label, raw] of cases) expect(checkTokenName(raw), label).toEqual({ ok: true, value: raw });
