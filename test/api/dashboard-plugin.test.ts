@@ -58,6 +58,9 @@ describe("the dashboard plugin", () => {
       const res = await app.inject({ method: "GET", url, headers: { accept } });
       expect([res.statusCode, res.json().code], url).toEqual([404, "not_found"]);
     }
+    // The API's own wildcard routes still win over the dashboard's catch-all.
+    const envoy = await app.inject({ method: "GET", url: "/v1/forward-auth/envoy/api/x", headers: { accept } });
+    expect([envoy.statusCode, envoy.json().code]).toEqual([403, "route_not_mapped"]);
   });
 
   it.each([
