@@ -43,9 +43,14 @@ async function freezingProxy(target) {
   await once(server, "listening");
   return {
     port: server.address().port,
-    freeze: () => pairs.forEach((p) => (p.frozen = true)),
+    freeze: () => {
+      for (const p of pairs) p.frozen = true;
+    },
     close: () => {
-      for (const p of pairs) p.client.destroy(), p.upstream.destroy();
+      for (const p of pairs) {
+        p.client.destroy();
+        p.upstream.destroy();
+      }
       server.close();
     },
   };

@@ -1,8 +1,8 @@
 /** `latchkey domain add|list|remove`, as the operator of an account. */
 import { Option, type Command } from "commander";
-import { normalizeDomainName } from "../core/input-rules.js";
 import type { CliIo } from "./cli-output.js";
-import { formatTable } from "./cli-output.js";
+import { formatTable, UsageError } from "./cli-output.js";
+import { domainNamed, inTerms } from "./cli-terms.js";
 import type { Config } from "./config.js";
 import { withLatchkey } from "./open-for-cli.js";
 
@@ -17,7 +17,8 @@ export function registerDomainCommands(program: Command, io: CliIo, config: () =
     .option("--json", "print JSON")
     .action(async (name: string, opts: { account: string; json?: boolean }) => {
       await withLatchkey(config(), async (latchkey) => {
-        const added = await latchkey.domains.add({ principal: await latchkey.operator(opts.account), ip: null }, name);
+        const actor = { principal: await latchkey.operator(opts.account), ip: null };
+        const added = await inTerms({ name: "<name>" }, () => latchkey.domains.add(actor, name));
         io.out(opts.json ? JSON.stringify({ id: added.id, name: added.name, created_at: added.createdAt }) : `Added ${added.name} (${added.id})`);
       });
     });
@@ -37,12 +38,14 @@ export function registerDomainCommands(program: Command, io: CliIo, config: () =
 
   domain
     .command("remove <domain>")
-    .description("Remove a domain (by id or name); refused while tokens use it")
+    .description("Remove a domain (by id or name; confirm with --yes); refused while tokens use it")
+    .option("--yes", "confirm the removal")
     .addOption(account())
-    .action(async (given: string, opts: { account: string }) => {
+    .action(async (given: string, opts: { account: string; yes?: boolean }) => {
       await withLatchkey(config(), async (latchkey) => {
         const actor = { principal: await latchkey.operator(opts.account), ip: null };
-        const match = (await latchkey.domains.list(actor)).find((d) => d.id === given || d.name === normalizeDomainName(given.trim()));
+        const match = await domainNamed(latchkey, actor, given);
+        if (match !== null && !opts.yes) throw new UsageError(`this removes ${match.name} (${match.id}); run again with --yes to confirm`);
         await latchkey.domains.remove(actor, match?.id ?? given);
         io.out(`Removed ${match?.name ?? given}`);
       });

@@ -12,6 +12,7 @@ import { registerDomainCommands } from "./domain-commands.js";
 import { registerServeCommand } from "./serve-command.js";
 import { registerTokenCommands } from "./token-commands.js";
 import { registerUserCommands } from "./user-commands.js";
+import { RefusalInTerms } from "./cli-terms.js";
 
 /** Builds the program; `io` and `env` are injected for tests. */
 export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
@@ -89,10 +90,12 @@ function reportError(error: unknown, io: CliIo): number {
     io.err(`error: ${error.message}`);
     return 2;
   }
-  if (error instanceof ServiceError) {
-    const fields = Object.entries(error.details.errors ?? {});
-    if (fields.length === 0) io.err(`error: ${error.message}`);
-    for (const [field, problems] of fields) for (const p of problems) io.err(`error: ${CLI_FLAG_OF_FIELD[field] ?? field}: ${p}`);
+  const terms = error instanceof RefusalInTerms ? error.terms : {};
+  const refusal = error instanceof RefusalInTerms ? error.refusal : error;
+  if (refusal instanceof ServiceError) {
+    const fields = Object.entries(refusal.details.errors ?? {});
+    if (fields.length === 0) io.err(`error: ${refusal.message}`);
+    for (const [field, problems] of fields) for (const p of problems) io.err(`error: ${terms[field] ?? CLI_FLAG_OF_FIELD[field] ?? field}: ${p}`);
     return 1;
   }
   io.err(`error: ${(error as Error).message ?? String(error)}`);

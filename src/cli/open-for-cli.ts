@@ -1,7 +1,7 @@
 /** Opens the service for one CLI command and closes it afterwards, whatever happens. */
 import { existsSync } from "node:fs";
+import { sqliteFileOf } from "../service/database-file.js";
 import { Latchkey } from "../service/latchkey.js";
-import { parseDatabaseUrl } from "../store/open-store.js";
 import { catalogueOf, type Config } from "./config.js";
 
 /** Options of {@link withLatchkey}. */
@@ -19,9 +19,9 @@ export interface OpenForCliOptions {
  * @throws Error naming the path when the SQLite file is missing and may not be created.
  */
 export async function withLatchkey<T>(config: Config, work: (latchkey: Latchkey) => Promise<T>, options: OpenForCliOptions = {}): Promise<T> {
-  const location = parseDatabaseUrl(config.databaseUrl);
-  if (location.kind === "sqlite" && location.path !== ":memory:" && !options.mayCreate && !existsSync(location.path)) {
-    throw new Error(`no database at ${location.path}: start the service once (latchkey serve), run latchkey migrate, or check LATCHKEY_DATABASE_URL`);
+  const file = sqliteFileOf(config.databaseUrl);
+  if (file !== null && !options.mayCreate && !existsSync(file)) {
+    throw new Error(`no database at ${file}: start the service once (latchkey serve), run latchkey migrate, or check LATCHKEY_DATABASE_URL`);
   }
   const latchkey = await Latchkey.open({ databaseUrl: config.databaseUrl, catalogue: catalogueOf(config), tokenPrefix: config.tokenPrefix, poolSize: 2 });
   try {

@@ -6,6 +6,7 @@ import type { Latchkey } from "../service/latchkey.js";
 import type { ActorContext } from "../service/principal.js";
 import { expiryWords, formatFields, formatTable, statusWord, tokenFields, tokenJson, UsageError, type CliIo } from "./cli-output.js";
 import type { Config } from "./config.js";
+import { inTerms, tokenIdOf } from "./cli-terms.js";
 import { withLatchkey } from "./open-for-cli.js";
 
 const accountOption = (): Option => new Option("--account <name>", "account name or id").default("default");
@@ -37,12 +38,16 @@ export function registerTokenCommands(program: Command, io: CliIo, config: () =>
     .addOption(jsonOption())
     .action(async (opts: { name: string; full?: boolean; scope?: string[]; domain?: string[]; expires?: string; secretOnly?: boolean; account: string; json?: boolean }) => {
       if (opts.full && opts.scope) throw new UsageError("give --full or --scope, not both");
+      const scopes = opts.scope?.flatMap((s) => s.split(",")).filter((s) => s !== "");
+      if (!opts.full && (scopes === undefined || scopes.length === 0)) {
+        throw new UsageError("give --full (Full access) or --scope with at least one scope (Custom access), e.g. --scope domains_read");
+      }
       await withLatchkey(config(), async (latchkey) => {
         const actor = await operatorOf(latchkey, opts.account);
         const { token: created, secret } = await latchkey.tokens.create(actor, {
           name: opts.name,
           ...(opts.full ? { hasFull: true } : {}),
-          ...(opts.scope ? { scopes: opts.scope.flatMap((s) => s.split(",")).filter((s) => s !== "") } : {}),
+          ...(scopes ? { scopes } : {}),
           ...(opts.domain ? { domains: await domainIds(latchkey, actor, opts.domain) } : {}),
           ...(opts.expires ? { expiresAt: opts.expires } : {}),
         });
@@ -82,24 +87,27 @@ export function registerTokenCommands(program: Command, io: CliIo, config: () =>
     });
 
   token
-    .command("show <id>")
-    .description("Show a token (never its secret)")
+    .command("show <token>")
+    .description("Show a token, by id or name (never its secret)")
     .addOption(accountOption())
     .addOption(jsonOption())
-    .action(async (id: string, opts: { account: string; json?: boolean }) => {
+    .action(async (given: string, opts: { account: string; json?: boolean }) => {
       await withLatchkey(config(), async (latchkey) => {
-        const shown = await latchkey.tokens.show(await operatorOf(latchkey, opts.account), id);
+        const actor = await operatorOf(latchkey, opts.account);
+        const shown = await latchkey.tokens.show(actor, await tokenIdOf(latchkey, actor, given));
         io.out(opts.json ? JSON.stringify(tokenJson(shown), null, 2) : formatFields(tokenFields(shown, latchkey.clock.nowMillis())));
       });
     });
 
   token
-    .command("rename <id> <name>")
-    .description("Rename a token")
+    .command("rename <token> <name>")
+    .description("Rename a token (given by id or name)")
     .addOption(accountOption())
-    .action(async (id: string, name: string, opts: { account: string }) => {
+    .action(async (given: string, name: string, opts: { account: string }) => {
       await withLatchkey(config(), async (latchkey) => {
-        const renamed = await latchkey.tokens.update(await operatorOf(latchkey, opts.account), id, { name });
+        const actor = await operatorOf(latchkey, opts.account);
+        const id = await tokenIdOf(latchkey, actor, given);
+        const renamed = await inTerms({ name: "<name>" }, () => latchkey.tokens.update(actor, id, { name }));
         io.out(`Renamed ${renamed.id} to ${nameForTerminal(renamed.name)}`);
       });
     });
@@ -109,17 +117,18 @@ export function registerTokenCommands(program: Command, io: CliIo, config: () =>
     ["resume", "unpause", "Resumed"],
   ] as const) {
     token
-      .command(`${command} <id>`)
+      .command(`${command} <token>`)
       .description(
         command === "pause"
-          ? "Pause a token: refused from the next verification on, and so are the tokens it made (--cascade marks them paused too)"
-          : "Resume a paused token (--cascade: every token it made too)",
+          ? "Pause a token (by id or name): refused from the next verification on, and so are the tokens it made (--cascade marks them paused too)"
+          : "Resume a paused token, by id or name (--cascade: every token it made too)",
       )
       .option("--cascade", `${command} the token and every token below it, in one transaction`)
       .addOption(accountOption())
-      .action(async (id: string, opts: { account: string; cascade?: boolean }) => {
+      .action(async (given: string, opts: { account: string; cascade?: boolean }) => {
         await withLatchkey(config(), async (latchkey) => {
           const actor = await operatorOf(latchkey, opts.account);
+          const id = await tokenIdOf(latchkey, actor, given);
           if (opts.cascade === true) {
             const result = command === "pause" ? await latchkey.cascade.pause(actor, id) : await latchkey.cascade.resume(actor, id);
             io.out(`${done} ${result.token.id} (${nameForTerminal(result.token.name)}) and its subtree: ${result.changed} token${result.changed === 1 ? "" : "s"} changed`);
@@ -132,13 +141,14 @@ export function registerTokenCommands(program: Command, io: CliIo, config: () =>
   }
 
   token
-    .command("delete <id>")
-    .description("Delete a token for good (confirm with --yes)")
+    .command("delete <token>")
+    .description("Delete a token (by id or name) for good (confirm with --yes)")
     .option("--yes", "confirm the deletion")
     .addOption(accountOption())
-    .action(async (id: string, opts: { yes?: boolean; account: string }) => {
+    .action(async (given: string, opts: { yes?: boolean; account: string }) => {
       await withLatchkey(config(), async (latchkey) => {
         const actor = await operatorOf(latchkey, opts.account);
+        const id = await tokenIdOf(latchkey, actor, given);
         const target = await latchkey.tokens.show(actor, id);
         if (!opts.yes) throw new UsageError(`this deletes "${nameForTerminal(target.name)}" (${target.id}) for good; run again with --yes to confirm`);
         await latchkey.tokens.delete(actor, id);

@@ -118,6 +118,7 @@ describe("checkTokenName against names that pass for others (break test)", () =>
       ["U+3164 Hangul filler", "ad\u3164min"],
       ["U+E0041 tag letter A (hidden text)", "admin\u{e0041}"],
       ["U+200D at the start", "\u200d😀"],
+      ["text hidden in the tags of a made-up flag (shown as a plain black flag)", "🏴\u{e0061}\u{e0064}\u{e006d}\u{e0069}\u{e006e}\u{e007f} ops"],
       ["a variation selector alone", "\ufe0f"],
       ["VS16 after a letter (admin and admin+VS16 look alike)", "admin\ufe0f"],
       ["VS16 after a digit without a keycap", "prod1\ufe0f"],
@@ -142,6 +143,7 @@ describe("checkTokenName against names that pass for others (break test)", () =>
       ["a rainbow flag (VS16 then ZWJ)", "🏳\ufe0f\u200d🌈 pride"],
       ["a heart with VS16", "❤\ufe0f ops"],
       ["England's flag (tag sequence)", "🏴\u{e0067}\u{e0062}\u{e0065}\u{e006e}\u{e0067}\u{e007f} team"],
+      ["Wales's flag (tag sequence)", "🏴\u{e0067}\u{e0062}\u{e0077}\u{e006c}\u{e0073}\u{e007f} team"],
       ["a keycap", "1\ufe0f\u20e3 first"],
     ] as const;
     for (const [label, raw] of cases) expect(checkTokenName(raw), label).toEqual({ ok: true, value: raw });
@@ -232,7 +234,7 @@ describe("checkDomainName", () => {
 describe("parseExpiry", () => {
   const clock = manualClock(Date.UTC(2026, 0, 15, 12, 0, 0));
   const now = clock.nowMillis();
-  const valueOf = (raw: string): number | null => {
+  const expiryOf = (raw: string): number | null => {
     const checked = parseExpiry(raw, now);
     return checked.ok ? checked.value : null;
   };
@@ -249,7 +251,7 @@ describe("parseExpiry", () => {
     ["2026-12-31t18:00:00z", Date.UTC(2026, 11, 31, 18)],
     ["2026-12-31 18:00:00Z", Date.UTC(2026, 11, 31, 18)],
   ])("reads the RFC 3339 date-time %j", (raw, millis) => {
-    expect(valueOf(raw)).toBe(millis);
+    expect(expiryOf(raw)).toBe(millis);
   });
 
   it.each([
@@ -258,31 +260,31 @@ describe("parseExpiry", () => {
     ["2028-02-29", Date.UTC(2028, 2, 1)],
     ["2026-06-30", Date.UTC(2026, 6, 1)],
   ])("reads the date %j as through the end of that UTC day", (raw, millis) => {
-    expect(valueOf(raw)).toBe(millis);
+    expect(expiryOf(raw)).toBe(millis);
   });
 
   it("accepts today's date, which runs until tomorrow 00:00Z", () => {
-    expect(valueOf("2026-01-15")).toBe(Date.UTC(2026, 0, 16));
+    expect(expiryOf("2026-01-15")).toBe(Date.UTC(2026, 0, 16));
   });
 
   it("refuses yesterday's date, which ended at today 00:00Z", () => {
-    expect(valueOf("2026-01-14")).toBeNull();
+    expect(expiryOf("2026-01-14")).toBeNull();
   });
 
   it("refuses the current instant", () => {
-    expect(valueOf("2026-01-15T12:00:00Z")).toBeNull();
+    expect(expiryOf("2026-01-15T12:00:00Z")).toBeNull();
   });
 
   it("accepts one millisecond after the current instant", () => {
-    expect(valueOf("2026-01-15T12:00:00.001Z")).toBe(now + 1);
+    expect(expiryOf("2026-01-15T12:00:00.001Z")).toBe(now + 1);
   });
 
   it("refuses an instant in the past", () => {
-    expect(valueOf("2020-01-01T00:00:00Z")).toBeNull();
+    expect(expiryOf("2020-01-01T00:00:00Z")).toBeNull();
   });
 
   it("refuses a time that is in the future as local time but in the past once its offset is applied", () => {
-    expect(valueOf("2026-01-15T13:00:00+02:00")).toBeNull();
+    expect(expiryOf("2026-01-15T13:00:00+02:00")).toBeNull();
   });
 
   it("accepts an instant that a clock moved forward has not reached", () => {
@@ -304,7 +306,7 @@ describe("parseExpiry", () => {
     ["offset hour 24", "2026-12-31T18:00:00+24:00"],
     ["offset minute 60", "2026-12-31T18:00:00+02:60"],
   ])("refuses %s", (_what, raw) => {
-    expect(valueOf(raw)).toBeNull();
+    expect(expiryOf(raw)).toBeNull();
   });
 
   it.each([
@@ -315,21 +317,21 @@ describe("parseExpiry", () => {
     ["ten fraction digits", "2026-12-31T18:00:00.1234567891Z"],
     ["a space before the offset", "2026-12-31T18:00:00 Z"],
   ])("refuses a date-time with %s", (_what, raw) => {
-    expect(valueOf(raw)).toBeNull();
+    expect(expiryOf(raw)).toBeNull();
   });
 
   it.each(["", "tomorrow", "never", "1798761600000", "2026-1-5", "31/12/2026", "2026/12/31", " 2026-12-31", "2026-12-31 ", "2026-12-31Z", "2026-12-31T18:00:00Z trailing", "+02026-12-31", "２０２６-12-31"])(
     "refuses %j",
     (raw) => {
-      expect(valueOf(raw)).toBeNull();
+      expect(expiryOf(raw)).toBeNull();
     },
   );
 
   it("accepts the last day before the year 10000", () => {
-    expect(valueOf("9999-12-30")).toBe(Date.UTC(9999, 11, 31));
+    expect(expiryOf("9999-12-30")).toBe(Date.UTC(9999, 11, 31));
   });
 
   it("refuses 9999-12-31, which would run into the year 10000", () => {
-    expect(valueOf("9999-12-31")).toBeNull();
+    expect(expiryOf("9999-12-31")).toBeNull();
   });
 });

@@ -39,7 +39,7 @@ export function checkTokenName(raw: string): Checked<string> {
   const name = raw.includes("\uFEFF") ? raw : raw.trim();
   if (name.length === 0) return { ok: false, problem: TOKEN_NAME_PROBLEMS.required };
   if ([...name].length > TOKEN_NAME_MAX_CHARS) return { ok: false, problem: TOKEN_NAME_PROBLEMS.tooLong };
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u.test(name)) return { ok: false, problem: TOKEN_NAME_PROBLEMS.control };
+  if (/[\p{Cc}\u2028\u2029]/u.test(name)) return { ok: false, problem: TOKEN_NAME_PROBLEMS.control };
   const hidden = hiddenCharactersIn(name);
   if (hidden !== "none") return { ok: false, problem: TOKEN_NAME_PROBLEMS[hidden] };
   if (!hasVisibleCharacter(name)) return { ok: false, problem: TOKEN_NAME_PROBLEMS.noVisible };

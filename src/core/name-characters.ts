@@ -7,7 +7,7 @@
  * paragraph separators) are refused in new names, except where a visible sequence needs them
  * (UTS #51 emoji sequences): a zero-width joiner between two emoji, VS15/VS16 after an emoji (and after
  * 0-9, # or * of a keycap), an ideographic variation selector after an ideograph, a Mongolian variation
- * selector after a Mongolian letter, and the tag characters of a flag such as England's. Bidirectional
+ * selector after a Mongolian letter, and the tag characters of the flags of England, Scotland and Wales. Bidirectional
  * controls (U+202A-U+202E, U+2066-U+2069, U+061C, U+200E, U+200F; UTS #39 section 3.3 and CVE-2021-42574,
  * "Trojan Source") are hidden characters too, named apart so the refusal says which rule.
  */
@@ -21,10 +21,12 @@ const HIDDEN_GLOBAL = /[\p{Default_Ignorable_Code_Point}\p{Cc}\u2028\u2029]/gu;
 
 // The visible sequences that need a default-ignorable character, each replaced by its base so that
 // what remains can be searched for hidden characters.
-const FLAG_TAGS = /\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}/gu;
+// Only the three subdivision flags Unicode recommends (UTS #51: England, Scotland, Wales): any other
+// tag sequence after U+1F3F4 shows as a plain black flag, hiding the text its tags spell.
+const FLAG_TAGS = /\u{1F3F4}(?:\u{E0067}\u{E0062}(?:\u{E0065}\u{E006E}\u{E0067}|\u{E0073}\u{E0063}\u{E0074}|\u{E0077}\u{E006C}\u{E0073}))\u{E007F}/gu;
 const EMOJI_ZWJ = /(?<=\p{Extended_Pictographic}[\uFE0F\u{1F3FB}-\u{1F3FF}]?)\u200D(?=\p{Extended_Pictographic})/gu;
 const KEYCAP_VS16 = /(?<=[0-9#*])\uFE0F(?=\u20E3)/gu;
-const EMOJI_VS = /(?<=[^\x00-\x7F])(?<=\p{Emoji})[\uFE0E\uFE0F]/gu;
+const EMOJI_VS = /(?<=[^\p{ASCII}])(?<=\p{Emoji})[\uFE0E\uFE0F]/gu;
 const IDEOGRAPHIC_VS = /(?<=\p{Ideographic})[\u{E0100}-\u{E01EF}]/gu;
 const MONGOLIAN_VS = /(?<=\p{Script=Mongolian})[\u180B-\u180D\u180F]/gu;
 

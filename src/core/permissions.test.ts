@@ -70,6 +70,17 @@ describe("parseScopes", () => {
     expect(levelsOf(["email_verification_read"])).toEqual({ email_verification: "read" });
   });
 
+  it("names the real scopes of the area an unknown scope seems to mean", () => {
+    const cases = [
+      ["a level the area lacks", "email_read", '"email_read" is not a scope of this catalogue; Email has email_full'],
+      ["the area alone", "domains", '"domains" is not a scope of this catalogue; Domains has domains_read, domains_full'],
+      ["the area in another case", "SMS_READ", '"SMS_READ" is not a scope of this catalogue; SMS has sms_read, sms_full'],
+      ["the longer of two areas sharing a prefix", "email_verification_write", '"email_verification_write" is not a scope of this catalogue; Email verification has email_verification_read, email_verification_full'],
+      ["no area at all", "calendar_read", '"calendar_read" is not a scope of this catalogue'],
+    ] as const;
+    for (const [label, scope, problem] of cases) expect(parseScopes(SEED_CATALOGUE, [scope]), label).toEqual({ ok: false, problems: [problem] });
+  });
+
   it("quotes a refused string with its control characters escaped", () => {
     expect(parseScopes(SEED_CATALOGUE, ["a\u0000b"])).toEqual({ ok: false, problems: [expect.not.stringContaining("\u0000")] });
   });

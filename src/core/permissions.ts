@@ -6,7 +6,7 @@
  * per area among those the area allows. Read only opens GET (and, as HTTP defines them safe, HEAD and
  * OPTIONS); Full access opens every method. "Full access" covers areas added to the catalogue later.
  */
-import { highestLevel, levelRank, type Catalogue, type Level } from "./catalogue.js";
+import { highestLevel, levelRank, type AreaDefinition, type Catalogue, type Level } from "./catalogue.js";
 
 /** What a token may do: either Full access, or one level per area (absent areas are `none`). */
 export interface PermissionSet {
@@ -30,7 +30,8 @@ export type ParseScopesResult =
  *
  * @param catalogue the areas in force.
  * @param scopes non-empty array of scope strings such as `domains_read`.
- * @returns the set, or `problems`: one message per refused string, or "at least one scope is required".
+ * @returns the set, or `problems`: one message per refused string (naming the real scopes of the area
+ *   it seems to mean), or "at least one scope is required".
  */
 export function parseScopes(catalogue: Catalogue, scopes: readonly string[]): ParseScopesResult {
   if (scopes.length === 0) return { ok: false, problems: ["at least one scope is required"] };
@@ -39,7 +40,7 @@ export function parseScopes(catalogue: Catalogue, scopes: readonly string[]): Pa
   for (const scope of scopes) {
     const entry = catalogue.byScope.get(scope);
     if (entry === undefined) {
-      problems.push(`"${printable(scope)}" is not a scope of this catalogue`);
+      problems.push(`"${printable(scope)}" is not a scope of this catalogue${scopesOfAreaMeant(catalogue, scope)}`);
       continue;
     }
     const held = levels.get(entry.area);
@@ -47,6 +48,22 @@ export function parseScopes(catalogue: Catalogue, scopes: readonly string[]): Pa
   }
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, permissions: { hasFull: false, levels } };
+}
+
+/**
+ * For a refused scope string, the area it seems to mean and that area's real scopes, as `; Email has
+ * email_full`: the longest area key the string names, ignoring case and surrounding spaces, alone or
+ * followed by `_` (`email_read`, `Domains`, `email_verification_write`). Empty when it names none.
+ */
+function scopesOfAreaMeant(catalogue: Catalogue, scope: string): string {
+  const given = scope.trim().toLowerCase();
+  let meant: AreaDefinition | undefined;
+  for (const area of catalogue.areas) {
+    if ((given === area.key || given.startsWith(`${area.key}_`)) && (meant === undefined || area.key.length > meant.key.length)) meant = area;
+  }
+  if (meant === undefined) return "";
+  const scopes = meant.levels.filter((level) => level !== "none").map((level) => `${meant.key}_${level}`);
+  return `; ${meant.label} has ${scopes.join(", ")}`;
 }
 
 /** The Full access set. */

@@ -6,15 +6,15 @@
 import cookie from "@fastify/cookie";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyRequest } from "fastify";
 import { EMPTY_ROUTE_MAP, type RouteMap } from "../core/route-map.js";
 import type { Latchkey } from "../service/latchkey.js";
-import type { ActorContext, Principal } from "../service/principal.js";
 import { actorFor } from "./request-actor.js";
 import { createFailureLimiter, type FailureLimiter } from "../service/failure-limiter.js";
+import type { App, PrincipalResolver } from "./app-instance.js";
 import { handleError, sendError } from "./error-handler.js";
 import { requestLogController } from "./request-log-controller.js";
 import { registerSecurityHeaders } from "./security-headers.js";
@@ -43,27 +43,7 @@ import { registerVerify } from "./routes/verify.js";
 import { ErrorSchema } from "./wire-format.js";
 import { compileRouteMap } from "./route-matcher.js";
 
-declare module "fastify" {
-  interface FastifyInstance {
-    /** The failure limiter of this app (see {@link AppOptions.failureLimiter}). */
-    latchkeyFailures: FailureLimiter;
-    /** LATCHKEY_PUBLIC_URL without a trailing slash, or "" (list links are then paths). */
-    latchkeyPublicUrl: string;
-  }
-  interface FastifyRequest {
-    /** The authenticated actor, set before validation on routes that declare `security`. */
-    latchkeyActor?: ActorContext;
-  }
-}
-
-/** The Fastify instance type with TypeBox inference. */
-export type App = FastifyInstance<any, any, any, FastifyBaseLogger, TypeBoxTypeProvider>;
-
-/**
- * Resolves a principal from something other than an API token (the dashboard's session cookie).
- * Returns null when the request carries no such credential; throws a ServiceError to refuse it.
- */
-export type PrincipalResolver = (request: FastifyRequest) => Promise<Principal | null>;
+export type { App, PrincipalResolver } from "./app-instance.js";
 
 /** Options of {@link buildApp}. */
 export interface AppOptions {

@@ -1,7 +1,8 @@
 /**
  * Serves the dashboard (the single-page app built from web/ into dist/web by `npm run build`) from
  * the API's own process: the files under /, and index.html for each of the app's pages so that a
- * reload or a bookmark of /tokens works. Everything else keeps the API's JSON 404, /v1/* included.
+ * reload or a bookmark of /tokens works; a browser's visit to an unknown page gets index.html with a
+ * 404 (the app shows "Page not found"). Everything else keeps the API's JSON 404, /v1/* included.
  *
  * The page is built to run under the strict Content-Security-Policy that src/http/security-headers.ts
  * puts on every response (scripts from this origin only, no inline script, no eval; inline styles
@@ -11,7 +12,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
-import type { App } from "./app.js";
+import type { App } from "./app-instance.js";
 
 /** Paths the single-page app owns; each answers with index.html. */
 export const DASHBOARD_PAGES = ["/", "/integrations", "/tokens", "/domains", "/activity", "/setup", "/sign-in"] as const;
@@ -36,7 +37,8 @@ export function dashboardPlugin(root: string = DEFAULT_DASHBOARD_ROOT): (app: Ap
       await scope.register(fastifyStatic, {
         root,
         index: false,
-        wildcard: true,
+        // One route per built file, so that the catch-all below decides what an unknown path gets.
+        wildcard: false,
         cacheControl: false,
         // Hashed file names under assets/ never change; anything else is checked on every load.
         setHeaders: (reply, path) => {
@@ -46,6 +48,14 @@ export function dashboardPlugin(root: string = DEFAULT_DASHBOARD_ROOT): (app: Ap
       for (const page of DASHBOARD_PAGES) {
         scope.get(page, { schema: { hide: true } }, (_request, reply) => reply.header("cache-control", "no-cache").sendFile("index.html"));
       }
+      // A browser's visit to any other page gets the app with a 404, and the app says "Page not found"
+      // (a new user saw raw JSON); API paths, files and non-browser clients keep the JSON 404.
+      scope.get("/*", { schema: { hide: true } }, (request, reply) => {
+        const path = request.url.split("?")[0] ?? "";
+        const api = /^\/(v1|docs|assets|openapi\.json|healthz|readyz|metrics)(\/|$)/.test(path) || /\.[a-z0-9]+$/i.test(path);
+        if (api || !String(request.headers.accept ?? "").includes("text/html")) return reply.callNotFound();
+        return reply.code(404).header("cache-control", "no-cache").sendFile("index.html");
+      });
     });
   };
 }

@@ -5,7 +5,7 @@
  * `a:<id>` or `b:<id>`; it is a position, not a credential (it holds nothing the list does not show).
  * MailerSend's `page` is still accepted; a request gives one or the other.
  */
-import type { KeysetPageRequest, PagePosition } from "../store/keyset-list-store.js";
+import type { KeysetPageRequest, PagePosition } from "../service/token-visibility.js";
 import { validationError } from "../service/service-error.js";
 
 /** An id as ids are made (`tok_...`, `aud_...`): what a cursor may name. */

@@ -6,7 +6,7 @@ import type { FastifyRequest } from "fastify";
 import type { Latchkey } from "../service/latchkey.js";
 import type { ActorContext } from "../service/principal.js";
 import { ServiceError } from "../service/service-error.js";
-import type { PrincipalResolver } from "./app.js";
+import type { PrincipalResolver } from "./app-instance.js";
 import { authorizationHeaders, readBearerToken } from "./bearer-token.js";
 
 /**

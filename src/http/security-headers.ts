@@ -10,7 +10,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import helmet, { type HelmetOptions } from "helmet";
-import type { App } from "./app.js";
+import type { App } from "./app-instance.js";
 
 /** The Content-Security-Policy directives (exported for the test that checks them). */
 export const CSP_DIRECTIVES = {

@@ -13,7 +13,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ServiceError } from "../service/service-error.js";
 import { csrfTokenMatches, SESSION_MILLIS, userPrincipal, type ActiveSession, type UserService } from "../service/user-service.js";
-import type { PrincipalResolver } from "./app.js";
+import type { PrincipalResolver } from "./app-instance.js";
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = "latchkey_session";

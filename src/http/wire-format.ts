@@ -7,6 +7,7 @@ import { Type, type Static } from "typebox";
 import type { AuditEvent } from "../service/audit-log.js";
 import type { DomainDetails } from "../service/domain-service.js";
 import type { TokenDetails } from "../service/token-view.js";
+import type { ActiveSession } from "../service/user-service.js";
 
 export const DomainRefSchema = Type.Object({ id: Type.String(), name: Type.String() });
 
@@ -133,4 +134,27 @@ export function pageBody<T>(data: T[], path: string, page: number, limit: number
     links: { first: link(1), last: link(lastPage), prev: page > 1 ? link(Math.min(page - 1, lastPage)) : null, next: page < lastPage ? link(page + 1) : null },
     meta: { current_page: page, from, last_page: lastPage, path, per_page: limit, to: from === null ? null : from + data.length - 1, total },
   };
+}
+
+/** The `{id}` of a token route. */
+export const TokenIdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
+
+/** The `{id}` of a domain route. */
+export const DomainIdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
+
+/** A token's status as PUT /v1/token/{id} and its settings take it: pause or resume. */
+export const TokenStatus = Type.Union([Type.Literal("pause"), Type.Literal("unpause")]);
+
+export const SessionSchema = Type.Object(
+  {
+    user: Type.Object({ id: Type.String(), email: Type.String(), role: Type.String(), account_id: Type.String() }),
+    csrf_token: Type.String({ description: "Send it back as X-CSRF-Token on every POST, PUT, PATCH and DELETE made with the cookie" }),
+    expires_at: Type.String({ format: "date-time" }),
+  },
+);
+
+/** A session's wire form (never its secret, which only the cookie carries). */
+export function sessionToWire(session: ActiveSession): Static<typeof SessionSchema> {
+  const { user } = session;
+  return { user: { id: user.id, email: user.email, role: user.role, account_id: user.accountId }, csrf_token: session.csrfToken, expires_at: session.expiresAt };
 }

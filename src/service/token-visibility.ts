@@ -12,6 +12,9 @@ import { levelRank } from "../core/catalogue.js";
 import { levelHeld } from "../core/permissions.js";
 import type { AuditEventsTable } from "../store/database-schema.js";
 import { visibleAmong, type AuditViewer, type KeysetPageRequest, type PagePosition } from "../store/keyset-list-store.js";
+
+/** The page request and position of a keyset list, as the HTTP layer builds them (it does not reach into the store). */
+export type { KeysetPageRequest, PagePosition };
 import type { PageRequest, Store } from "../store/store.js";
 import type { TokenViewer } from "../store/token-lineage-store.js";
 import type { Principal } from "./principal.js";

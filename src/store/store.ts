@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type SQLite from "better-sqlite3";
-import { Kysely, Migrator, sql, type Transaction } from "kysely";
+import { type Kysely, Migrator, sql, type Transaction } from "kysely";
 import pg from "pg";
 import type { AccountsTable, AuditEventsTable, Database, DomainsTable, SessionsTable, TokensTable, UsersTable } from "./database-schema.js";
 import { migrationProvider } from "./migration-provider.js";

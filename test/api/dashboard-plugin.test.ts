@@ -47,6 +47,22 @@ describe("the dashboard plugin", () => {
     expect(csp).not.toContain("unsafe-eval");
   });
 
+  it("answers a browser's visit to an unknown page with 404 and index.html, which shows a page, not JSON (new-user trial)", async () => {
+    const app = await openApp({ built: true });
+    const accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    for (const url of ["/not-a-page", "/tokens/extra", "/settings?tab=1"]) {
+      const res = await app.inject({ method: "GET", url, headers: { accept } });
+      expect([res.statusCode, res.headers["content-type"], res.body], url).toEqual([404, expect.stringMatching(/^text\/html/), INDEX]);
+    }
+    for (const url of ["/v1/nope", "/assets/missing.js", "/docs/nope", "/openapi.json/x"]) {
+      const res = await app.inject({ method: "GET", url, headers: { accept } });
+      expect([res.statusCode, res.json().code], url).toEqual([404, "not_found"]);
+    }
+    // The API's own wildcard routes still win over the dashboard's catch-all.
+    const envoy = await app.inject({ method: "GET", url: "/v1/forward-auth/envoy/api/x", headers: { accept } });
+    expect([envoy.statusCode, envoy.json().code]).toEqual([403, "route_not_mapped"]);
+  });
+
   it.each([
     ["GET", "/v1/nope"],
     ["POST", "/v1/nope"],

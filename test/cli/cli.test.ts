@@ -77,6 +77,18 @@ describe("token create", () => {
     expect(err).toMatch(/--expires/);
   });
 
+  it("lists the area's real scopes for an unknown one", async () => {
+    const { err } = await cli("token", "create", "--name", "x", "--scope", "email_read");
+    expect(err).toBe('error: --scope: "email_read" is not a scope of this catalogue; Email has email_full');
+  });
+
+  it("asks for --full or --scope in its own terms when neither is given (not has_full)", async () => {
+    for (const args of [[], ["--scope", ""], ["--scope", ","]]) {
+      const { code, err } = await cli("token", "create", "--name", "x", ...args);
+      expect([code, err], args.join(" ")).toEqual([2, "error: give --full (Full access) or --scope with at least one scope (Custom access), e.g. --scope domains_read"]);
+    }
+  });
+
   it("refuses --full with --scope as a usage error", async () => {
     expect((await cli("token", "create", "--name", "x", "--full", "--scope", "email_full")).code).toBe(2);
   });
@@ -161,6 +173,27 @@ describe("token management", () => {
     expect((await service.verify({ token: kid.secret, method: "GET", area: "sms" })).code).toBe("ok");
   });
 
+  it("takes a token's name wherever it takes its id, and asks for the id when the name is shared", async () => {
+    const { id } = await created();
+    expect((await cli("token", "show", "managed")).out).toContain(id);
+    expect((await cli("token", "rename", "managed", "by name")).out).toBe(`Renamed ${id} to by name`);
+    expect((await cli("token", "pause", "by name")).out).toBe(`Paused ${id} (by name)`);
+    expect((await cli("token", "resume", "by name")).out).toBe(`Resumed ${id} (by name)`);
+    const twin = (await cli("token", "create", "--name", "by name", "--full", "--json")).out;
+    const twinId = JSON.parse(twin).id as string;
+    const shared = await cli("token", "delete", "by name", "--yes");
+    expect([shared.code, shared.err]).toEqual([2, `error: 2 tokens are named "by name" (${twinId}, ${id}); give the id`]);
+    expect((await cli("token", "delete", "by name", "--yes")).code).toBe(2);
+    expect((await cli("token", "delete", id, "--yes")).out).toBe(`Deleted ${id} (by name)`);
+    expect((await cli("token", "delete", "by name", "--yes")).out).toBe(`Deleted ${twinId} (by name)`);
+  });
+
+  it("names the <name> argument, not a --name flag, when a rename is refused", async () => {
+    const { id } = await created();
+    const { code, err } = await cli("token", "rename", id, " ");
+    expect([code, err]).toEqual([1, "error: <name>: The name is required."]);
+  });
+
   it("answers not found for an unknown id with exit code 1", async () => {
     const { code, err } = await cli("token", "pause", "tok_nope");
     expect(code).toBe(1);
@@ -172,8 +205,26 @@ describe("domains and accounts", () => {
   it("adds, lists and removes a domain", async () => {
     expect((await cli("domain", "add", "Example.COM.")).out).toMatch(/Added example\.com/);
     expect((await cli("domain", "list")).out).toContain("example.com");
-    expect((await cli("domain", "remove", "example.com")).code).toBe(0);
+    expect((await cli("domain", "remove", "example.com", "--yes")).code).toBe(0);
     expect((await cli("domain", "list")).out).not.toContain("example.com");
+  });
+
+  it("names the <name> argument, not a --name flag, for a bad domain name (break test)", async () => {
+    const { code, err } = await cli("domain", "add", "not a domain");
+    expect(code).toBe(1);
+    expect(err).toMatch(/^error: <name>: The domain name must be a DNS name/);
+    expect(err).not.toContain("--name");
+  });
+
+  it("removes a domain by id or by name, only with --yes", async () => {
+    const added = JSON.parse((await cli("domain", "add", "example.com", "--json")).out) as { id: string };
+    await cli("domain", "add", "example.org");
+    const unconfirmed = await cli("domain", "remove", "example.com");
+    expect([unconfirmed.code, unconfirmed.err]).toEqual([2, `error: this removes example.com (${added.id}); run again with --yes to confirm`]);
+    expect((await cli("domain", "list")).out).toContain("example.com");
+    expect((await cli("domain", "remove", added.id, "--yes")).out).toBe("Removed example.com");
+    expect((await cli("domain", "remove", "Example.ORG", "--yes")).out).toBe("Removed example.org");
+    expect((await cli("domain", "list")).out).not.toContain("example.");
   });
 
   it("refuses an invalid domain name", async () => {

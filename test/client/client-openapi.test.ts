@@ -44,8 +44,9 @@ const TOKEN_FAMILY: Record<keyof TokenFamily, true> = { created_by: true, parent
 const CASCADE_RESULT: Record<keyof CascadeResult, true> = { data: true, changed: true };
 
 // Compile-time check: the middleware's verified token and the client's are the same shape, both ways.
-export const serverToClient = (t: ServerVerifiedToken): VerifiedToken => t;
-export const clientToServer = (t: VerifiedToken): ServerVerifiedToken => t;
+const serverToClient = (t: ServerVerifiedToken): VerifiedToken => t;
+const clientToServer = (t: VerifiedToken): ServerVerifiedToken => t;
+void [serverToClient, clientToServer];
 
 /** What each operation answers: the success status and the keys of its body, `data` unwrapped. */
 const RESPONSES: Record<OperationName, { status: string; shape: "page" | "data" | "data[]" | "bare" | "none"; keys?: Record<string, true> }> = {

@@ -13,7 +13,7 @@ const template = readFileSync(new URL("../../examples/nginx/nginx.conf.template"
 
 /** The fenced code blocks of the doc in one language. */
 function blocks(language: string): string[] {
-  return [...doc.matchAll(new RegExp("```" + language + "\\n([\\s\\S]*?)```", "g"))].map((m) => m[1] ?? "");
+  return [...doc.matchAll(new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``, "g"))].map((m) => m[1] ?? "");
 }
 
 /** The headers an nginx configuration sets with proxy_set_header (in its proxied location), lower-case. */

@@ -121,7 +121,9 @@ describe("every page, at 1280 and 360 px", () => {
         await dialog.getByLabel("Name").fill("Newsletter sender");
         await dialog.getByRole("radiogroup", { name: "Email permission" }).getByText("Full access").click();
         await dialog.getByRole("radiogroup", { name: "Recipients permission" }).getByText("Read only").click();
-        await page.evaluate(() => document.querySelectorAll(".mantine-Modal-content, .mantine-Modal-inner, .mantine-Modal-body").forEach((e) => e.scrollTo(0, 0)));
+        await page.evaluate(() => document.querySelectorAll(".mantine-Modal-content, .mantine-Modal-inner, .mantine-Modal-body").forEach((e) => {
+          e.scrollTo(0, 0);
+        }));
         await screenshot(page, "create-token");
         await expectAccessible(page, `create dialog at ${width}`);
         await dialog.getByRole("radio", { name: "Specific domains" }).check();

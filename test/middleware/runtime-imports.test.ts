@@ -16,7 +16,7 @@ function runtimeImports(source: string): string[] {
     const clause = match[2] ?? "";
     // `import { type A, type B } from` is erased too.
     const names = /^\{([^}]*)\}$/.exec(clause.trim())?.[1];
-    if (names !== undefined && names.split(",").every((n) => n.trim() === "" || n.trim().startsWith("type "))) continue;
+    if (names?.split(",").every((n) => n.trim() === "" || n.trim().startsWith("type "))) continue;
     specifiers.push(match[3] ?? "");
   }
   return specifiers;

@@ -44,6 +44,16 @@ function problemsOf(form: FormState): Record<string, string> {
   return problems;
 }
 
+/** What the Create button still waits for, in one sentence (`problems` as problemsOf gives them). */
+function missingOf(problems: Record<string, string>): string {
+  const missing = [
+    problems.name === undefined ? null : problems.name.startsWith("Use at most") ? `a name of at most ${NAME_MAX} characters` : "a name",
+    problems.domains === undefined ? null : "at least one domain",
+    problems.scopes === undefined ? null : "Read only or Full access for at least one area",
+  ].filter((part): part is string => part !== null);
+  return `To create the token, give it ${missing.join(", and ")}.`;
+}
+
 export interface CreateTokenDialogProps {
   opened: boolean;
   /** The catalogue's areas; null while loading. */
@@ -225,11 +235,17 @@ export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated }
             onBlur={leavePermissions}
             error={errorFor("scopes", "scopes", "has_full")}
           />
+          {/* A disabled button says why (new-user trial): what is still missing, also as its description. */}
+          {!valid && (
+            <Text id="create-token-missing" size="sm" c="dimmed" ta="right">
+              {missingOf(problems)}
+            </Text>
+          )}
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" disabled={!valid} loading={busy}>
+            <Button type="submit" disabled={!valid} loading={busy} aria-describedby={valid ? undefined : "create-token-missing"}>
               Create token
             </Button>
           </Group>

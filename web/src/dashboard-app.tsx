@@ -3,14 +3,15 @@
  * sign-in or set-up page to a stranger, or the app shell with its four pages to a signed-in user.
  */
 import { Center, Loader } from "@mantine/core";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { ActivityPage } from "./activity-page";
 import { ApiError, api, setCsrfToken, setSessionEndedHandler } from "./api-client";
 import type { Session } from "./api-types";
 import { AppLayout } from "./app-layout";
 import { DomainsPage } from "./domains-page";
 import { IntegrationsPage } from "./integrations-page";
-import { navigate, usePath } from "./router";
+import { NotFoundPage } from "./not-found-page";
+import { navigate, usePath, type PagePath } from "./router";
 import { SetupPage } from "./setup-page";
 import { SignInPage } from "./sign-in-page";
 import { TokensPage } from "./tokens-page";
@@ -27,16 +28,20 @@ const TITLES: Record<string, string> = {
 export function DashboardApp() {
   const path = usePath();
   const [session, setSession] = useState<Session | null | undefined>(undefined);
+  // The page a stranger asked for before being sent to sign in: shown once signed in (not Integrations).
+  const wanted = useRef<PagePath | null>(null);
 
   const signedIn = useCallback((next: Session) => {
     setCsrfToken(next.csrf_token);
     setSession(next);
-    navigate("/integrations", { replace: true });
+    navigate(wanted.current ?? "/integrations", { replace: true });
+    wanted.current = null;
   }, []);
 
   const signedOut = useCallback(() => {
     setCsrfToken(null);
     setSession(null);
+    wanted.current = null;
     navigate("/sign-in", { replace: true });
   }, []);
 
@@ -58,12 +63,15 @@ export function DashboardApp() {
   // Redirects: strangers to sign-in (or set-up), signed-in people away from them.
   useEffect(() => {
     if (session === undefined) return;
-    if (session === null && path !== "/setup" && path !== "/sign-in") navigate("/sign-in", { replace: true });
-    if (session !== null && (path === "/" || path === "/sign-in" || path === "/setup" || !(path in TITLES))) navigate("/integrations", { replace: true });
+    if (session === null && path !== "/setup" && path !== "/sign-in") {
+      if (path in TITLES) wanted.current = path as PagePath;
+      navigate("/sign-in", { replace: true });
+    }
+    if (session !== null && (path === "/" || path === "/sign-in" || path === "/setup")) navigate("/integrations", { replace: true });
   }, [session, path]);
 
   useEffect(() => {
-    document.title = `${TITLES[path] ?? "Dashboard"} · latchkey`;
+    document.title = `${TITLES[path] ?? "Page not found"} · latchkey`;
   }, [path]);
 
   if (session === undefined) {
@@ -76,7 +84,7 @@ export function DashboardApp() {
   if (session === null) return path === "/setup" ? <SetupPage onSignedIn={signedIn} /> : <SignInPage onSignedIn={signedIn} />;
   return (
     <AppLayout session={session} path={path} onSignedOut={signedOut}>
-      {path === "/tokens" ? <TokensPage /> : path === "/domains" ? <DomainsPage /> : path === "/activity" ? <ActivityPage session={session} /> : <IntegrationsPage />}
+      {path === "/tokens" ? <TokensPage /> : path === "/domains" ? <DomainsPage /> : path === "/activity" ? <ActivityPage session={session} /> : path in TITLES || path === "/" ? <IntegrationsPage /> : <NotFoundPage path={path} />}
     </AppLayout>
   );
 }

@@ -21,12 +21,12 @@ export function RevealTokenDialog({ revealed, onClose }: { revealed: { name: str
   const [confirming, setConfirming] = useState(false);
   const [copyFailed, setCopyFailed] = useState(false);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset when another token is revealed; clipboard changes every render
   useEffect(() => {
     setSaved(false);
     setConfirming(false);
     setCopyFailed(false);
     clipboard.reset();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [revealed]);
 
   useEffect(() => {
@@ -51,9 +51,11 @@ export function RevealTokenDialog({ revealed, onClose }: { revealed: { name: str
     setSaved(true);
   };
 
+  // Done, the close button and Escape all ask first while the token is unsaved; on the question,
+  // Escape and the close button mean "Go back", never "Close anyway".
   const requestClose = () => {
     if (saved) onClose();
-    else setConfirming(true);
+    else setConfirming(!confirming);
   };
 
   return (

@@ -29,6 +29,7 @@ export function TokenFamilyPanel({ token, onChanged }: TokenFamilyPanelProps) {
   const [busy, setBusy] = useState<"pause" | "resume" | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a pause or resume of the token changes its family's states, so it reloads them
   useEffect(() => {
     let live = true;
     setFamily(null);

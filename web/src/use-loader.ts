@@ -14,9 +14,10 @@ export function useLoader<T>(load: () => Promise<T>, deps: readonly unknown[]): 
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [generation, setGeneration] = useState(0);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what `load` depends on
   const stableLoad = useCallback(load, deps);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new generation is how reload() asks for a fresh load
   useEffect(() => {
     let current = true;
     setLoading(true);

@@ -1,6 +1,6 @@
 /** GET /v1/audit: the account's audit events, newest first, paginated. Needs tokens_full. */
 import type { Latchkey } from "../../service/latchkey.js";
-import type { App, PrincipalResolver } from "../app.js";
+import type { App, PrincipalResolver } from "../app-instance.js";
 import { keysetPageBody, pageRequestOf } from "../page-cursor.js";
 import { actorFor, AUTH_ERRORS, BEARER_SECURITY, listPath } from "../request-actor.js";
 import { AuditEventSchema, auditEventToWire, pageSchema, KeysetPageQuerySchema } from "../wire-format.js";

@@ -19,7 +19,7 @@ import type { ChangeEvent } from "../../service/change-stream.js";
 import { changeStreamAccount } from "../../service/change-stream.js";
 import type { Latchkey } from "../../service/latchkey.js";
 import { ServiceError } from "../../service/service-error.js";
-import type { App } from "../app.js";
+import type { App } from "../app-instance.js";
 import { actorFor, refuseGuess } from "../request-actor.js";
 import { readBearerToken } from "../bearer-token.js";
 import { hasVerifyKey } from "./verify.js";

@@ -1,7 +1,7 @@
 /** POST /v1/domains: add `{name}`; 201. Needs domains_full and a token for all domains. */
 import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
-import type { App, PrincipalResolver } from "../app.js";
+import type { App, PrincipalResolver } from "../app-instance.js";
 import { actorFor, AUTH_ERRORS, BEARER_SECURITY } from "../request-actor.js";
 import { DomainSchema, domainToWire } from "../wire-format.js";
 

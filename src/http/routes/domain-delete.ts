@@ -1,8 +1,8 @@
 /** DELETE /v1/domains/{id}: remove; 204. Needs domains_full and all domains; 409 while tokens use it. */
 import type { Latchkey } from "../../service/latchkey.js";
-import type { App, PrincipalResolver } from "../app.js";
+import type { App, PrincipalResolver } from "../app-instance.js";
 import { actorFor, AUTH_ERRORS, BEARER_SECURITY } from "../request-actor.js";
-import { DomainIdParams } from "./domain-show.js";
+import { DomainIdParams } from "../wire-format.js";
 
 export function registerDomainDelete(app: App, latchkey: Latchkey, resolvers: readonly PrincipalResolver[]): void {
   app.delete(

@@ -1,6 +1,6 @@
 /** GET /v1/domains: the domains the token may use (all of the account's for an all-domains token). Needs domains_read. */
 import type { Latchkey } from "../../service/latchkey.js";
-import type { App, PrincipalResolver } from "../app.js";
+import type { App, PrincipalResolver } from "../app-instance.js";
 import { actorFor, AUTH_ERRORS, BEARER_SECURITY, listPath } from "../request-actor.js";
 import { DomainSchema, domainToWire, pageBody, pageSchema, PageQuerySchema } from "../wire-format.js";
 

@@ -1,11 +1,9 @@
 /** GET /v1/domains/{id}: one domain the token may use; any other id answers 404. Needs domains_read. */
 import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
-import type { App, PrincipalResolver } from "../app.js";
+import type { App, PrincipalResolver } from "../app-instance.js";
 import { actorFor, AUTH_ERRORS, BEARER_SECURITY } from "../request-actor.js";
-import { DomainSchema, domainToWire } from "../wire-format.js";
-
-export const DomainIdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
+import { DomainIdParams, DomainSchema, domainToWire } from "../wire-format.js";
 
 export function registerDomainShow(app: App, latchkey: Latchkey, resolvers: readonly PrincipalResolver[]): void {
   app.get(

@@ -18,7 +18,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { ERROR_CATALOG, statusOf, type ErrorCode } from "../../core/error-catalog.js";
 import type { DomainSource } from "../../core/route-map.js";
 import type { Latchkey } from "../../service/latchkey.js";
-import type { App } from "../app.js";
+import type { App } from "../app-instance.js";
 import { authorizationHeaders, readBearerToken } from "../bearer-token.js";
 import { ENVOY_PREFIX, headerValue, originalRequestOf } from "../original-request.js";
 import { normaliseRequestTarget, readQueryParameter } from "../request-path.js";

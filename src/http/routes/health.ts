@@ -5,7 +5,7 @@
  * `down`: the instance then reads the database on every verification, so it is correct but slower).
  */
 import type { Latchkey } from "../../service/latchkey.js";
-import type { App } from "../app.js";
+import type { App } from "../app-instance.js";
 import { sendError } from "../error-handler.js";
 
 export function registerHealth(app: App, latchkey: Latchkey): void {

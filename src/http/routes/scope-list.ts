@@ -1,7 +1,7 @@
 /** GET /v1/scopes: the catalogue of areas, levels and scope strings. Any valid token (or session). */
 import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
-import type { App, PrincipalResolver } from "../app.js";
+import type { App, PrincipalResolver } from "../app-instance.js";
 import { actorFor, AUTH_ERRORS, BEARER_SECURITY } from "../request-actor.js";
 
 const AreaSchema = Type.Object({

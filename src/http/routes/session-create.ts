@@ -7,10 +7,10 @@
 import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
 import { ServiceError } from "../../service/service-error.js";
-import type { App } from "../app.js";
+import type { App } from "../app-instance.js";
 import { refuseGuess } from "../request-actor.js";
 import { setSessionCookie } from "../session-cookie.js";
-import { SessionSchema, sessionToWire } from "./session-show.js";
+import { SessionSchema, sessionToWire } from "../wire-format.js";
 
 export const SignInBody = Type.Object(
   {

@@ -4,7 +4,7 @@
  * another site cannot sign a person out.
  */
 import type { Latchkey } from "../../service/latchkey.js";
-import type { App } from "../app.js";
+import type { App } from "../app-instance.js";
 import { clearSessionCookie, readSessionCookie, requireCsrf } from "../session-cookie.js";
 
 export function registerSessionDelete(app: App, latchkey: Latchkey): void {

@@ -5,26 +5,13 @@
  * stranger's visit would always start with an error. A cookie for a session that has ended is
  * cleared. Every other /v1 route still refuses a missing or ended session with 401 session_missing.
  */
-import { Type, type Static } from "typebox";
+import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
 import { ServiceError } from "../../service/service-error.js";
 import type { ActiveSession } from "../../service/user-service.js";
-import type { App } from "../app.js";
+import type { App } from "../app-instance.js";
 import { clearSessionCookie, sessionOf } from "../session-cookie.js";
-
-export const SessionSchema = Type.Object(
-  {
-    user: Type.Object({ id: Type.String(), email: Type.String(), role: Type.String(), account_id: Type.String() }),
-    csrf_token: Type.String({ description: "Send it back as X-CSRF-Token on every POST, PUT, PATCH and DELETE made with the cookie" }),
-    expires_at: Type.String({ format: "date-time" }),
-  },
-);
-
-/** A session's wire form (never its secret, which only the cookie carries). */
-export function sessionToWire(session: ActiveSession): Static<typeof SessionSchema> {
-  const { user } = session;
-  return { user: { id: user.id, email: user.email, role: user.role, account_id: user.accountId }, csrf_token: session.csrfToken, expires_at: session.expiresAt };
-}
+import { SessionSchema, sessionToWire } from "../wire-format.js";
 
 export function registerSessionShow(app: App, latchkey: Latchkey): void {
   app.get(

@@ -7,9 +7,9 @@
 import { Type } from "typebox";
 import { DEFAULT_ACCOUNT } from "../../service/account-service.js";
 import type { Latchkey } from "../../service/latchkey.js";
-import type { App } from "../app.js";
+import type { App } from "../app-instance.js";
 import { setSessionCookie } from "../session-cookie.js";
-import { SessionSchema, sessionToWire } from "./session-show.js";
+import { SessionSchema, sessionToWire } from "../wire-format.js";
 
 export const SetupBody = Type.Object(
   {

@@ -1,7 +1,7 @@
 /** GET /v1/setup: `{data: {open}}`, whether the first user can still be created with a set-up code. */
 import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
-import type { App } from "../app.js";
+import type { App } from "../app-instance.js";
 
 export function registerSetupShow(app: App, latchkey: Latchkey): void {
   app.get(

@@ -6,11 +6,10 @@
  */
 import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
-import type { App, PrincipalResolver } from "../app.js";
+import type { App, PrincipalResolver } from "../app-instance.js";
 import { actorFor, AUTH_ERRORS, BEARER_SECURITY } from "../request-actor.js";
 import { PropagationSchema, propagationToWire } from "../propagation-wire.js";
-import { TokenSchema, tokenToWire } from "../wire-format.js";
-import { TokenIdParams } from "./token-show.js";
+import { TokenIdParams, TokenSchema, tokenToWire } from "../wire-format.js";
 
 export const CascadeBody = Type.Object(
   { cascade: Type.Optional(Type.Boolean({ default: false, description: "true: the token and every token below it, in one transaction" })) },

@@ -4,7 +4,7 @@
  */
 import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
-import type { App, PrincipalResolver } from "../app.js";
+import type { App, PrincipalResolver } from "../app-instance.js";
 import { actorFor, AUTH_ERRORS, BEARER_SECURITY } from "../request-actor.js";
 import { TokenSchema, tokenToWire } from "../wire-format.js";
 

@@ -1,10 +1,10 @@
 /** DELETE /v1/token/{id}: delete for good; 204, and 404 when repeated. */
 import type { Latchkey } from "../../service/latchkey.js";
-import type { App, PrincipalResolver } from "../app.js";
+import type { App, PrincipalResolver } from "../app-instance.js";
 import { actorFor, AUTH_ERRORS, BEARER_SECURITY } from "../request-actor.js";
-import { TokenIdParams } from "./token-show.js";
 import { PROPAGATION_HEADER } from "../../service/propagation.js";
 import { propagationToWire } from "../propagation-wire.js";
+import { TokenIdParams } from "../wire-format.js";
 
 export function registerTokenDelete(app: App, latchkey: Latchkey, resolvers: readonly PrincipalResolver[]): void {
   app.delete(

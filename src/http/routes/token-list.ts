@@ -1,6 +1,6 @@
 /** GET /v1/token: the account's tokens, newest first, paginated. Needs tokens_full. */
 import type { Latchkey } from "../../service/latchkey.js";
-import type { App, PrincipalResolver } from "../app.js";
+import type { App, PrincipalResolver } from "../app-instance.js";
 import { keysetPageBody, pageRequestOf } from "../page-cursor.js";
 import { actorFor, AUTH_ERRORS, BEARER_SECURITY, listPath } from "../request-actor.js";
 import { pageSchema, KeysetPageQuerySchema, TokenSchema, tokenToWire } from "../wire-format.js";

@@ -1,12 +1,10 @@
 /** PUT /v1/token/{id}/settings: `{status: "pause" | "unpause"}` (MailerSend's settings path). */
 import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
-import type { App, PrincipalResolver } from "../app.js";
+import type { App, PrincipalResolver } from "../app-instance.js";
 import { actorFor, AUTH_ERRORS, BEARER_SECURITY } from "../request-actor.js";
-import { TokenSchema, tokenToWire } from "../wire-format.js";
-import { TokenIdParams } from "./token-show.js";
-import { TokenStatus } from "./token-update.js";
 import { PropagationSchema, propagationToWire } from "../propagation-wire.js";
+import { TokenIdParams, TokenSchema, TokenStatus, tokenToWire } from "../wire-format.js";
 
 export function registerTokenSettings(app: App, latchkey: Latchkey, resolvers: readonly PrincipalResolver[]): void {
   app.put(

@@ -1,11 +1,9 @@
 /** GET /v1/token/{id}: one token. Needs tokens_full. Another account's id answers 404, as an unknown one. */
 import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
-import type { App, PrincipalResolver } from "../app.js";
+import type { App, PrincipalResolver } from "../app-instance.js";
 import { actorFor, AUTH_ERRORS, BEARER_SECURITY } from "../request-actor.js";
-import { TokenSchema, tokenToWire } from "../wire-format.js";
-
-export const TokenIdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
+import { TokenIdParams, TokenSchema, tokenToWire } from "../wire-format.js";
 
 export function registerTokenShow(app: App, latchkey: Latchkey, resolvers: readonly PrincipalResolver[]): void {
   app.get(

@@ -7,13 +7,10 @@ import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
 import { validationError } from "../../service/service-error.js";
 import { IMMUTABLE_MESSAGE, IMMUTABLE_TOKEN_FIELDS } from "../../service/token-service.js";
-import type { App, PrincipalResolver } from "../app.js";
+import type { App, PrincipalResolver } from "../app-instance.js";
 import { actorFor, AUTH_ERRORS, BEARER_SECURITY } from "../request-actor.js";
-import { TokenSchema, tokenToWire } from "../wire-format.js";
-import { TokenIdParams } from "./token-show.js";
 import { PropagationSchema, propagationToWire } from "../propagation-wire.js";
-
-export const TokenStatus = Type.Union([Type.Literal("pause"), Type.Literal("unpause")]);
+import { TokenIdParams, TokenSchema, TokenStatus, tokenToWire } from "../wire-format.js";
 
 export const UpdateTokenBody = Type.Object(
   {

@@ -11,7 +11,7 @@ import type { TokenRecord } from "../../core/verify-decision.js";
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import { ServiceError } from "../../service/service-error.js";
-import type { App } from "../app.js";
+import type { App } from "../app-instance.js";
 import { refuseGuess } from "../request-actor.js";
 
 /** Whether the request carries the shared verify key (compared in constant time over SHA-256 digests). */
