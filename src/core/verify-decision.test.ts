@@ -97,6 +97,10 @@ function recordOf(permissions: PermissionSet, overrides: Partial<TokenRecord> = 
     paused: false,
     ancestorIds: [],
     parentInactiveFromMillis: null,
+    secret: "current",
+    graceEndsAtMillis: null,
+    notBeforeMillis: null,
+    allowedIps: null,
     ...overrides,
   };
 }

@@ -6,6 +6,7 @@ import type { Migration, MigrationProvider } from "kysely";
 import * as initial from "./migrations/0001-initial.js";
 import * as usersSessions from "./migrations/0002-users-sessions.js";
 import * as tokenLineage from "./migrations/0003-token-lineage.js";
+import * as rotationConditionsPolicy from "./migrations/0005-rotation-conditions-policy.js";
 
 /** Every migration by name. */
 export const migrationProvider: MigrationProvider = {
@@ -14,6 +15,7 @@ export const migrationProvider: MigrationProvider = {
       "0001-initial": initial,
       "0002-users-sessions": usersSessions,
       "0003-token-lineage": tokenLineage,
+      "0005-rotation-conditions-policy": rotationConditionsPolicy,
     };
   },
 };

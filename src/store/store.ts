@@ -39,7 +39,7 @@ export interface TokenWithDomains extends TokensTable {
 }
 
 /** What verification reads of a token: the columns its record is built from, and its domains. */
-export type TokenVerificationRow = Pick<TokensTable, "id" | "account_id" | "name" | "has_full" | "scopes" | "all_domains" | "expires_at" | "paused"> & {
+export type TokenVerificationRow = Pick<TokensTable, "id" | "account_id" | "name" | "has_full" | "scopes" | "all_domains" | "expires_at" | "paused" | "not_before" | "allowed_ips"> & {
   /** The parent token's id; null or absent for a root (lineage, token-lineage-store.ts). */
   readonly parent_id?: string | null;
   readonly domains: { id: string; name: string }[];
@@ -106,6 +106,16 @@ export class Store {
     readonly db: Kysely<Database> | Transaction<Database>,
     readonly dialect: StoreDialect,
   ) {}
+
+  /** The query builder (inside a transaction: the transaction's), for the store files of other aggregates. */
+  get query(): Kysely<Database> | Transaction<Database> {
+    return this.db;
+  }
+
+  /** The SQLite handle when a statement may run on it directly (see {@link Store.directSqlite}), else null. */
+  get sqliteAtOnce(): SQLite.Database | null {
+    return this.directSqlite();
+  }
 
   /** Brings the schema up to date; safe to call on every start and from several instances at once. */
   async migrate(): Promise<void> {
@@ -354,7 +364,7 @@ export class Store {
     // json_group_array(... order by) costs a temporary B-tree per read; a token has few domains, so
     // they are sorted here instead.
     this.byHash ??= sqlite.prepare(
-      `select t.id, t.account_id, t.name, t.has_full, t.scopes, t.all_domains, t.expires_at, t.paused, t.parent_id,
+      `select t.id, t.account_id, t.name, t.has_full, t.scopes, t.all_domains, t.expires_at, t.paused, t.parent_id, t.not_before, t.allowed_ips,
          case when t.all_domains = 1 then '[]' else (
            select json_group_array(json_object('id', d.id, 'name', d.name))
            from token_domains td join domains d on d.id = td.domain_id where td.token_id = t.id) end as domains_json
