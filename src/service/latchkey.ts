@@ -27,6 +27,8 @@ import { TokenService } from "./token-service.js";
 import { auditViewerOf } from "./token-visibility.js";
 import type { KeysetPageRequest } from "../store/keyset-list-store.js";
 import { UserService } from "./user-service.js";
+import { AccountPolicyService } from "./account-policy.js";
+import { RotationService } from "./rotation-service.js";
 import { Verifier } from "./verifier.js";
 
 /** How to open a {@link Latchkey}. */
@@ -75,6 +77,10 @@ export class Latchkey {
   readonly accounts: AccountService;
   /** Dashboard users, sessions and first-start set-up. */
   readonly users: UserService;
+  /** Rotation and "which token is this?" (issue 13). */
+  readonly rotation: RotationService;
+  /** The account policy (issue 13). */
+  readonly policy: AccountPolicyService;
   readonly ids: IdFactory;
 
   /** PostgreSQL only: hears other instances' changes (null on SQLite). */
@@ -95,6 +101,8 @@ export class Latchkey {
     this.domains = new DomainService(deps);
     this.accounts = new AccountService(deps);
     this.users = new UserService(deps);
+    this.rotation = new RotationService(deps, this.tokens);
+    this.policy = new AccountPolicyService(deps);
   }
 
   /**

@@ -147,6 +147,11 @@ export class Verifier {
     return { row, ancestors: row.parent_id === null || row.parent_id === undefined ? [] : await readAncestors(this.store, row.parent_id) };
   }
 
+  /** Whether a secret has the form of one of ours (an accepted prefix, length, alphabet, checksum); no read. */
+  isWellFormed(secret: string): boolean {
+    return secret.length <= MAX_SECRET_CHARS && parseSecret(secret, this.options.prefixes).ok;
+  }
+
   /** Resolves a presented secret to its record: missing, malformed (no read), unknown or found. */
   async lookup(secret: string | null | undefined): Promise<TokenLookup> {
     const resolved = this.resolve(secret);

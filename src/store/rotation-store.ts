@@ -107,9 +107,12 @@ export async function touchPreviousLastUsed(store: Store, entries: ReadonlyMap<s
   });
 }
 
-/** Sets a token's current last-used instant (null after a rotation: the new secret is unused). */
-export async function setCurrentLastUsed(store: Store, tokenId: string, lastUsedAt: string | null): Promise<void> {
-  await store.query.updateTable("tokens").set({ last_used_at: lastUsedAt }).where("id", "=", tokenId).execute();
+/**
+ * Gives a token a new current secret; its last-used instant starts over (null: the new secret is
+ * unused; the old one's moves to its previous-secret row).
+ */
+export async function replaceCurrentSecret(store: Store, tokenId: string, change: { secret_hash: string; preview: string; updated_at: string }): Promise<void> {
+  await store.query.updateTable("tokens").set({ ...change, last_used_at: null }).where("id", "=", tokenId).execute();
 }
 
 /** The stored reply of an idempotent rotation, by its key hash. */

@@ -7,7 +7,8 @@ import { createHash } from "node:crypto";
 import type SQLite from "better-sqlite3";
 import { Kysely, Migrator, sql, type Transaction } from "kysely";
 import pg from "pg";
-import type { AccountsTable, AuditEventsTable, Database, DomainsTable, SessionsTable, TokensTable, UsersTable } from "./database-schema.js";
+import type { AccountsTable, AuditEventsTable, Database, DomainsTable, SessionsTable, TokenPreviousSecretsTable, TokensTable, UsersTable } from "./database-schema.js";
+import { previousSecretsOf } from "./rotation-store.js";
 import { migrationProvider } from "./migration-provider.js";
 
 /** Which database is underneath, with its native handle for the few things Kysely does not cover. */
@@ -36,6 +37,8 @@ export interface Page<T> {
 /** A token row joined with its domains, as verification and the API read it. */
 export interface TokenWithDomains extends TokensTable {
   readonly domains: { id: string; name: string }[];
+  /** The secret a rotation replaced, while the token keeps one (issue 13; src/store/rotation-store.ts). */
+  readonly previous_secret?: TokenPreviousSecretsTable | undefined;
 }
 
 /** What verification reads of a token: the columns its record is built from, and its domains. */
@@ -519,7 +522,8 @@ export class Store {
             .where("token_domains.token_id", "in", ids)
             .orderBy("domains.name")
             .execute();
-    return rows.map((row) => ({ ...row, domains: links.filter((l) => l.token_id === row.id).map((l) => ({ id: l.id, name: l.name })) }));
+    const previous = await previousSecretsOf(this, rows.map((row) => row.id));
+    return rows.map((row) => ({ ...row, domains: links.filter((l) => l.token_id === row.id).map((l) => ({ id: l.id, name: l.name })), previous_secret: previous.get(row.id) }));
   }
 
   /** Runs a write, turning constraint failures into {@link UniqueViolation} / {@link ForeignKeyViolation}. */

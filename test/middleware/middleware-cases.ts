@@ -22,7 +22,7 @@ export interface Handled {
 }
 
 /** The guard options of a mode, without `domain` (each framework reads the domain its own way). */
-export type ModeOptions = Omit<RequireScopeOptions<never>, "domain">;
+export type ModeOptions = Omit<RequireScopeOptions<never>, "domain" | "clientAddress">;
 
 /** A framework under test. */
 export interface FrameworkUnderTest {
