@@ -98,6 +98,9 @@ export class RotationService {
     const keyHash = key === undefined ? null : createHash("sha256").update(`latchkey-rotation\0${accountId}\0${key}`).digest("hex");
     // Uses of the old secret noted in memory belong to it: write them before it becomes the previous one.
     await verifier.flushLastUsed();
+    // Wipe sealed secrets past their window on their own, so that a refusal below cannot roll it back.
+    const agedAtMillis = clock.nowMillis();
+    await ageReplays(store, new Date(agedAtMillis).toISOString(), new Date(agedAtMillis - FORGET_KEY_SECONDS * 1000).toISOString());
 
     for (let attempt = 0; ; attempt++) {
       const nowMillis = clock.nowMillis();
@@ -107,12 +110,11 @@ export class RotationService {
       let outcome: { kind: "rotated"; graceEnds: string } | { kind: "replayed"; secret: string; graceEnds: string } | { kind: "missing" };
       try {
         outcome = await store.transaction(async (tx) => {
-          await ageReplays(tx, now, new Date(nowMillis - FORGET_KEY_SECONDS * 1000).toISOString());
           if (keyHash !== null && key !== undefined) {
             const replay = await findReplay(tx, keyHash);
             if (replay !== undefined) {
               if (replay.token_id !== id || replay.grace_seconds !== grace) throw new ServiceError("idempotency_key_reused", { message: "This Idempotency-Key was used for another rotation (another token or grace). Use a new key for a new request." });
-              if (replay.sealed_secret === "") throw new ServiceError("idempotency_key_reused", { message: `This rotation was done more than ${REPLAY_WINDOW_SECONDS} seconds ago and its secret is no longer kept. Rotate again with a new Idempotency-Key if the secret was lost.` });
+              if (replay.sealed_secret === "" || replay.replay_until <= now) throw new ServiceError("idempotency_key_reused", { message: `This rotation was done more than ${REPLAY_WINDOW_SECONDS} seconds ago and its secret is no longer kept. Rotate again with a new Idempotency-Key if the secret was lost.` });
               const replayed = unseal(replay.sealed_secret, key, keyHash);
               const current = await tx.findToken(accountId, id);
               if (current === undefined) return { kind: "missing" as const };
