@@ -106,6 +106,13 @@ export function describeMiddleware(framework: FrameworkUnderTest): void {
       expect([response.status, response.body.code]).toEqual([403, "domain_not_allowed"]);
     });
 
+    it("refuses a domain-limited token a change on a route naming no domain with 403 domain_required", async () => {
+      const token = await test.mint({ scopes: ["tokens_full"], domains: ["example.com"] });
+      const response = await send("DELETE", "/api/tokens/tok_1", token.secret);
+      expect([response.status, response.body.code]).toEqual([403, "domain_required"]);
+      expect((await send("GET", "/api/tokens", token.secret)).status).toBe(200);
+    });
+
     it("refuses a paused token on the next request with 401 token_paused", async () => {
       const token = await test.mint({ scopes: ["domains_read"] });
       expect((await send("GET", "/api/domains", token.secret)).status).toBe(200);
