@@ -127,8 +127,9 @@ export class RotationService {
           if (before === undefined) return { kind: "missing" as const };
           const lacking = exceedsActor(catalogue, actor, before);
           if (lacking.length > 0) throw new ServiceError("ceiling_exceeded", { message: `This token cannot manage a token with more rights than its own: ${lacking.join(", ")}.`, lacking });
+          // First, so that a concurrent rotation (which holds the row until it commits) is noticed here.
+          if (!(await replaceCurrentSecret(tx, id, before.secret_hash, { secret_hash: hashSecret(secret), preview: previewOf(secret, this.deps.tokenPrefix), updated_at: now }))) throw new RotationRaced();
           await replacePreviousSecret(tx, { token_id: id, secret_hash: before.secret_hash, preview: before.preview, grace_ends_at: graceEnds, rotated_at: now, last_used_at: before.last_used_at });
-          await replaceCurrentSecret(tx, id, { secret_hash: hashSecret(secret), preview: previewOf(secret, this.deps.tokenPrefix), updated_at: now });
           if (keyHash !== null && key !== undefined) {
             await insertReplay(tx, {
               key_hash: keyHash,
@@ -147,7 +148,8 @@ export class RotationService {
       } catch (error) {
         // The same key sent twice at once: the other request's reply is stored; read it on the next turn.
         // A new secret's hash taken already (190 random bits): draw again.
-        if (isUniqueViolation(error) && attempt < 2) continue;
+        // Another rotation of this token committed after this one read it: start again from its result.
+        if ((isUniqueViolation(error) || error instanceof RotationRaced) && attempt < 4) continue;
         throw error;
       }
       if (outcome.kind === "missing") throw new ServiceError("not_found", { message: "No such token." });
@@ -183,6 +185,11 @@ export class RotationService {
     });
     return { id: row.id, name: row.name, secret: found.secret };
   }
+}
+
+/** Raised inside the transaction when another rotation changed the token's secret since it was read. */
+class RotationRaced extends Error {
+  override name = "RotationRaced";
 }
 
 function isUniqueViolation(error: unknown): boolean {

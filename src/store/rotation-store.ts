@@ -108,11 +108,15 @@ export async function touchPreviousLastUsed(store: Store, entries: ReadonlyMap<s
 }
 
 /**
- * Gives a token a new current secret; its last-used instant starts over (null: the new secret is
- * unused; the old one's moves to its previous-secret row).
+ * Gives a token a new current secret, if its current one is still `expectedSecretHash` (a rotation
+ * that raced another must not build on a secret it did not see); its last-used instant starts over
+ * (null: the new secret is unused; the old one's moves to its previous-secret row).
+ *
+ * @returns false when the token's secret changed meanwhile (or the token is gone).
  */
-export async function replaceCurrentSecret(store: Store, tokenId: string, change: { secret_hash: string; preview: string; updated_at: string }): Promise<void> {
-  await store.query.updateTable("tokens").set({ ...change, last_used_at: null }).where("id", "=", tokenId).execute();
+export async function replaceCurrentSecret(store: Store, tokenId: string, expectedSecretHash: string, change: { secret_hash: string; preview: string; updated_at: string }): Promise<boolean> {
+  const result = await store.query.updateTable("tokens").set({ ...change, last_used_at: null }).where("id", "=", tokenId).where("secret_hash", "=", expectedSecretHash).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /** The stored reply of an idempotent rotation, by its key hash. */

@@ -256,3 +256,24 @@ describe("bad rotation input changes nothing", () => {
     expect([res.status, res.body.code]).toEqual([403, "scope_missing"]);
   });
 });
+
+describe("concurrent rotations", () => {
+  it("with one Idempotency-Key make one new secret, answered to both", async () => {
+    const { h, token } = await setUp();
+    const key = "5b7c1d2e-0f9a-4c3b-8e6d-1a2b3c4d5e6f";
+    const answers = await Promise.all([0, 1, 2].map(() => rotate(h, token.id, { grace_seconds: 60 }, { "idempotency-key": key })));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(new Set(answers.map((a) => a.body.data.accessToken)).size).toBe(1);
+    expect((await verify(h, token.secret)).secret).toBe("previous");
+    const audit = await h.call("GET", "/v1/audit");
+    expect(audit.body.data.filter((e: { action: string }) => e.action === "token.rotate")).toHaveLength(1);
+  });
+
+  it("without a key each build on the one before: the last answer is current, the one before it previous", async () => {
+    const { h, token } = await setUp();
+    const answers = await Promise.all([0, 1].map(() => rotate(h, token.id, { grace_seconds: 60 })));
+    const secrets = answers.map((a) => a.body.data.accessToken as string);
+    const roles = (await Promise.all(secrets.map((s) => verify(h, s)))).map((v) => v.secret).sort();
+    expect(roles).toEqual(["current", "previous"]);
+  });
+});
