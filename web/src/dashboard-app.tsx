@@ -11,6 +11,7 @@ import { AppLayout } from "./app-layout";
 import { DomainsPage } from "./domains-page";
 import { IntegrationsPage } from "./integrations-page";
 import { navigate, usePath } from "./router";
+import { SettingsPage } from "./settings-page";
 import { SetupPage } from "./setup-page";
 import { SignInPage } from "./sign-in-page";
 import { TokensPage } from "./tokens-page";
@@ -20,6 +21,7 @@ const TITLES: Record<string, string> = {
   "/tokens": "API tokens",
   "/domains": "Domains",
   "/activity": "Activity",
+  "/settings": "Settings",
   "/sign-in": "Sign in",
   "/setup": "Set up latchkey",
 };
@@ -76,7 +78,7 @@ export function DashboardApp() {
   if (session === null) return path === "/setup" ? <SetupPage onSignedIn={signedIn} /> : <SignInPage onSignedIn={signedIn} />;
   return (
     <AppLayout session={session} path={path} onSignedOut={signedOut}>
-      {path === "/tokens" ? <TokensPage /> : path === "/domains" ? <DomainsPage /> : path === "/activity" ? <ActivityPage session={session} /> : <IntegrationsPage />}
+      {path === "/tokens" ? <TokensPage /> : path === "/domains" ? <DomainsPage /> : path === "/activity" ? <ActivityPage session={session} /> : path === "/settings" ? <SettingsPage /> : <IntegrationsPage />}
     </AppLayout>
   );
 }
