@@ -32,7 +32,7 @@ export function TokensPage() {
   const [rotating, setRotating] = useState<Token | null>(null);
   const [creating, setCreating] = useState(false);
   // The secret lives here only while the reveal dialog is open; closing it drops the secret.
-  const [revealed, setRevealed] = useState<{ name: string; secret: string } | null>(null);
+  const [revealed, setRevealed] = useState<{ name: string; secret: string; rotated?: boolean } | null>(null);
   const [managing, setManaging] = useState<Token | null>(null);
   const [deleting, setDeleting] = useState<Token | null>(null);
 
@@ -139,7 +139,7 @@ export function TokensPage() {
         onClose={() => setRotating(null)}
         onRotated={(rotated) => {
           setRotating(null);
-          setRevealed({ name: rotated.name, secret: rotated.accessToken });
+          setRevealed({ name: rotated.name, secret: rotated.accessToken, rotated: true });
           tokens.reload();
         }}
       />
