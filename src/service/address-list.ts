@@ -14,7 +14,7 @@
  * an address list costs a map lookup and a byte compare, not a parse.
  */
 import ipaddr from "ipaddr.js";
-import { addressInRanges, hostBitsSet, type AddressList, type AddressRange } from "../core/token-conditions.js";
+import { hostBitsSet, type AddressList, type AddressRange } from "../core/token-conditions.js";
 
 /** Most entries of an address list. */
 export const MAX_ALLOWED_IPS = 100;
@@ -80,15 +80,48 @@ export function storedAllowedIps(stored: string | null | undefined): AddressList
   return addressListOf(ranges, text);
 }
 
+/**
+ * The list with its test compiled for the warm path: each range as 32-bit words and masks (one word
+ * for IPv4, four for IPv6), compared against the client address's words (memoised), so a check is a
+ * map lookup and a few integer comparisons. It answers as the core's `addressInRanges` does (a test
+ * compares the two).
+ */
 function addressListOf(ranges: readonly AddressRange[], text: readonly string[]): AddressList {
+  const v4: number[] = [];
+  const v6: number[] = [];
+  for (const range of ranges) {
+    const words = wordsOf(range.bytes);
+    const target = range.bytes.length === 4 ? v4 : v6;
+    for (let w = 0; w < words.length; w++) {
+      const bits = Math.max(0, Math.min(32, range.prefixLength - w * 32));
+      const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+      target.push((words[w]! & mask) >>> 0, mask);
+    }
+  }
   return {
     ranges,
     text,
     contains(address: string): boolean {
-      const bytes = clientAddressBytes(address);
-      return bytes !== null && addressInRanges(bytes, ranges);
+      const client = clientAddressWords(address);
+      if (client === null) return false;
+      if (client.length === 1) {
+        const word = client[0]!;
+        for (let i = 0; i < v4.length; i += 2) if (((word & v4[i + 1]!) >>> 0) === v4[i]) return true;
+        return false;
+      }
+      for (let i = 0; i < v6.length; i += 8) {
+        if (((client[0]! & v6[i + 1]!) >>> 0) === v6[i] && ((client[1]! & v6[i + 3]!) >>> 0) === v6[i + 2] && ((client[2]! & v6[i + 5]!) >>> 0) === v6[i + 4] && ((client[3]! & v6[i + 7]!) >>> 0) === v6[i + 6]) return true;
+      }
+      return false;
     },
   };
+}
+
+/** Big-endian 32-bit words of 4 or 16 bytes. */
+function wordsOf(bytes: Uint8Array): number[] {
+  const words: number[] = [];
+  for (let i = 0; i < bytes.length; i += 4) words.push((((bytes[i] ?? 0) << 24) | ((bytes[i + 1] ?? 0) << 16) | ((bytes[i + 2] ?? 0) << 8) | (bytes[i + 3] ?? 0)) >>> 0);
+  return words;
 }
 
 function parseRange(entry: string): { range: AddressRange; text: string } | string {
@@ -124,6 +157,18 @@ function strictAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
 }
 
 const clientMemo = new Map<string, Uint8Array | null>();
+const clientWordsMemo = new Map<string, readonly number[] | null>();
+
+/** The client address as 32-bit words (1 for IPv4, 4 for IPv6), memoised; null when not an address. */
+function clientAddressWords(text: string): readonly number[] | null {
+  const memo = clientWordsMemo.get(text);
+  if (memo !== undefined) return memo;
+  const bytes = clientAddressBytes(text);
+  const words = bytes === null ? null : wordsOf(bytes);
+  if (clientWordsMemo.size >= CLIENT_MEMO_ENTRIES) clientWordsMemo.clear();
+  clientWordsMemo.set(text, words);
+  return words;
+}
 
 /**
  * The bytes of a client address (4 for IPv4, IPv4-mapped IPv6 included; 16 for IPv6, a zone
