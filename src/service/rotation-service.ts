@@ -88,6 +88,11 @@ export class RotationService {
   async rotate(actor: ActorContext, id: string, input: RotateInput): Promise<RotatedToken> {
     const { catalogue, clock, store, verifier } = this.deps;
     requireLevel(catalogue, actor.principal, "tokens", "full");
+    // A secret that a rotation replaced is on its way out, and may be the leaked one: it must not be
+    // able to rotate (its own token, locking out the holder of the new secret, or any other).
+    if (actor.principal.kind === "token" && actor.principal.record.secret === "previous") {
+      throw new ServiceError("ceiling_exceeded", { message: "A secret replaced by a rotation cannot rotate tokens; use the token's current secret.", lacking: ["current_secret"] });
+    }
     const grace = input.graceSeconds;
     const errors: Record<string, string[]> = {};
     if (!Number.isInteger(grace) || grace < 0 || grace > MAX_GRACE_SECONDS) errors.grace_seconds = [`grace_seconds must be a whole number of seconds, 0..${MAX_GRACE_SECONDS} (30 days).`];

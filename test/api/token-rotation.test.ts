@@ -105,6 +105,16 @@ describe("POST /v1/token/{id}/rotate", () => {
     expect((await h.call("GET", "/v1/token", { token: manager.secret })).status).toBe(200);
   });
 
+  it("does not let the old secret rotate, so a leaked old secret cannot lock out the new one", async () => {
+    const { h } = await setUp();
+    const manager = await h.mint({ scopes: ["tokens_full", "domains_read"] });
+    const fresh = (await rotate(h, manager.id, { grace_seconds: HOUR_SECONDS })).body.data.accessToken as string;
+    const refused = await h.call("POST", `/v1/token/${manager.id}/rotate`, { token: manager.secret, body: { grace_seconds: 0 } });
+    expect([refused.status, refused.body.code, refused.body.lacking]).toEqual([403, "ceiling_exceeded", ["current_secret"]]);
+    expect((await verify(h, fresh)).secret).toBe("current");
+    expect((await h.call("POST", `/v1/token/${manager.id}/rotate`, { token: fresh, body: { grace_seconds: 0 } })).status).toBe(200);
+  });
+
   it("keeps the lineage of a child: its creator is unchanged", async () => {
     const { h } = await setUp();
     const parent = await h.mint({ scopes: ["tokens_full", "domains_read"] });
