@@ -123,6 +123,9 @@ export class RotationService {
               const replayed = unseal(replay.sealed_secret, key, keyHash);
               const current = await tx.findToken(accountId, id);
               if (current === undefined) return { kind: "missing" as const };
+              // A replay hands out the secret again: only to an actor who could rotate the token now.
+              const beyond = exceedsActor(catalogue, actor, current);
+              if (beyond.length > 0) throw new ServiceError("ceiling_exceeded", { message: `This token cannot manage a token with more rights than its own: ${beyond.join(", ")}.`, lacking: beyond });
               if (current.secret_hash !== hashSecret(replayed)) throw new ServiceError("idempotency_key_reused", { message: "This token was rotated again since this Idempotency-Key was used; its secret is no longer the current one." });
               const graceEndsAt = new Date(Date.parse(replay.created_at) + replay.grace_seconds * 1000).toISOString();
               return { kind: "replayed" as const, secret: replayed, graceEnds: graceEndsAt };

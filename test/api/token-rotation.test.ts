@@ -205,6 +205,17 @@ describe("idempotent rotation (Idempotency-Key)", () => {
     expect((await verify(h, first.body.data.accessToken)).secret).toBe("current");
   });
 
+  it("replays only to an actor who may rotate the token (a weaker token with the key gets 403)", async () => {
+    const { h, token } = await setUp();
+    const weak = await h.mint({ scopes: ["tokens_full"] });
+    const strong = await h.mint({ name: "Strong" });
+    const first = await rotate(h, strong.id, { grace_seconds: 60 }, { "idempotency-key": KEY });
+    const stolen = await h.call("POST", `/v1/token/${strong.id}/rotate`, { token: weak.secret, body: { grace_seconds: 60 }, headers: { "idempotency-key": KEY } });
+    expect([stolen.status, stolen.body.code]).toEqual([403, "ceiling_exceeded"]);
+    expectNoSecret(stolen.text, first.body.data.accessToken);
+    expect((await verify(h, token.secret)).secret).toBe("current");
+  });
+
   it("answers 409 when the token was rotated again since the key was used", async () => {
     const { h, token } = await setUp();
     await rotate(h, token.id, { grace_seconds: HOUR_SECONDS }, { "idempotency-key": KEY });
