@@ -31,7 +31,7 @@ import { verifiedTokenOf, type RefusalBody } from "../verified-token.js";
  * or clears every one of them on the request it passes on, so that a client's own never reaches the
  * API (docs/forward-auth.md; test/forward-auth/nginx.test.ts, test/docs/forward-auth-configs.test.ts).
  */
-export const FORWARD_AUTH_HEADERS = ["x-latchkey-token-id", "x-latchkey-account-id", "x-latchkey-scopes", "x-latchkey-domains", "x-latchkey-code"] as const;
+export const FORWARD_AUTH_HEADERS = ["x-latchkey-token-id", "x-latchkey-account-id", "x-latchkey-scopes", "x-latchkey-domains", "x-latchkey-code", "x-latchkey-secret"] as const;
 
 /** The path of the forward-auth endpoint for nginx and Traefik. */
 export const FORWARD_AUTH_PATH = "/v1/forward-auth";
