@@ -71,8 +71,8 @@ export function checkCreationConditions(
  * parent's; a list or start outside the parent's is lacking (`allowed_ips`, `not_before`; the
  * expiry is the ceiling's own check, src/core/token-ceiling.ts).
  *
- * Lineage (issue 8) gives tokens a parent id; until it does, the parent is the token that creates.
- * TODO(lineage): call this wherever the parent token is known, with the parent's record.
+ * The parent is the token that creates (lineage records it as `parent_id`); conditions are immutable
+ * on both sides, so containment checked here holds for the child's life.
  */
 export function childConditions(parent: TokenRecord, child: CheckedConditions, childExpiresAtMillis: number | null): { conditions: CheckedConditions; lacking: string[] } {
   const conditions: CheckedConditions = {
