@@ -57,6 +57,9 @@ export function tokenFields(token: TokenDetails, nowMillis: number): Record<stri
     expires: expiryWords(token.expiresAt),
     created: token.createdAt,
     "last used": token.lastUsedAt ?? "never",
+    ...(token.notBefore === null ? {} : { "not before": token.notBefore }),
+    ...(token.allowedIps === null ? {} : { "allowed ips": token.allowedIps.join(", ") }),
+    ...(token.previousSecret === null ? {} : { "previous secret": `${token.previousSecret.preview} until ${token.previousSecret.validUntil} (last used ${token.previousSecret.lastUsedAt ?? "never"})` }),
   };
 }
 
@@ -74,6 +77,9 @@ export function tokenJson(token: TokenDetails): Record<string, unknown> {
     created_at: token.createdAt,
     updated_at: token.updatedAt,
     last_used_at: token.lastUsedAt,
+    not_before: token.notBefore,
+    allowed_ips: token.allowedIps,
+    previous_secret: token.previousSecret === null ? null : { preview: token.previousSecret.preview, valid_until: token.previousSecret.validUntil, last_used_at: token.previousSecret.lastUsedAt },
   };
 }
 

@@ -11,6 +11,7 @@ import { readConfig, type ConfigFlags } from "./config.js";
 import { registerDomainCommands } from "./domain-commands.js";
 import { registerServeCommand } from "./serve-command.js";
 import { registerTokenCommands } from "./token-commands.js";
+import { registerRotationCommands } from "./rotation-commands.js";
 import { registerUserCommands } from "./user-commands.js";
 import { RefusalInTerms } from "./cli-terms.js";
 
@@ -39,6 +40,7 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
   registerDomainCommands(program, io, config);
   registerAccountCommands(program, io, config);
   registerUserCommands(program, io, config);
+  registerRotationCommands(program, io, config);
   return program;
 }
 

@@ -33,10 +33,12 @@ export function registerTokenCommands(program: Command, io: CliIo, config: () =>
     .option("--scope <scope...>", "Custom access: scope strings such as domains_read email_full")
     .option("--domain <domain...>", "limit to these domains (ids or names); default: all domains")
     .option("--expires <when>", "expiry: YYYY-MM-DD (through that UTC day) or an RFC 3339 date-time")
+    .option("--not-before <when>", "refused before this RFC 3339 date-time, e.g. 2026-12-31T09:00:00Z")
+    .option("--allowed-ip <address...>", "usable only from these IPv4/IPv6 addresses and CIDR ranges, e.g. 203.0.113.0/24")
     .option("--secret-only", "print only the secret, for scripts")
     .addOption(accountOption())
     .addOption(jsonOption())
-    .action(async (opts: { name: string; full?: boolean; scope?: string[]; domain?: string[]; expires?: string; secretOnly?: boolean; account: string; json?: boolean }) => {
+    .action(async (opts: { name: string; full?: boolean; scope?: string[]; domain?: string[]; expires?: string; notBefore?: string; allowedIp?: string[]; secretOnly?: boolean; account: string; json?: boolean }) => {
       if (opts.full && opts.scope) throw new UsageError("give --full or --scope, not both");
       const scopes = opts.scope?.flatMap((s) => s.split(",")).filter((s) => s !== "");
       if (!opts.full && (scopes === undefined || scopes.length === 0)) {
@@ -50,6 +52,8 @@ export function registerTokenCommands(program: Command, io: CliIo, config: () =>
           ...(scopes ? { scopes } : {}),
           ...(opts.domain ? { domains: await domainIds(latchkey, actor, opts.domain) } : {}),
           ...(opts.expires ? { expiresAt: opts.expires } : {}),
+          ...(opts.notBefore ? { notBefore: opts.notBefore } : {}),
+          ...(opts.allowedIp ? { allowedIps: opts.allowedIp.flatMap((a) => a.split(",")).filter((a) => a !== "") } : {}),
         });
         if (opts.secretOnly) io.out(secret);
         else if (opts.json) io.out(JSON.stringify({ ...tokenJson(created), accessToken: secret }, null, 2));

@@ -35,7 +35,53 @@ export interface Token {
   readonly expires_at: string | null;
   readonly created_at: string;
   readonly updated_at: string;
+  /** Last use of the current secret (after a rotation: of the new one). */
   readonly last_used_at: string | null;
+  /** Refused before this instant (`token_not_yet_valid`); null: from creation. */
+  readonly not_before: string | null;
+  /** Client addresses and CIDR ranges it may be used from (`ip_not_allowed` otherwise); null: any. */
+  readonly allowed_ips: readonly string[] | null;
+  /** The secret the last rotation replaced, while kept: refused from `valid_until` (`token_rotated`). */
+  readonly previous_secret: { readonly preview: string; readonly valid_until: string; readonly last_used_at: string | null } | null;
+}
+
+/** A token just rotated: its new secret (`accessToken`, shown this once) and when the old one stops working. */
+export interface RotatedToken extends Token {
+  readonly accessToken: string;
+  readonly previous_valid_until: string;
+}
+
+/** Body of `tokens.rotate`. */
+export interface RotateTokenInput {
+  /** How long the replaced secret keeps working, seconds, 0..2592000 (30 days). */
+  readonly grace_seconds: number;
+}
+
+/** The answer of `tokens.lookup`: which token a secret belongs to. */
+export interface TokenLookup {
+  readonly id: string;
+  readonly name: string;
+  /** `current`, or `previous` for the secret a rotation replaced. */
+  readonly secret: "current" | "previous";
+}
+
+/** The account's token policy (`GET/PUT /v1/account/policy`). */
+export interface AccountPolicy {
+  /** New tokens must expire within this many days (1..3650); null: no limit. */
+  readonly max_lifetime_days: number | null;
+  readonly expiry_required: boolean;
+  readonly allowed_ips_required: boolean;
+  readonly updated_at: string | null;
+  /** Tokens made before the policy that break it (first 100); they keep working. */
+  readonly out_of_policy: readonly { readonly id: string; readonly name: string; readonly rules: readonly string[] }[];
+  readonly out_of_policy_total: number;
+}
+
+/** Body of `account.setPolicy`. */
+export interface AccountPolicyInput {
+  readonly max_lifetime_days: number | null;
+  readonly expiry_required: boolean;
+  readonly allowed_ips_required: boolean;
 }
 
 /** A token just created: the only time its secret (`accessToken`) is shown. */
@@ -54,6 +100,10 @@ export interface CreateTokenInput {
   readonly domains?: "all" | readonly string[];
   /** RFC 3339 with offset, or `YYYY-MM-DD` (through the end of that UTC day). */
   readonly expires_at?: string;
+  /** RFC 3339 date-time with offset: refused before it. Immutable. */
+  readonly not_before?: string;
+  /** IPv4/IPv6 addresses and CIDR ranges (no host bits, no zone). Immutable. */
+  readonly allowed_ips?: readonly string[];
 }
 
 /** Body of `tokens.update`: rename and/or pause or resume. */
@@ -134,6 +184,8 @@ export interface VerifyInput {
   readonly area: string;
   /** Domain id or name, or null/absent when the request names none. */
   readonly domain?: string | null;
+  /** The client's address; a token with `allowed_ips` is refused without it. */
+  readonly ip?: string | null;
 }
 
 /** The token of an allowed verification. */
@@ -145,6 +197,8 @@ export interface VerifiedToken {
   readonly has_full: boolean;
   readonly domains: "all" | readonly DomainRef[];
   readonly expires_at: string | null;
+  /** Which secret was presented: `current`, or `previous` (replaced by a rotation, still in its grace). */
+  readonly secret: "current" | "previous";
 }
 
 /** The decision; `status` is what your API should answer (200, 401, 403, 400). */
@@ -156,6 +210,8 @@ export interface VerifyResult {
   /** The scope that would have been needed (`scope_missing`). */
   readonly required?: string;
   /** Present when allowed. */
+  /** Allowed answers: which secret was presented. */
+  readonly secret?: "current" | "previous";
   readonly token?: VerifiedToken;
 }
 
@@ -197,6 +253,10 @@ export const OPERATIONS = {
   listScopes: { method: "GET", path: "/v1/scopes" },
   listAudit: { method: "GET", path: "/v1/audit" },
   verify: { method: "POST", path: "/v1/verify" },
+  rotateToken: { method: "POST", path: "/v1/token/{id}/rotate" },
+  lookupToken: { method: "POST", path: "/v1/token/lookup" },
+  getAccountPolicy: { method: "GET", path: "/v1/account/policy" },
+  setAccountPolicy: { method: "PUT", path: "/v1/account/policy" },
 } as const;
 
 /** The name of an operation. */
@@ -232,6 +292,17 @@ export interface LatchkeyClient {
     resumeTree(id: string, options?: { readonly cascade?: boolean }): Promise<CascadeResult>;
     /** Who made a token and how many tokens it made. */
     family(id: string): Promise<{ data: TokenFamily }>;
+    /**
+     * A new secret for the same token; the old one works for `grace_seconds`. Give `idempotencyKey`
+     * (e.g. a UUID) to retry safely: a retry within 10 minutes gets the same secret.
+     */
+    rotate(id: string, input: RotateTokenInput, options?: { readonly idempotencyKey?: string }): Promise<{ data: RotatedToken }>;
+    /** Which token a secret belongs to (throws `not_found` for one you may not manage). */
+    lookup(secret: string): Promise<{ data: TokenLookup }>;
+  };
+  readonly account: {
+    policy(): Promise<{ data: AccountPolicy }>;
+    setPolicy(input: AccountPolicyInput): Promise<{ data: AccountPolicy }>;
   };
   readonly domains: {
     list(query?: PageQuery): Promise<Page<Domain>>;
@@ -246,7 +317,7 @@ export interface LatchkeyClient {
 
 /** Makes a client. */
 export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyClient {
-  const call = async <T>(operation: OperationName, request: { id?: string; query?: PageQuery; body?: unknown } = {}): Promise<T> => {
+  const call = async <T>(operation: OperationName, request: { id?: string; query?: PageQuery; body?: unknown; idempotencyKey?: string } = {}): Promise<T> => {
     const { method, path } = OPERATIONS[operation];
     const url = new URL(path.replace("{id}", encodeURIComponent(request.id ?? "")), options.baseUrl);
     if (request.query?.page !== undefined) url.searchParams.set("page", String(request.query.page));
@@ -256,6 +327,7 @@ export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyCl
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
     if (operation === "verify" && options.verifyKey !== undefined) headers["x-latchkey-verify-key"] = options.verifyKey;
     if (request.body !== undefined) headers["content-type"] = "application/json";
+    if (request.idempotencyKey !== undefined) headers["idempotency-key"] = request.idempotencyKey;
     const response = await fetch(url, {
       method,
       headers,
@@ -281,6 +353,12 @@ export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyCl
       pauseTree: (id, options = {}) => call("pauseToken", { id, body: { cascade: options.cascade === true } }),
       resumeTree: (id, options = {}) => call("resumeToken", { id, body: { cascade: options.cascade === true } }),
       family: (id) => call("showTokenFamily", { id }),
+      rotate: (id, input, rotateOptions) => call("rotateToken", { id, body: input, ...(rotateOptions?.idempotencyKey === undefined ? {} : { idempotencyKey: rotateOptions.idempotencyKey }) }),
+      lookup: (secret) => call("lookupToken", { body: { secret } }),
+    },
+    account: {
+      policy: () => call("getAccountPolicy"),
+      setPolicy: (input) => call("setAccountPolicy", { body: input }),
     },
     domains: {
       list: (query) => call("listDomains", query === undefined ? {} : { query }),

@@ -101,14 +101,15 @@ describe("property: decide", () => {
         methodArb,
         fc.option(askedDomainArb),
         (held, paused, expiresAtMillis, allDomains, domains, area, method, domain) => {
-          const record = { id: "tok_1", accountId: "acc_1", name: "t", permissions: held.permissions, allDomains, domains: allDomains ? [] : domains, expiresAtMillis, paused, ancestorIds: [], parentInactiveFromMillis: null };
+          const record = { id: "tok_1", accountId: "acc_1", name: "t", permissions: held.permissions, allDomains, domains: allDomains ? [] : domains, expiresAtMillis, paused, ancestorIds: [], parentInactiveFromMillis: null, secret: "current" as const, graceEndsAtMillis: null, notBeforeMillis: null, allowedIps: null };
           const question = { area, level: levelForMethod(method), domain: domain === null ? null : domain.asked };
           const decision = decide(SEED_CATALOGUE, { kind: "found", record }, question, clock.nowMillis(), ACCOUNT_DOMAINS);
 
           const live = !paused && (expiresAtMillis === null || NOW_MILLIS < expiresAtMillis);
           const covers = oracleLevel(held, area) >= methodNeeds(method);
           const tokenDomains = allDomains ? ACCOUNT_DOMAINS : domains;
-          const domainOk = domain === null || (domain.refersTo !== null && tokenDomains.includes(domain.refersTo));
+          // A request naming no domain: judged on its area for reads; refused (domain_required) otherwise to a domain-scoped token.
+          const domainOk = domain === null ? allDomains || levelForMethod(method) === "read" : (domain.refersTo !== null && tokenDomains.includes(domain.refersTo));
           expect(decision.allowed).toBe(live && covers && domainOk);
           expect(decision.code === "ok" && decision.status === 200).toBe(decision.allowed);
         },

@@ -97,6 +97,10 @@ describe("the decision with lineage", () => {
     paused: false,
     ancestorIds: ["tok_p"],
     parentInactiveFromMillis: null,
+    secret: "current",
+    graceEndsAtMillis: null,
+    notBeforeMillis: null,
+    allowedIps: null,
     ...overrides,
   });
   const codeOf = (r: TokenRecord, now = NOW) => decide(SEED_CATALOGUE, { kind: "found", record: r }, { area: "email", level: "full", domain: null }, now, []).code;

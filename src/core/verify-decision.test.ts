@@ -97,6 +97,10 @@ function recordOf(permissions: PermissionSet, overrides: Partial<TokenRecord> = 
     paused: false,
     ancestorIds: [],
     parentInactiveFromMillis: null,
+    secret: "current",
+    graceEndsAtMillis: null,
+    notBeforeMillis: null,
+    allowedIps: null,
     ...overrides,
   };
 }
@@ -126,7 +130,7 @@ interface Expected {
 }
 
 /** The oracle: DESIGN.md's table, top to bottom, with unknown_area checked before scope (see verify-decision.ts). */
-function expectedOf(state: TokenState, area: string, held: OracleLevel, method: string, ownsDomain: boolean): Expected {
+function expectedOf(state: TokenState, area: string, held: OracleLevel, method: string, ownsDomain: boolean, namesDomain: boolean): Expected {
   const refuse = (code: string, status: number, required?: string): Expected => ({ allowed: false, code, status, required });
   if (state === "missing") return refuse("token_missing", 401);
   if (state === "malformed") return refuse("token_malformed", 401);
@@ -137,6 +141,9 @@ function expectedOf(state: TokenState, area: string, held: OracleLevel, method: 
   const levels = SEED_TABLE[area];
   if (needs === undefined || levels === undefined) throw new Error("oracle set-up");
   if (RANK[held] < RANK[needs]) return refuse("scope_missing", 403, `${area}_${levels.includes(needs) ? needs : "full"}`);
+  // DESIGN.md: a request naming no domain is judged on its area alone for reads; any other method is
+  // refused to a domain-scoped token (the table's tokens are limited to example.com).
+  if (!namesDomain && needs === "full") return refuse("domain_required", 403);
   if (!ownsDomain) return refuse("domain_not_allowed", 403);
   return { allowed: true, code: "ok", status: 200, required: undefined };
 }
@@ -161,7 +168,7 @@ describe("decision table", () => {
       const decision = decide(SEED_CATALOGUE, lookup, { area, level: levelForMethod(method), domain }, clock.nowMillis(), ACCOUNT_DOMAINS);
       const { allowed, code, status } = decision;
       const required = decision.allowed ? undefined : decision.required;
-      expect({ allowed, code, status, required }).toEqual(expectedOf(state, area, holding.held, method, ownsIt));
+      expect({ allowed, code, status, required }).toEqual(expectedOf(state, area, holding.held, method, ownsIt, domain !== null));
       expect(decision.record).toBe(lookup.kind === "found" ? lookup.record : undefined);
     });
   });
@@ -295,7 +302,7 @@ describe("expiry", () => {
   it("allows a token one millisecond before it expires and refuses it on the instant", () => {
     const clock = manualClock(NOW_MILLIS - 1);
     const lookup: TokenLookup = { kind: "found", record: recordOf(FULL_ACCESS, { expiresAtMillis: NOW_MILLIS }) };
-    const question = { area: "email", level: "full", domain: null } as const;
+    const question = { area: "email", level: "full", domain: "example.com" } as const;
     const before = decide(SEED_CATALOGUE, lookup, question, clock.nowMillis(), ACCOUNT_DOMAINS).code;
     clock.advance(1);
     expect([before, decide(SEED_CATALOGUE, lookup, question, clock.nowMillis(), ACCOUNT_DOMAINS).code]).toEqual(["ok", "token_expired"]);

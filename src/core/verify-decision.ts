@@ -9,12 +9,18 @@
  * unknown_area after the domain check; taken literally it could never be reached (no token holds a
  * level on an area the catalogue lacks, so scope_missing would always answer first, without a scope to
  * name), so the area is checked once the token is known to be live and before its level.
+ *
+ * Round 2 (DESIGN.md, "Round 2 additions"; issue 13): once the token is live, `token_rotated` (a
+ * previous secret past its grace), `token_not_yet_valid`, `ip_not_allowed`, then the area and level,
+ * then `domain_required` (a non-read request naming no domain, from a domain-scoped token) before
+ * `domain_not_allowed`. Tokens without conditions pay one null test per condition.
  */
 import type { Catalogue, Level } from "./catalogue.js";
 import { levelRank } from "./catalogue.js";
 import { statusOf, type ErrorCode } from "./error-catalog.js";
 import { normalizeDomainName } from "./input-rules.js";
 import { levelHeld, requiredScope, type PermissionSet } from "./permissions.js";
+import { conditionRefusal, type AddressList } from "./token-conditions.js";
 
 /** A domain as tokens refer to it. */
 export interface DomainRef {
@@ -45,6 +51,14 @@ export interface TokenRecord {
    * effective ones, within every ancestor's (token-lineage.ts, `foldLineage`).
    */
   readonly parentInactiveFromMillis: number | null;
+  /** Which of the token's secrets was presented: its current one, or the one a rotation replaced. */
+  readonly secret: "current" | "previous";
+  /** For a previous secret: the end of its grace, epoch milliseconds (refused from then on); else null. */
+  readonly graceEndsAtMillis: number | null;
+  /** Start instant, epoch milliseconds (refused before it), or null. */
+  readonly notBeforeMillis: number | null;
+  /** Allowed client addresses (parsed once, when the record is built), or null: any address. */
+  readonly allowedIps: AddressList | null;
 }
 
 /** How the presented secret was resolved before the decision. */
@@ -66,6 +80,11 @@ export interface VerifyQuestion {
    * alone, and the caller limits what it returns to the token's domains).
    */
   readonly domain: string | null;
+  /**
+   * The client's address (IPv4 or IPv6 text), or null/absent when unknown. A token with an address
+   * list refuses a verification without one (`ip_not_allowed`).
+   */
+  readonly ip?: string | null;
 }
 
 /** The decision. `status` is the HTTP status the protected API should answer with. */
@@ -73,7 +92,7 @@ export type VerifyDecision =
   | { readonly allowed: true; readonly code: "ok"; readonly status: 200; readonly record: TokenRecord }
   | {
       readonly allowed: false;
-      readonly code: Extract<ErrorCode, "token_missing" | "token_malformed" | "token_unknown" | "token_paused" | "token_expired" | "token_parent_inactive" | "unknown_area" | "scope_missing" | "domain_not_allowed">;
+      readonly code: Extract<ErrorCode, "token_missing" | "token_malformed" | "token_unknown" | "token_paused" | "token_expired" | "token_parent_inactive" | "token_rotated" | "token_not_yet_valid" | "ip_not_allowed" | "unknown_area" | "scope_missing" | "domain_required" | "domain_not_allowed">;
       readonly status: number;
       /** The scope string that would have been needed (scope_missing only). */
       readonly required?: string;
@@ -105,11 +124,14 @@ export function decide(
   if (record.paused) return refuse("token_paused", record);
   if (record.expiresAtMillis !== null && nowMillis >= record.expiresAtMillis) return refuse("token_expired", record);
   if (record.parentInactiveFromMillis !== null && nowMillis >= record.parentInactiveFromMillis) return refuse("token_parent_inactive", record);
+  const condition = conditionRefusal(record, nowMillis, question.ip);
+  if (condition !== null) return refuse(condition, record);
   if (!catalogue.byKey.has(question.area)) return refuse("unknown_area", record);
   if (levelRank(levelHeld(catalogue, record.permissions, question.area)) < levelRank(question.level)) {
     const required = requiredScope(catalogue, question.area, question.level) ?? `${question.area}_${question.level}`;
     return { allowed: false, code: "scope_missing", status: statusOf("scope_missing"), required, record };
   }
+  if (question.domain === null && !record.allDomains && question.level !== "read") return refuse("domain_required", record);
   if (question.domain !== null && !domainAllowed(record, question.domain, accountDomains)) return refuse("domain_not_allowed", record);
   return { allowed: true, code: "ok", status: 200, record };
 }

@@ -22,6 +22,8 @@ export interface VerifiedToken {
   readonly domains: "all" | readonly { readonly id: string; readonly name: string }[];
   /** RFC 3339 UTC instant, or null for never. */
   readonly expires_at: string | null;
+  /** Which secret was presented: the current one, or the one a rotation replaced (still in its grace). */
+  readonly secret: "current" | "previous";
 }
 
 /** The verified form of a token record. */
@@ -34,6 +36,7 @@ export function verifiedTokenOf(catalogue: Catalogue, record: TokenRecord): Veri
     has_full: record.permissions.hasFull,
     domains: record.allDomains ? "all" : record.domains.map((d) => ({ id: d.id, name: d.name })),
     expires_at: record.expiresAtMillis === null ? null : new Date(record.expiresAtMillis).toISOString(),
+    secret: record.secret,
   };
 }
 

@@ -24,7 +24,20 @@ export const TokenSchema = Type.Object(
     expires_at: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
     created_at: Type.String({ format: "date-time" }),
     updated_at: Type.String({ format: "date-time" }),
-    last_used_at: Type.Union([Type.String({ format: "date-time" }), Type.Null()], { description: "Recorded in batches, about once a minute" }),
+    last_used_at: Type.Union([Type.String({ format: "date-time" }), Type.Null()], { description: "Last use of the current secret (after a rotation: of the new one); recorded in batches, about once a minute" }),
+    not_before: Type.Union([Type.String({ format: "date-time" }), Type.Null()], { description: "Refused before this instant (token_not_yet_valid); null: from creation" }),
+    allowed_ips: Type.Union([Type.Array(Type.String()), Type.Null()], { description: "Client addresses and CIDR ranges it may be used from (ip_not_allowed otherwise); null: any" }),
+    previous_secret: Type.Union(
+      [
+        Type.Object({
+          preview: Type.String(),
+          valid_until: Type.String({ format: "date-time", description: "Refused from this instant (token_rotated)" }),
+          last_used_at: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+        }),
+        Type.Null(),
+      ],
+      { description: "The secret the last rotation replaced, while kept" },
+    ),
   },
   { $id: "Token" },
 );
@@ -46,6 +59,9 @@ export function tokenToWire(token: TokenDetails): TokenWire {
     created_at: token.createdAt,
     updated_at: token.updatedAt,
     last_used_at: token.lastUsedAt,
+    not_before: token.notBefore,
+    allowed_ips: token.allowedIps === null ? null : [...token.allowedIps],
+    previous_secret: token.previousSecret === null ? null : { preview: token.previousSecret.preview, valid_until: token.previousSecret.validUntil, last_used_at: token.previousSecret.lastUsedAt },
   };
 }
 

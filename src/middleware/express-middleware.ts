@@ -36,7 +36,7 @@ export function requireScope(area: string, options: RequireScopeOptions<Request>
   const guard = createScopeGuard(area, options);
   return (req, res, next) => {
     Promise.resolve(options.domain?.(req))
-      .then((domain) => guard.check(req.method, authorizationHeaders(req.rawHeaders), domain))
+      .then((domain) => guard.check(req.method, authorizationHeaders(req.rawHeaders), domain, options.clientAddress === undefined ? req.ip : options.clientAddress(req)))
       .then((result) => {
         if (!result.allowed) {
           res.status(result.status).json(result.body);

@@ -33,7 +33,7 @@ declare module "fastify" {
 export function requireScope(area: string, options: RequireScopeOptions<FastifyRequest>): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
   const guard = createScopeGuard(area, options);
   return async (request, reply) => {
-    const result = await guard.check(request.method, authorizationHeaders(request.raw.rawHeaders), await options.domain?.(request));
+    const result = await guard.check(request.method, authorizationHeaders(request.raw.rawHeaders), await options.domain?.(request), options.clientAddress === undefined ? request.ip : options.clientAddress(request));
     if (!result.allowed) {
       await reply.code(result.status).send(result.body);
       return;

@@ -29,7 +29,7 @@ export type LatchkeyVariables = { latchkey: VerifiedToken };
 export function requireScope(area: string, options: RequireScopeOptions<Context>): MiddlewareHandler<{ Variables: LatchkeyVariables }> {
   const guard = createScopeGuard(area, options);
   return async (c, next) => {
-    const result = await guard.check(c.req.method, c.req.header("authorization"), await options.domain?.(c));
+    const result = await guard.check(c.req.method, c.req.header("authorization"), await options.domain?.(c), options.clientAddress === undefined ? nodeSocketAddress(c) : options.clientAddress(c));
     if (!result.allowed) {
       return new Response(JSON.stringify(result.body), { status: result.status, headers: { "content-type": "application/json; charset=utf-8" } });
     }
@@ -37,4 +37,13 @@ export function requireScope(area: string, options: RequireScopeOptions<Context>
     await next();
     return undefined;
   };
+}
+
+/**
+ * The socket's address under @hono/node-server (what its `getConnInfo` reads: `c.env.incoming`), or
+ * null on other runtimes: give `clientAddress` there.
+ */
+function nodeSocketAddress(c: Context): string | null {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? null;
 }

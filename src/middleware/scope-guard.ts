@@ -58,8 +58,18 @@ export interface RequireScopeOptions<Request> {
   readonly changesToken?: string;
   /** Remote: how long to wait for latchkey, in milliseconds (default 2000). */
   readonly timeoutMillis?: number;
-  /** The domain the request concerns (default: none). */
+  /**
+   * The domain the request concerns (default: none). A request naming none is allowed to a
+   * domain-scoped token for read methods only (GET, HEAD, OPTIONS); any other is refused with 403
+   * `domain_required`.
+   */
   readonly domain?: (request: Request) => DomainOfRequest | Promise<DomainOfRequest>;
+  /**
+   * The client's address, for tokens with an address list (default: the framework's own, Express
+   * `req.ip` and Fastify `request.ip`, which follow their trust-proxy settings; Hono on Node: the
+   * socket's address). Return null when unknown: a token with an address list is then refused.
+   */
+  readonly clientAddress?: (request: Request) => string | null | undefined;
 }
 
 /** The outcome for one request: the token, or the response to send (the verify contract's body). */
@@ -72,9 +82,10 @@ export interface ScopeGuard {
    * @param authorization the Authorization header as received: every value when the request repeats
    *   it (from `rawHeaders`, see authorizationHeaders), which is refused as token_malformed.
    * @param domain the domain the request concerns.
+   * @param ip the client's address, or null/undefined when unknown.
    * @throws only what a remote call cannot turn into a refusal (never for a bad token).
    */
-  check(method: string, authorization: string | readonly string[] | undefined, domain: DomainOfRequest): Promise<GuardResult>;
+  check(method: string, authorization: string | readonly string[] | undefined, domain: DomainOfRequest, ip?: string | null): Promise<GuardResult>;
 }
 
 /** The longest an allowed decision may be reused remotely, in milliseconds. */
@@ -91,7 +102,7 @@ export function createScopeGuard<Request>(area: string, options: RequireScopeOpt
   if ((options.latchkey === undefined) === (options.url === undefined)) throw new TypeError("requireScope: give either options.latchkey (in-process) or options.url (remote latchkey), not both");
   const decide = options.latchkey !== undefined ? inProcess(area, options.latchkey) : remote(area, options.url ?? "", options);
   return {
-    async check(method, authorization, rawDomain) {
+    async check(method, authorization, rawDomain, ip) {
       const presented = readBearerToken(authorization);
       if (presented.kind === "none") return refusal("token_missing");
       if (presented.kind === "malformed") return refusal("token_malformed");
@@ -100,17 +111,17 @@ export function createScopeGuard<Request>(area: string, options: RequireScopeOpt
       if (given !== null && given !== undefined && typeof given !== "string" && !(Array.isArray(given) && given.every((d) => typeof d === "string"))) return refusal("domain_not_allowed");
       const domains = rawDomain === null || rawDomain === undefined ? [] : [...new Set(typeof rawDomain === "string" ? [rawDomain] : rawDomain)].filter((d) => d !== "");
       if (domains.length > 1) return refusal("domain_not_allowed");
-      return decide(presented.token, method, domains[0] ?? null);
+      return decide(presented.token, method, domains[0] ?? null, typeof ip === "string" && ip !== "" ? ip : null);
     },
   };
 }
 
-type Decide = (token: string, method: string, domain: string | null) => Promise<GuardResult>;
+type Decide = (token: string, method: string, domain: string | null, ip: string | null) => Promise<GuardResult>;
 
 function inProcess(area: string, latchkey: Latchkey): Decide {
   if (!latchkey.catalogue.byKey.has(area)) throw new TypeError(`requireScope: "${area}" is not an area of latchkey's catalogue`);
-  return async (token, method, domain) => {
-    const decision = await latchkey.verify({ token, method, area, domain });
+  return async (token, method, domain, ip) => {
+    const decision = await latchkey.verify({ token, method, area, domain, ip });
     if (decision.allowed) return { allowed: true, token: verifiedTokenOf(latchkey.catalogue, decision.record) };
     return refusal(decision.code, decision.required);
   };
@@ -133,9 +144,9 @@ function remote(area: string, url: string, options: Pick<RequireScopeOptions<nev
   const timeoutMillis = options.timeoutMillis ?? 2000;
   const credential: StreamCredential | null = options.verifyKey !== undefined ? { verifyKey: options.verifyKey } : options.changesToken !== undefined ? { token: options.changesToken } : null;
   const cache = ttl === 0 || credential === null ? null : sharedCache(url, ttl, credential);
-  return async (token, method, domain) => {
+  return async (token, method, domain, ip) => {
     const tokenKey = createHash("sha256").update(token).digest("base64url");
-    const questionKey = `${area} ${levelForMethod(method)} ${domain ?? ""}`;
+    const questionKey = `${area} ${levelForMethod(method)} ${domain ?? ""} ${ip ?? ""}`;
     const cached = cache?.get(tokenKey, questionKey);
     if (cached !== undefined) return { allowed: true, token: cached };
     const generation = cache?.generation ?? 0;
@@ -144,7 +155,7 @@ function remote(area: string, url: string, options: Pick<RequireScopeOptions<nev
       const response = await fetch(endpoint, {
         method: "POST",
         headers: { "content-type": "application/json", ...(options.verifyKey === undefined ? {} : { "x-latchkey-verify-key": options.verifyKey }) },
-        body: JSON.stringify({ token, method, area, domain }),
+        body: JSON.stringify({ token, method, area, domain, ip }),
         signal: AbortSignal.timeout(timeoutMillis),
       });
       const body = (await response.json()) as VerifyAnswer & { code?: string };

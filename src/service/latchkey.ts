@@ -11,6 +11,7 @@ import { cryptoRandom, type RandomSource } from "../core/random-source.js";
 import { parentInactive } from "../core/token-lineage.js";
 import { TOKEN_PREFIX_PATTERN } from "../core/token-secret.js";
 import type { VerifyDecision } from "../core/verify-decision.js";
+import { conditionRefusal } from "../core/token-conditions.js";
 import { openStore } from "../store/open-store.js";
 import { changeChannel } from "../store/store.js";
 import type { PageRequest, Store } from "../store/store.js";
@@ -30,6 +31,8 @@ import { TokenService } from "./token-service.js";
 import { auditViewerOf } from "./token-visibility.js";
 import type { KeysetPageRequest } from "../store/keyset-list-store.js";
 import { UserService } from "./user-service.js";
+import { AccountPolicyService } from "./account-policy.js";
+import { RotationService } from "./rotation-service.js";
 import { Verifier } from "./verifier.js";
 
 /** How to open a {@link Latchkey}. */
@@ -72,6 +75,8 @@ export interface VerifyInput {
   readonly area: string;
   /** Domain id or name, or null/undefined when the request names none. */
   readonly domain?: string | null;
+  /** The client's address, or null/undefined when unknown (a token with an address list then refuses). */
+  readonly ip?: string | null;
 }
 
 export class Latchkey {
@@ -82,6 +87,10 @@ export class Latchkey {
   readonly accounts: AccountService;
   /** Dashboard users, sessions and first-start set-up. */
   readonly users: UserService;
+  /** Rotation and "which token is this?" (issue 13). */
+  readonly rotation: RotationService;
+  /** The account policy (issue 13). */
+  readonly policy: AccountPolicyService;
   readonly ids: IdFactory;
 
   /** PostgreSQL only: hears other instances' changes (null on SQLite). */
@@ -109,6 +118,8 @@ export class Latchkey {
     this.domains = new DomainService(deps);
     this.accounts = new AccountService(deps);
     this.users = new UserService(deps);
+    this.rotation = new RotationService(deps, this.tokens);
+    this.policy = new AccountPolicyService(deps);
   }
 
   /**
@@ -165,7 +176,7 @@ export class Latchkey {
   verify(input: VerifyInput): Promise<VerifyDecision> {
     // Not `async`: the verifier's promise is handed on as is, without a further promise and its ticks.
     try {
-      return this.verifier.verify(input.token, { area: input.area, level: levelForMethod(input.method), domain: input.domain ?? null });
+      return this.verifier.verify(input.token, { area: input.area, level: levelForMethod(input.method), domain: input.domain ?? null, ip: input.ip ?? null });
     } catch (error) {
       return Promise.reject(error);
     }
@@ -174,10 +185,12 @@ export class Latchkey {
   /**
    * Resolves a presented API token to a principal, for the management API.
    *
+   * @param ip the client's address (a token with an address list refuses any other, or none).
    * @throws ServiceError token_missing, token_malformed, token_unknown, token_paused, token_expired,
-   *   token_parent_inactive (an ancestor paused, deleted or expired).
+   *   token_parent_inactive (an ancestor paused, deleted or expired), token_rotated,
+   *   token_not_yet_valid, ip_not_allowed.
    */
-  async authenticate(secret: string | null | undefined): Promise<Principal> {
+  async authenticate(secret: string | null | undefined, ip: string | null = null): Promise<Principal> {
     const lookup = await this.verifier.lookup(secret);
     if (lookup.kind === "missing") throw new ServiceError("token_missing");
     if (lookup.kind === "malformed") throw new ServiceError("token_malformed");
@@ -186,7 +199,9 @@ export class Latchkey {
     if (record.paused) throw new ServiceError("token_paused");
     if (record.expiresAtMillis !== null && this.clock.nowMillis() >= record.expiresAtMillis) throw new ServiceError("token_expired");
     if (parentInactive(record, this.clock.nowMillis())) throw new ServiceError("token_parent_inactive");
-    this.verifier.noteUse(record.id);
+    const condition = conditionRefusal(record, this.clock.nowMillis(), ip);
+    if (condition !== null) throw new ServiceError(condition);
+    this.verifier.noteUse(record);
     return { kind: "token", record };
   }
 

@@ -16,6 +16,8 @@ import { ForeignKeyViolation, UniqueViolation } from "../store/store.js";
 import { findVisibleToken, listTokensPage, type KeysetPageRequest } from "../store/keyset-list-store.js";
 import { lineagePathOf } from "../store/token-lineage-store.js";
 import { recordAuditEvent } from "./audit-log.js";
+import { policyOfAccount } from "./account-policy.js";
+import { checkCreationConditions, childConditions, type ConditionsInput } from "./creation-conditions.js";
 import type { IdFactory } from "./id-factory.js";
 import { accountOf, actorRef, requireLevel, type ActorContext } from "./principal.js";
 import { ServiceError, validationError } from "./service-error.js";
@@ -52,6 +54,9 @@ export interface CreateTokenInput {
   readonly domains?: "all" | readonly string[];
   /** RFC 3339 date-time with offset, or `YYYY-MM-DD` (through the end of that UTC day). */
   readonly expiresAt?: string;
+  /** Conditions of use (issue 13): `notBefore` (RFC 3339) and `allowedIps` (addresses, CIDR ranges). */
+  readonly notBefore?: ConditionsInput["notBefore"];
+  readonly allowedIps?: ConditionsInput["allowedIps"];
 }
 
 /** Input of {@link TokenService.update}. Any other field is refused by the caller's schema. */
@@ -67,7 +72,7 @@ export interface CreatedToken {
 }
 
 /** Fields that fix a token's permissions; changing them means a new token (the seed). */
-export const IMMUTABLE_TOKEN_FIELDS = ["scopes", "has_full", "domain_id", "domains", "expires_at"] as const;
+export const IMMUTABLE_TOKEN_FIELDS = ["scopes", "has_full", "domain_id", "domains", "expires_at", "not_before", "allowed_ips"] as const;
 
 /** The message given when someone tries to change a token's permissions. */
 export const IMMUTABLE_MESSAGE = "Permissions, domains and expiry cannot be changed. Delete this token and create a new one.";
@@ -160,6 +165,7 @@ export class TokenService {
       if (expiry.ok) expiresAtMillis = expiry.value;
       else problem("expires_at", expiry.problem);
     }
+    let conditions = checkCreationConditions(input, await policyOfAccount(store, accountId), expiresAtMillis, input.expiresAt !== undefined, nowMillis, problem);
 
     if (Object.keys(errors).length > 0 || permissions === null || !name.ok) throw validationError(errors);
 
@@ -170,6 +176,9 @@ export class TokenService {
         { permissions: creator.permissions, allDomains: creator.allDomains, domainIds: creator.domains.map((d) => d.id), expiresAtMillis: creator.expiresAtMillis },
         { permissions, allDomains, domainIds, expiresAtMillis },
       );
+      const child = childConditions(creator, conditions, expiresAtMillis);
+      conditions = child.conditions;
+      lacking.push(...child.lacking);
       if (lacking.length > 0) {
         throw new ServiceError("ceiling_exceeded", { message: `This token cannot grant what it does not hold: ${lacking.join(", ")}.`, lacking });
       }
@@ -201,6 +210,8 @@ export class TokenService {
               created_at: now,
               updated_at: now,
               last_used_at: null,
+              not_before: conditions.notBeforeMillis === null ? null : new Date(conditions.notBeforeMillis).toISOString(),
+              allowed_ips: conditions.allowedIps === null ? null : JSON.stringify(conditions.allowedIps.text),
             },
             domainIds,
           );

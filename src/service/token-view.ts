@@ -6,6 +6,7 @@ import type { Catalogue, Level } from "../core/catalogue.js";
 import { FULL_ACCESS, scopeStrings, type PermissionSet } from "../core/permissions.js";
 import type { DomainRef } from "../core/verify-decision.js";
 import type { TokenWithDomains } from "../store/store.js";
+import { storedAllowedIps } from "./address-list.js";
 
 /** A token as the API, CLI and dashboard show it. Instants are RFC 3339 UTC strings. */
 export interface TokenDetails {
@@ -27,6 +28,12 @@ export interface TokenDetails {
   readonly lastUsedAt: string | null;
   /** Who created it: `token:<id>`, `user:<id>` or `cli`. */
   readonly createdBy: string;
+  /** Start instant (issue 13), RFC 3339, or null. */
+  readonly notBefore: string | null;
+  /** Allowed client addresses and ranges, canonical CIDR text (issue 13), or null: any address. */
+  readonly allowedIps: readonly string[] | null;
+  /** The secret a rotation replaced, while kept: its preview, the end of its grace, its last use. */
+  readonly previousSecret: { readonly preview: string; readonly validUntil: string; readonly lastUsedAt: string | null } | null;
 }
 
 /**
@@ -68,5 +75,8 @@ export function detailsOfRow(catalogue: Catalogue, row: TokenWithDomains): Token
     updatedAt: row.updated_at,
     lastUsedAt: row.last_used_at,
     createdBy: row.created_by,
+    notBefore: row.not_before ?? null,
+    allowedIps: storedAllowedIps(row.allowed_ips)?.text ?? null,
+    previousSecret: row.previous_secret === undefined ? null : { preview: row.previous_secret.preview, validUntil: row.previous_secret.grace_ends_at, lastUsedAt: row.previous_secret.last_used_at },
   };
 }

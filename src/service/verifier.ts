@@ -22,6 +22,10 @@
  * recursive read on a miss, none for a root), so a warm verification checks them with no read. Each
  * cached record is indexed under its ancestors' ids: invalidating a token drops its cached
  * descendants too, here and (through the same `token:<id>` NOTIFY) on every other instance.
+ * Rotation (issue 13): a rotated token has two hashes during its grace, the current secret's and the
+ * previous one's; each maps to a record of the same token (`secret: "current"` or `"previous"`), a
+ * miss on the tokens table reads the previous secrets (src/store/rotation-store.ts), and
+ * invalidating the token drops both. Last-used instants are kept per secret.
  */
 import { LRUCache } from "lru-cache";
 import type { Catalogue } from "../core/catalogue.js";
@@ -30,7 +34,9 @@ import { decide, type DomainRef, type TokenLookup, type TokenRecord, type Verify
 import { foldLineage } from "../core/token-lineage.js";
 import { hashSecret, MAX_SECRET_CHARS, parseSecret } from "../core/token-secret.js";
 import { SQLITE_CHANGE_WINDOW_MILLIS, type Store } from "../store/store.js";
-import { findVerification, findVerificationAtOnce, type VerificationRead } from "../store/token-lineage-store.js";
+import { findVerification, findVerificationAtOnce, readAncestors, type VerificationRead } from "../store/token-lineage-store.js";
+import { findTokenByPreviousHash, findTokenByPreviousHashAtOnce, touchPreviousLastUsed, type PreviousVerificationRow } from "../store/rotation-store.js";
+import { storedAllowedIps } from "./address-list.js";
 import { permissionsOfRow } from "./token-view.js";
 
 /** Options of the verifier. */
@@ -59,8 +65,11 @@ export class Verifier {
   private readonly hashById = new Map<string, string>();
   /** Ancestor token id -> secret hashes of its cached descendants (filled on a miss, never on a hit). */
   private readonly descendantHashes = new Map<string, Set<string>>();
+  /** Token id -> the cached hash of its previous secret (issue 13). */
+  private readonly previousHashById = new Map<string, string>();
   private readonly accountDomains = new Map<string, readonly DomainRef[]>();
   private readonly lastUsed = new Map<string, number>();
+  private readonly previousLastUsed = new Map<string, number>();
   private generation = 0;
   /**
    * performance.now() instant until which cached answers may be used: Infinity (SQLite, one process
@@ -83,7 +92,8 @@ export class Verifier {
       max: options.cacheEntries ?? 100_000,
       dispose: (entry, hash) => {
         if (entry.record === null) return;
-        if (this.hashById.get(entry.record.id) === hash) this.hashById.delete(entry.record.id);
+        const byId = entry.record.secret === "current" ? this.hashById : this.previousHashById;
+        if (byId.get(entry.record.id) === hash) byId.delete(entry.record.id);
         for (const ancestorId of entry.record.ancestorIds) this.descendantHashes.get(ancestorId)?.delete(hash);
       },
     });
@@ -110,17 +120,43 @@ export class Verifier {
       const resolved = this.resolve(secret);
       if (typeof resolved !== "string") return this.conclude(resolved, question);
       const generation = this.generation;
-      const atOnce = findVerificationAtOnce(this.store, resolved);
+      const atOnce = this.readAtOnce(resolved);
       if (atOnce !== null) return this.conclude(this.remember(resolved, atOnce.read, generation), question);
-      return findVerification(this.store, resolved).then((read) => this.conclude(this.remember(resolved, read, generation), question));
+      return this.read(resolved).then((read) => this.conclude(this.remember(resolved, read, generation), question));
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  /** Notes that a token was used now; written by the next batch flush. */
-  noteUse(tokenId: string): void {
-    this.lastUsed.set(tokenId, this.clock.nowMillis());
+  /** Notes that a token was used now, with the secret of its record; written by the next batch flush. */
+  noteUse(record: TokenRecord): void {
+    (record.secret === "current" ? this.lastUsed : this.previousLastUsed).set(record.id, this.clock.nowMillis());
+  }
+
+  /** The verification read of a hash without a wait (SQLite): the tokens, then the previous secrets. */
+  private readAtOnce(hash: string): { readonly read: VerificationRead | undefined } | null {
+    const current = findVerificationAtOnce(this.store, hash);
+    if (current === null || current.read !== undefined) return current;
+    const previous = findTokenByPreviousHashAtOnce(this.store, hash);
+    if (previous === null) return null;
+    if (previous.row === undefined) return { read: undefined };
+    // A child's previous secret: its ancestors are read on the waiting path.
+    if (previous.row.parent_id !== null && previous.row.parent_id !== undefined) return null;
+    return { read: { row: previous.row, ancestors: [] } };
+  }
+
+  /** The verification read of a hash, with the token's ancestors: the tokens, then the previous secrets. */
+  private async read(hash: string): Promise<VerificationRead | undefined> {
+    const current = await findVerification(this.store, hash);
+    if (current !== undefined) return current;
+    const row = await findTokenByPreviousHash(this.store, hash);
+    if (row === undefined) return undefined;
+    return { row, ancestors: row.parent_id === null || row.parent_id === undefined ? [] : await readAncestors(this.store, row.parent_id) };
+  }
+
+  /** Whether a secret has the form of one of ours (an accepted prefix, length, alphabet, checksum); no read. */
+  isWellFormed(secret: string): boolean {
+    return secret.length <= MAX_SECRET_CHARS && parseSecret(secret, this.options.prefixes).ok;
   }
 
   /** Resolves a presented secret to its record: missing, malformed (no read), unknown or found. */
@@ -128,7 +164,7 @@ export class Verifier {
     const resolved = this.resolve(secret);
     if (typeof resolved !== "string") return resolved;
     const generation = this.generation;
-    return this.remember(resolved, await findVerification(this.store, resolved), generation);
+    return this.remember(resolved, await this.read(resolved), generation);
   }
 
   /**
@@ -165,7 +201,7 @@ export class Verifier {
     const lookup: TokenLookup = { kind: "found", record };
     if (store) {
       this.records.set(hash, { record, lookup });
-      this.hashById.set(record.id, hash);
+      (record.secret === "current" ? this.hashById : this.previousHashById).set(record.id, hash);
       for (const ancestorId of record.ancestorIds) {
         let hashes = this.descendantHashes.get(ancestorId);
         if (hashes === undefined) this.descendantHashes.set(ancestorId, (hashes = new Set()));
@@ -189,7 +225,7 @@ export class Verifier {
   private decideNow(lookup: TokenLookup, question: VerifyQuestion, accountDomains: readonly DomainRef[]): VerifyDecision {
     const nowMillis = this.clock.nowMillis();
     const decision = decide(this.catalogue, lookup, question, nowMillis, accountDomains);
-    if (decision.allowed) this.lastUsed.set(decision.record.id, nowMillis);
+    if (decision.allowed) (decision.record.secret === "current" ? this.lastUsed : this.previousLastUsed).set(decision.record.id, nowMillis);
     return decision;
   }
 
@@ -234,7 +270,7 @@ export class Verifier {
     return domains;
   }
 
-  /** Drops what is cached of a token and of its descendants (after a pause, resume, rename or delete). */
+  /** Drops what is cached of a token, under both its secrets, and of its descendants (after a pause, resume, rename, rotation or delete). */
   invalidateToken(tokenId: string): void {
     this.generation++;
     const hash = this.hashById.get(tokenId);
@@ -245,6 +281,9 @@ export class Verifier {
       this.descendantHashes.delete(tokenId);
       for (const descendant of [...descendants]) this.records.delete(descendant);
     }
+    const previous = this.previousHashById.get(tokenId);
+    if (previous !== undefined) this.records.delete(previous);
+    this.previousHashById.delete(tokenId);
   }
 
   /** Drops the cached domains of an account (after a domain is added or removed). */
@@ -259,6 +298,7 @@ export class Verifier {
     this.records.clear();
     this.hashById.clear();
     this.descendantHashes.clear();
+    this.previousHashById.clear();
     this.accountDomains.clear();
   }
 
@@ -287,6 +327,12 @@ export class Verifier {
 
   /** Writes the pending last-used instants now. */
   async flushLastUsed(): Promise<void> {
+    if (this.previousLastUsed.size > 0) {
+      const previous = new Map<string, string>();
+      for (const [id, millis] of this.previousLastUsed) previous.set(id, new Date(millis).toISOString());
+      this.previousLastUsed.clear();
+      await touchPreviousLastUsed(this.store, previous);
+    }
     if (this.lastUsed.size === 0) return;
     const batch = new Map<string, string>();
     for (const [id, millis] of this.lastUsed) batch.set(id, new Date(millis).toISOString());
@@ -301,8 +347,13 @@ export class Verifier {
   }
 }
 
-/** Builds the verification record of a stored row, its ancestors folded in (token-lineage.ts). */
+/**
+ * Builds the verification record of a stored row, its ancestors folded in (token-lineage.ts): the
+ * token read by its current secret, or (a row with `grace_ends_at`) by its previous one. The address
+ * list is parsed here, once per cache fill.
+ */
 export function recordOfRow(catalogue: Catalogue, { row, ancestors }: VerificationRead): TokenRecord {
+  const graceEndsAt = (row as Partial<PreviousVerificationRow>).grace_ends_at;
   const lineage = foldLineage(
     catalogue,
     { parentId: row.parent_id ?? null, permissions: permissionsOfRow(catalogue, row), allDomains: row.all_domains === 1, domains: row.domains },
@@ -327,5 +378,9 @@ export function recordOfRow(catalogue: Catalogue, { row, ancestors }: Verificati
     paused: row.paused === 1,
     ancestorIds: lineage.ancestorIds,
     parentInactiveFromMillis: lineage.parentInactiveFromMillis,
+    secret: graceEndsAt === undefined ? "current" : "previous",
+    graceEndsAtMillis: graceEndsAt === undefined ? null : Date.parse(graceEndsAt),
+    notBeforeMillis: row.not_before === null || row.not_before === undefined ? null : Date.parse(row.not_before),
+    allowedIps: storedAllowedIps(row.allowed_ips),
   };
 }

@@ -43,6 +43,10 @@ export interface TokensTable {
   last_used_at: string | null;
   /** The token that created it (lineage, issue 10; migration 0003), or null (absent: null) for a root. */
   parent_id?: string | null;
+  /** Start instant (issue 13), or null. Set at creation, immutable. Optional on insert (rows of 0.1.0's shape). */
+  not_before?: string | null;
+  /** JSON array of canonical CIDR strings (issue 13), or null for any address. Immutable. Optional on insert. */
+  allowed_ips?: string | null;
 }
 
 export interface TokenDomainsTable {
@@ -109,6 +113,41 @@ export interface InstancesTable {
   bypassing: number;
 }
 
+/** The secret a rotation replaced, kept until its grace ends (issue 13); at most one per token. */
+export interface TokenPreviousSecretsTable {
+  token_id: string;
+  /** SHA-256 hex of the replaced secret; unique. */
+  secret_hash: string;
+  preview: string;
+  /** From this instant the secret is refused with token_rotated. */
+  grace_ends_at: string;
+  rotated_at: string;
+  /** Last use of this secret (its uses before the rotation included). */
+  last_used_at: string | null;
+}
+
+/** The reply of an idempotent rotation, sealed, for a retry within the replay window (issue 13). */
+export interface TokenRotationReplaysTable {
+  /** SHA-256 hex of (account, token, Idempotency-Key). */
+  key_hash: string;
+  account_id: string;
+  token_id: string;
+  grace_seconds: number;
+  /** AES-256-GCM of the new secret under a key derived from the Idempotency-Key (never stored). */
+  sealed_secret: string;
+  created_at: string;
+  replay_until: string;
+}
+
+/** An account's token policy (issue 13); no row: no policy. */
+export interface AccountPoliciesTable {
+  account_id: string;
+  max_lifetime_days: number | null;
+  expiry_required: number;
+  allowed_ips_required: number;
+  updated_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   domains: DomainsTable;
@@ -119,4 +158,7 @@ export interface Database {
   sessions: SessionsTable;
   change_sequence: ChangeSequenceTable;
   instances: InstancesTable;
+  token_previous_secrets: TokenPreviousSecretsTable;
+  token_rotation_replays: TokenRotationReplaysTable;
+  account_policies: AccountPoliciesTable;
 }

@@ -5,6 +5,7 @@
  * `page` (an offset) is still accepted. Each list goes through the viewer's visibility filter
  * (token-lineage-store.ts), so a page holds only what the viewer may see and counts only that.
  */
+import { previousSecretsOf } from "./rotation-store.js";
 import { sql, type Expression, type SqlBool } from "kysely";
 import type { AuditEventsTable } from "./database-schema.js";
 import type { Store, TokenWithDomains } from "./store.js";
@@ -194,5 +195,7 @@ async function withDomains(store: Store, rows: Omit<TokenWithDomains, "domains">
           .where("token_domains.token_id", "in", ids)
           .orderBy("domains.name")
           .execute();
-  return rows.map((row) => ({ ...row, domains: links.filter((l) => l.token_id === row.id).map((l) => ({ id: l.id, name: l.name })) }));
+  // The previous secret of rotated tokens (issue 13), shown with them.
+  const previous = await previousSecretsOf(store, rows.map((row) => row.id));
+  return rows.map((row) => ({ ...row, domains: links.filter((l) => l.token_id === row.id).map((l) => ({ id: l.id, name: l.name })), previous_secret: previous.get(row.id) }));
 }

@@ -7,7 +7,8 @@ import { createHash } from "node:crypto";
 import type SQLite from "better-sqlite3";
 import { type Kysely, Migrator, sql, type Transaction } from "kysely";
 import pg from "pg";
-import type { AccountsTable, AuditEventsTable, Database, DomainsTable, SessionsTable, TokensTable, UsersTable } from "./database-schema.js";
+import type { AccountsTable, AuditEventsTable, Database, DomainsTable, SessionsTable, TokenPreviousSecretsTable, TokensTable, UsersTable } from "./database-schema.js";
+import { previousSecretsOf } from "./rotation-store.js";
 import { migrationProvider } from "./migration-provider.js";
 import { accountOfChange, nextChangeSeq, numberAndNotify, type AnnouncedChange } from "./change-sequence.js";
 
@@ -37,10 +38,12 @@ export interface Page<T> {
 /** A token row joined with its domains, as verification and the API read it. */
 export interface TokenWithDomains extends TokensTable {
   readonly domains: { id: string; name: string }[];
+  /** The secret a rotation replaced, while the token keeps one (issue 13; src/store/rotation-store.ts). */
+  readonly previous_secret?: TokenPreviousSecretsTable | undefined;
 }
 
 /** What verification reads of a token: the columns its record is built from, and its domains. */
-export type TokenVerificationRow = Pick<TokensTable, "id" | "account_id" | "name" | "has_full" | "scopes" | "all_domains" | "expires_at" | "paused"> & {
+export type TokenVerificationRow = Pick<TokensTable, "id" | "account_id" | "name" | "has_full" | "scopes" | "all_domains" | "expires_at" | "paused" | "not_before" | "allowed_ips"> & {
   /** The parent token's id; null or absent for a root (lineage, token-lineage-store.ts). */
   readonly parent_id?: string | null;
   readonly domains: { id: string; name: string }[];
@@ -128,6 +131,16 @@ export class Store {
   /** The query builder, for the stores of other aggregates (src/store/instance-store.ts and the like). */
   get kysely(): Kysely<Database> | Transaction<Database> {
     return this.db;
+  }
+
+  /** The query builder (inside a transaction: the transaction's), for the store files of other aggregates. */
+  get query(): Kysely<Database> | Transaction<Database> {
+    return this.db;
+  }
+
+  /** The SQLite handle when a statement may run on it directly (see {@link Store.directSqlite}), else null. */
+  get sqliteAtOnce(): SQLite.Database | null {
+    return this.directSqlite();
   }
 
   /** Brings the schema up to date; safe to call on every start and from several instances at once. */
@@ -394,7 +407,7 @@ export class Store {
     // json_group_array(... order by) costs a temporary B-tree per read; a token has few domains, so
     // they are sorted here instead.
     this.byHash ??= sqlite.prepare(
-      `select t.id, t.account_id, t.name, t.has_full, t.scopes, t.all_domains, t.expires_at, t.paused, t.parent_id,
+      `select t.id, t.account_id, t.name, t.has_full, t.scopes, t.all_domains, t.expires_at, t.paused, t.parent_id, t.not_before, t.allowed_ips,
          case when t.all_domains = 1 then '[]' else (
            select json_group_array(json_object('id', d.id, 'name', d.name))
            from token_domains td join domains d on d.id = td.domain_id where td.token_id = t.id) end as domains_json
@@ -549,7 +562,8 @@ export class Store {
             .where("token_domains.token_id", "in", ids)
             .orderBy("domains.name")
             .execute();
-    return rows.map((row) => ({ ...row, domains: links.filter((l) => l.token_id === row.id).map((l) => ({ id: l.id, name: l.name })) }));
+    const previous = await previousSecretsOf(this, rows.map((row) => row.id));
+    return rows.map((row) => ({ ...row, domains: links.filter((l) => l.token_id === row.id).map((l) => ({ id: l.id, name: l.name })), previous_secret: previous.get(row.id) }));
   }
 
   /** Runs a write, turning constraint failures into {@link UniqueViolation} / {@link ForeignKeyViolation}. */

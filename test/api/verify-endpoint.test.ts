@@ -29,7 +29,9 @@ describe("POST /v1/verify", () => {
       has_full: false,
       domains: [{ id: domainId, name: "example.com" }],
       expires_at: "2100-01-01T00:00:00.000Z",
+      secret: "current",
     });
+    expect(res.body.secret).toBe("current");
   });
 
   it('describes a Full access token with has_full and domains "all"', async () => {
@@ -78,12 +80,23 @@ describe("POST /v1/verify", () => {
     expect(res.body).toMatchObject({ allowed: false, status: 403, code: "domain_not_allowed" });
   });
 
-  it("judges a request that names no domain on its area alone", async () => {
+  it("judges a read that names no domain on its area alone", async () => {
+    const h = await openApiHarness();
+    const mine = await h.addDomain("example.com");
+    const token = await h.mint({ scopes: ["domains_read"], domains: [mine] });
+    expect((await verify(h, { token: token.secret, method: "GET", area: "domains" })).body.code).toBe("ok");
+    expect((await verify(h, { token: token.secret, method: "HEAD", area: "domains", domain: null })).body.code).toBe("ok");
+  });
+
+  it("refuses a domain-scoped token a change that names no domain: 403 domain_required", async () => {
     const h = await openApiHarness();
     const mine = await h.addDomain("example.com");
     const token = await h.mint({ scopes: ["email_full"], domains: [mine] });
-    expect((await verify(h, { token: token.secret, method: "POST", area: "email" })).body.code).toBe("ok");
-    expect((await verify(h, { token: token.secret, method: "POST", area: "email", domain: null })).body.code).toBe("ok");
+    for (const domain of [undefined, null]) {
+      expect((await verify(h, { token: token.secret, method: "POST", area: "email", ...(domain === undefined ? {} : { domain }) })).body).toMatchObject({ allowed: false, status: 403, code: "domain_required" });
+    }
+    expect((await verify(h, { token: token.secret, method: "POST", area: "email", domain: "example.com" })).body.code).toBe("ok");
+    expect((await verify(h, { token: h.root.secret, method: "POST", area: "email" })).body.code).toBe("ok");
   });
 
   it("answers unknown_area with status 400 for an area not in the catalogue", async () => {

@@ -11,6 +11,8 @@ import type { VerifiedToken as ServerVerifiedToken } from "../../src/http/verifi
 import { Latchkey } from "../../src/service/latchkey.js";
 import {
   OPERATIONS,
+  type AccountPolicy,
+  type AccountPolicyInput,
   type Area,
   type AuditEvent,
   type CreatedToken,
@@ -18,16 +20,24 @@ import {
   type Domain,
   type OperationName,
   type Page,
+  type RotatedToken,
+  type RotateTokenInput,
   type Token,
   type TokenFamily,
   type CascadeResult,
+  type TokenLookup,
   type UpdateTokenInput,
   type VerifiedToken,
   type VerifyInput,
   type VerifyResult,
 } from "../../src/client/latchkey-client.js";
 
-const TOKEN: Record<keyof Token, true> = { id: true, name: true, status: true, scopes: true, has_full: true, domains: true, domain: true, preview: true, expires_at: true, created_at: true, updated_at: true, last_used_at: true };
+const TOKEN: Record<keyof Token, true> = { id: true, name: true, status: true, scopes: true, has_full: true, domains: true, domain: true, preview: true, expires_at: true, created_at: true, updated_at: true, last_used_at: true, not_before: true, allowed_ips: true, previous_secret: true };
+const ROTATED_TOKEN: Record<keyof RotatedToken, true> = { ...TOKEN, accessToken: true, previous_valid_until: true };
+const ROTATE_TOKEN_INPUT: Record<keyof RotateTokenInput, true> = { grace_seconds: true };
+const TOKEN_LOOKUP: Record<keyof TokenLookup, true> = { id: true, name: true, secret: true };
+const ACCOUNT_POLICY: Record<keyof AccountPolicy, true> = { max_lifetime_days: true, expiry_required: true, allowed_ips_required: true, updated_at: true, out_of_policy: true, out_of_policy_total: true };
+const ACCOUNT_POLICY_INPUT: Record<keyof AccountPolicyInput, true> = { max_lifetime_days: true, expiry_required: true, allowed_ips_required: true };
 const CREATED_TOKEN: Record<keyof CreatedToken, true> = { ...TOKEN, accessToken: true };
 const DOMAIN: Record<keyof Domain, true> = { id: true, name: true, created_at: true };
 const AREA: Record<keyof Area, true> = { area: true, label: true, description: true, levels: true, scopes: true };
@@ -35,11 +45,11 @@ const AUDIT_EVENT: Record<keyof AuditEvent, true> = { id: true, action: true, ac
 const PAGE: Record<keyof Page<unknown>, true> = { data: true, links: true, meta: true };
 const PAGE_LINKS: Record<keyof Page<unknown>["links"], true> = { first: true, last: true, prev: true, next: true };
 const PAGE_META: Record<keyof Page<unknown>["meta"], true> = { current_page: true, from: true, last_page: true, path: true, per_page: true, to: true, total: true };
-const VERIFY_RESULT: Record<keyof VerifyResult, true> = { allowed: true, status: true, code: true, message: true, required: true, token: true };
-const VERIFIED_TOKEN: Record<keyof VerifiedToken, true> = { id: true, name: true, account_id: true, scopes: true, has_full: true, domains: true, expires_at: true };
-const CREATE_TOKEN_INPUT: Record<keyof CreateTokenInput, true> = { name: true, scopes: true, has_full: true, domain_id: true, domains: true, expires_at: true };
+const VERIFY_RESULT: Record<keyof VerifyResult, true> = { allowed: true, status: true, code: true, message: true, required: true, secret: true, token: true };
+const VERIFIED_TOKEN: Record<keyof VerifiedToken, true> = { id: true, name: true, account_id: true, scopes: true, has_full: true, domains: true, expires_at: true, secret: true };
+const CREATE_TOKEN_INPUT: Record<keyof CreateTokenInput, true> = { name: true, scopes: true, has_full: true, domain_id: true, domains: true, expires_at: true, not_before: true, allowed_ips: true };
 const UPDATE_TOKEN_INPUT: Record<keyof UpdateTokenInput, true> = { name: true, status: true };
-const VERIFY_INPUT: Record<keyof VerifyInput, true> = { token: true, method: true, area: true, domain: true };
+const VERIFY_INPUT: Record<keyof VerifyInput, true> = { token: true, method: true, area: true, domain: true, ip: true };
 const TOKEN_FAMILY: Record<keyof TokenFamily, true> = { created_by: true, parent_id: true, children: true, descendants: true };
 const CASCADE_RESULT: Record<keyof CascadeResult, true> = { data: true, changed: true };
 
@@ -66,6 +76,10 @@ const RESPONSES: Record<OperationName, { status: string; shape: "page" | "data" 
   listScopes: { status: "200", shape: "data[]", keys: AREA },
   listAudit: { status: "200", shape: "page", keys: AUDIT_EVENT },
   verify: { status: "200", shape: "bare", keys: VERIFY_RESULT },
+  rotateToken: { status: "200", shape: "data", keys: ROTATED_TOKEN },
+  lookupToken: { status: "200", shape: "data", keys: TOKEN_LOOKUP },
+  getAccountPolicy: { status: "200", shape: "data", keys: ACCOUNT_POLICY },
+  setAccountPolicy: { status: "200", shape: "data", keys: ACCOUNT_POLICY },
 };
 
 /** Request bodies the client sends; the client's keys must all be in the schema, and (but for update) the reverse. */
@@ -78,6 +92,9 @@ const BODIES: Partial<Record<OperationName, { keys: Record<string, true>; exact:
   resumeToken: { keys: { cascade: true }, exact: true },
   createDomain: { keys: { name: true }, exact: true },
   verify: { keys: VERIFY_INPUT, exact: true },
+  rotateToken: { keys: ROTATE_TOKEN_INPUT, exact: true },
+  lookupToken: { keys: { secret: true }, exact: true },
+  setAccountPolicy: { keys: ACCOUNT_POLICY_INPUT, exact: true },
 };
 
 type Schema = { $ref?: string; properties?: Record<string, Schema>; items?: Schema; allOf?: Schema[] };

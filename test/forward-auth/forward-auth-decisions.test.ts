@@ -171,6 +171,16 @@ describe("the domain of a request", () => {
     const token = await h.mint({ scopes: ["analytics_read"], domains: ["example.com"] });
     expect((await h.nginx("GET", "/api/analytics", token.secret)).status).toBe(200);
   });
+
+  it("refuses a domain-limited token a change on a route naming no domain: 403 domain_required", async () => {
+    const h = await openForwardAuth();
+    await h.addDomain("example.com");
+    const token = await h.mint({ scopes: ["tokens_full"], domains: ["example.com"] });
+    const response = await h.nginx("DELETE", "/api/tokens/tok_1", token.secret);
+    expect([response.status, response.body.code, response.headers["x-latchkey-code"]]).toEqual([403, "domain_required", "domain_required"]);
+    expect((await h.nginx("GET", "/api/tokens", token.secret)).status).toBe(200);
+    expect((await h.nginx("DELETE", "/api/tokens/tok_1", (await h.mint({ scopes: ["tokens_full"] })).secret)).status).toBe(200);
+  });
 });
 
 describe.each(PATH_TRICKS)("a path spelled with $name", ({ method, path }) => {

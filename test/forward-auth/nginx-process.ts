@@ -91,10 +91,10 @@ export interface RawResponse {
   readonly headers: IncomingHttpHeaders;
 }
 
-/** Sends a request whose path goes on the wire exactly as given. */
-export function rawRequest(port: number, method: string, path: string, headers: Readonly<Record<string, string>> = {}): Promise<RawResponse> {
+/** Sends a request whose path goes on the wire exactly as given (from `localAddress`, e.g. 127.0.0.2, when given). */
+export function rawRequest(port: number, method: string, path: string, headers: Readonly<Record<string, string>> = {}, options: { readonly localAddress?: string } = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, method, path, headers: { ...headers }, agent: false }, (res) => {
+    const req = request({ host: "127.0.0.1", port, method, path, headers: { ...headers }, agent: false, ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }) }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), headers: res.headers }));

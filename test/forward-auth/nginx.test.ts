@@ -50,7 +50,7 @@ describe("a token with Domains read only", () => {
     expect(response.status, nginx.errorLog()).toBe(200);
     const [received] = receivedBy(token.id);
     expect(received).toEqual({ method: "GET", url: "/api/domains", tokenId: token.id, scopes: "domains_read", domains: "all", latchkeyHeaders: expect.any(Object) });
-    expect(received?.latchkeyHeaders).toEqual({ "x-latchkey-token-id": token.id, "x-latchkey-account-id": expect.stringMatching(/^acc_/), "x-latchkey-scopes": "domains_read", "x-latchkey-domains": "all" });
+    expect(received?.latchkeyHeaders).toEqual({ "x-latchkey-token-id": token.id, "x-latchkey-account-id": expect.stringMatching(/^acc_/), "x-latchkey-scopes": "domains_read", "x-latchkey-domains": "all", "x-latchkey-secret": "current" });
   });
 
   it("cannot DELETE a domain: 403 scope_missing, and the upstream never sees it", async () => {
@@ -107,7 +107,7 @@ describe("X-Latchkey-* headers a client sends itself (break test)", () => {
     const before = upstream.received.length;
     expect((await through("GET", "/api/domains", token.secret, forged)).status, nginx.errorLog()).toBe(200);
     const reached = upstream.received.slice(before).map((r) => r.latchkeyHeaders);
-    expect(reached).toEqual([{ "x-latchkey-token-id": token.id, "x-latchkey-account-id": expect.stringMatching(/^acc_/), "x-latchkey-scopes": "domains_read", "x-latchkey-domains": "all" }]);
+    expect(reached).toEqual([{ "x-latchkey-token-id": token.id, "x-latchkey-account-id": expect.stringMatching(/^acc_/), "x-latchkey-scopes": "domains_read", "x-latchkey-domains": "all", "x-latchkey-secret": "current" }]);
   });
 
   it("never reach the upstream of a public route, where latchkey sets none", async () => {

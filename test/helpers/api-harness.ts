@@ -180,7 +180,7 @@ export async function openApiHarness(options: HarnessOptions = {}): Promise<ApiH
 }
 
 /** The keys of DESIGN.md's "Token object", sorted. */
-export const TOKEN_OBJECT_KEYS = ["created_at", "domain", "domains", "expires_at", "has_full", "id", "last_used_at", "name", "preview", "scopes", "status", "updated_at"];
+export const TOKEN_OBJECT_KEYS = ["allowed_ips", "created_at", "domain", "domains", "expires_at", "has_full", "id", "last_used_at", "name", "not_before", "preview", "previous_secret", "scopes", "status", "updated_at"];
 
 /**
  * Asserts that a response text holds neither a secret nor its 32 random characters (which would

@@ -22,7 +22,7 @@ export interface Handled {
 }
 
 /** The guard options of a mode, without `domain` (each framework reads the domain its own way). */
-export type ModeOptions = Omit<RequireScopeOptions<never>, "domain">;
+export type ModeOptions = Omit<RequireScopeOptions<never>, "domain" | "clientAddress">;
 
 /** A framework under test. */
 export interface FrameworkUnderTest {
@@ -107,6 +107,13 @@ export function describeMiddleware(framework: FrameworkUnderTest): void {
       const token = await test.mint({ scopes: ["domains_read", "email_full", "analytics_read"], domains: ["example.com"] });
       const response = await send(method, path, token.secret, headers);
       expect([response.status, response.body.code]).toEqual([403, "domain_not_allowed"]);
+    });
+
+    it("refuses a domain-limited token a change on a route naming no domain with 403 domain_required", async () => {
+      const token = await test.mint({ scopes: ["tokens_full"], domains: ["example.com"] });
+      const response = await send("DELETE", "/api/tokens/tok_1", token.secret);
+      expect([response.status, response.body.code]).toEqual([403, "domain_required"]);
+      expect((await send("GET", "/api/tokens", token.secret)).status).toBe(200);
     });
 
     it("refuses a paused token on the next request with 401 token_paused", async () => {

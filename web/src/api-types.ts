@@ -20,10 +20,27 @@ export interface Token {
   created_at: string;
   updated_at: string;
   last_used_at: string | null;
+  not_before: string | null;
+  allowed_ips: string[] | null;
+  previous_secret: { preview: string; valid_until: string; last_used_at: string | null } | null;
 }
 
 export interface CreatedToken extends Token {
   accessToken: string;
+}
+
+export interface RotatedToken extends CreatedToken {
+  previous_valid_until: string;
+}
+
+/** GET/PUT /v1/account/policy. */
+export interface AccountPolicy {
+  max_lifetime_days: number | null;
+  expiry_required: boolean;
+  allowed_ips_required: boolean;
+  updated_at: string | null;
+  out_of_policy: { id: string; name: string; rules: string[] }[];
+  out_of_policy_total: number;
 }
 
 export interface Domain {

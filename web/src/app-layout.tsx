@@ -5,7 +5,7 @@ import { notifications } from "@mantine/notifications";
 import type { ReactNode } from "react";
 import { api, messageOf } from "./api-client";
 import type { Session } from "./api-types";
-import { ActivityIcon, ChevronDownIcon, GlobeIcon, KeyIcon, LogoutIcon, PlugIcon } from "./icons";
+import { ActivityIcon, ChevronDownIcon, GlobeIcon, KeyIcon, LogoutIcon, PlugIcon, SettingsIcon } from "./icons";
 import { LatchkeyLogo } from "./latchkey-logo";
 import { navigate, type PagePath } from "./router";
 
@@ -14,6 +14,7 @@ const NAV: { path: PagePath; label: string; icon: ReactNode; active: (path: stri
   { path: "/tokens", label: "API tokens", icon: <KeyIcon />, active: (p) => p === "/tokens" },
   { path: "/domains", label: "Domains", icon: <GlobeIcon />, active: (p) => p === "/domains" },
   { path: "/activity", label: "Activity", icon: <ActivityIcon />, active: (p) => p === "/activity" },
+  { path: "/settings", label: "Settings", icon: <SettingsIcon />, active: (p) => p === "/settings" },
 ];
 
 export function AppLayout({ session, path, onSignedOut, children }: { session: Session; path: string; onSignedOut: () => void; children: ReactNode }) {

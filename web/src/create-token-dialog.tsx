@@ -12,7 +12,9 @@ import { useMediaQuery } from "@mantine/hooks";
 import dayjs from "dayjs";
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { ApiError, api, fieldErrors, messageOf } from "./api-client";
-import type { Area, CreatedToken, Domain, Level } from "./api-types";
+import type { AccountPolicy, Area, CreatedToken, Domain, Level } from "./api-types";
+import { allowedPresets, ExpiryPresets } from "./expiry-presets";
+import { tokenSummary } from "./token-summary";
 import { timeZoneLabel } from "./format";
 import { AlertIcon } from "./icons";
 import { PermissionsField, scopesOf, type AccessKind, type PermissionsValue } from "./permissions-field";
@@ -26,12 +28,19 @@ interface FormState {
   /** `YYYY-MM-DD`, or null for no expiry. */
   expiresOn: string | null;
   permissions: PermissionsValue;
+  /** Allowed client addresses and ranges as typed, separated by commas or spaces (issue 13). */
+  allowedIps: string;
 }
 
 /** The fields whose problems are shown once touched. */
 type Field = "name" | "domains" | "scopes";
 
-const EMPTY: FormState = { name: "", allDomains: true, domainIds: [], expiresOn: null, permissions: { kind: "custom", levels: {} } };
+const EMPTY: FormState = { name: "", allDomains: true, domainIds: [], expiresOn: null, permissions: { kind: "custom", levels: {} }, allowedIps: "" };
+
+/** The address list as typed, split on commas and spaces. */
+function ipsOf(text: string): string[] {
+  return text.split(/[\s,]+/).filter((entry) => entry !== "");
+}
 
 /** What is wrong with the form before it is sent, field by field (empty when it can be sent). */
 function problemsOf(form: FormState): Record<string, string> {
@@ -62,9 +71,11 @@ export interface CreateTokenDialogProps {
   domains: Domain[] | null;
   onClose: () => void;
   onCreated: (token: CreatedToken) => void;
+  /** The account's token policy (expiry presets within it); null while loading or unknown. */
+  policy?: AccountPolicy | null;
 }
 
-export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated }: CreateTokenDialogProps) {
+export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated, policy = null }: CreateTokenDialogProps) {
   const [form, setForm] = useState<FormState>(EMPTY);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | null>(null);
@@ -81,8 +92,12 @@ export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated }
       setFailure(null);
       setTouched(new Set());
       setNameEdited(false);
+    } else if (policy !== null && (policy.max_lifetime_days !== null || policy.expiry_required)) {
+      // The policy wants an expiry: start from the longest preset it allows.
+      const longest = allowedPresets(policy).days.at(-1) ?? policy.max_lifetime_days ?? 30;
+      setForm((current) => (current.expiresOn === null ? { ...current, expiresOn: dayjs().add(longest, "day").format("YYYY-MM-DD") } : current));
     }
-  }, [opened]);
+  }, [opened, policy]);
 
   const problems = problemsOf(form);
   const valid = Object.keys(problems).length === 0;
@@ -126,6 +141,7 @@ export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated }
         domains: form.allDomains ? "all" : form.domainIds,
         // Through the end of the chosen day in the reader's time zone, sent with its offset.
         ...(form.expiresOn === null ? {} : { expires_at: dayjs(form.expiresOn).endOf("day").format("YYYY-MM-DDTHH:mm:ssZ") }),
+        ...(ipsOf(form.allowedIps).length === 0 ? {} : { allowed_ips: ipsOf(form.allowedIps) }),
       };
       const { data } = await api<{ data: CreatedToken }>("POST", "/v1/token", body);
       onCreated(data);
@@ -213,7 +229,9 @@ export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated }
               />
             )}
           </Stack>
+          <ExpiryPresets policy={policy} expiresOn={form.expiresOn} onChange={(expiresOn) => update({ expiresOn })} />
           <DatePickerInput
+            {...(policy?.max_lifetime_days != null ? { maxDate: dayjs().add(policy.max_lifetime_days, "day").format("YYYY-MM-DD") } : {})}
             label="Expiration date (optional)"
             description={`The token stops working at the end of this day, 23:59:59 ${timeZoneLabel()}. Leave empty for a token that does not expire.`}
             placeholder="No expiration"
@@ -226,6 +244,13 @@ export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated }
             popoverProps={{ withinPortal: true }}
             clearButtonProps={{ "aria-label": "Clear expiration date" }}
           />
+          <TextInput
+            label={policy?.allowed_ips_required === true ? "Allowed IP addresses" : "Allowed IP addresses (optional)"}
+            description="IPv4 or IPv6 addresses and ranges, e.g. 203.0.113.0/24, separated by commas. Leave empty for any address."
+            value={form.allowedIps}
+            onChange={(e) => update({ allowedIps: e.currentTarget.value })}
+            error={errorFor(null, "allowed_ips")}
+          />
           {/* Choosing Full or Custom access is not yet a choice of levels; changing a level is. */}
           <PermissionsField
             areas={areas}
@@ -235,6 +260,9 @@ export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated }
             onBlur={leavePermissions}
             error={errorFor("scopes", "scopes", "has_full")}
           />
+          <Text size="sm" c="dimmed" aria-live="polite" data-testid="token-summary">
+            This token will be able to: {tokenSummary({ full: form.permissions.kind === "full", levels: form.permissions.levels, areas: areas ?? [], allDomains: form.allDomains, domainIds: form.domainIds, domains: domains ?? [], expiresOn: form.expiresOn, allowedIps: ipsOf(form.allowedIps) })}
+          </Text>
           {/* A disabled button says why (new-user trial): what is still missing, also as its description. */}
           {!valid && (
             <Text id="create-token-missing" size="sm" c="dimmed" ta="right">

@@ -12,6 +12,7 @@ import { DomainsPage } from "./domains-page";
 import { IntegrationsPage } from "./integrations-page";
 import { NotFoundPage } from "./not-found-page";
 import { navigate, usePath, type PagePath } from "./router";
+import { SettingsPage } from "./settings-page";
 import { SetupPage } from "./setup-page";
 import { SignInPage } from "./sign-in-page";
 import { TokensPage } from "./tokens-page";
@@ -21,6 +22,7 @@ const TITLES: Record<string, string> = {
   "/tokens": "API tokens",
   "/domains": "Domains",
   "/activity": "Activity",
+  "/settings": "Settings",
   "/sign-in": "Sign in",
   "/setup": "Set up latchkey",
 };
@@ -84,7 +86,19 @@ export function DashboardApp() {
   if (session === null) return path === "/setup" ? <SetupPage onSignedIn={signedIn} /> : <SignInPage onSignedIn={signedIn} />;
   return (
     <AppLayout session={session} path={path} onSignedOut={signedOut}>
-      {path === "/tokens" ? <TokensPage /> : path === "/domains" ? <DomainsPage /> : path === "/activity" ? <ActivityPage session={session} /> : path in TITLES || path === "/" ? <IntegrationsPage /> : <NotFoundPage path={path} />}
+      {path === "/tokens" ? (
+        <TokensPage />
+      ) : path === "/domains" ? (
+        <DomainsPage />
+      ) : path === "/activity" ? (
+        <ActivityPage session={session} />
+      ) : path === "/settings" ? (
+        <SettingsPage />
+      ) : path in TITLES || path === "/" ? (
+        <IntegrationsPage />
+      ) : (
+        <NotFoundPage path={path} />
+      )}
     </AppLayout>
   );
 }

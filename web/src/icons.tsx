@@ -99,3 +99,16 @@ export const ShieldIcon = ({ size }: P) => (
     <path d="M12 3a12 12 0 0 0 8.5 3A12 12 0 0 1 12 21 12 12 0 0 1 3.5 6 12 12 0 0 0 12 3" />
   </Icon>
 );
+export const RotateIcon = ({ size }: P) => (
+  <Icon size={size}>
+    <path d="M19.95 11a8 8 0 1 0-.5 4m.5 5v-5h-5" />
+  </Icon>
+);
+export const SettingsIcon = ({ size }: P) => (
+  <Icon size={size}>
+    <path d="M4 6h8m4 0h4M4 12h2m4 0h10M4 18h11m4 0h1" />
+    <circle cx="14" cy="6" r="2" />
+    <circle cx="8" cy="12" r="2" />
+    <circle cx="17" cy="18" r="2" />
+  </Icon>
+);

@@ -15,7 +15,7 @@ function fileNameOf(name: string): string {
   return `${slug === "" ? "latchkey" : slug}-api-token.txt`;
 }
 
-export function RevealTokenDialog({ revealed, onClose }: { revealed: { name: string; secret: string } | null; onClose: () => void }) {
+export function RevealTokenDialog({ revealed, onClose }: { revealed: { name: string; secret: string; rotated?: boolean } | null; onClose: () => void }) {
   const clipboard = useClipboard({ timeout: 2500 });
   const [saved, setSaved] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -77,7 +77,15 @@ export function RevealTokenDialog({ revealed, onClose }: { revealed: { name: str
       ) : (
         <Stack>
           <Text size="sm">
-            The token <b><TokenName name={revealed.name} /></b> has been created. Send it as <Code>Authorization: Bearer &lt;token&gt;</Code>.
+            {revealed.rotated === true ? (
+              <>
+                The token <b><TokenName name={revealed.name} /></b> has a new secret. Send it as <Code>Authorization: Bearer &lt;token&gt;</Code>; the old one stops working when its grace ends.
+              </>
+            ) : (
+              <>
+                The token <b><TokenName name={revealed.name} /></b> has been created. Send it as <Code>Authorization: Bearer &lt;token&gt;</Code>.
+              </>
+            )}
           </Text>
           <Alert color="yellow" variant="light" icon={<AlertIcon />} title="Copy your token now">
             For security reasons, you will only be shown your API token one time, so please copy or download it and save it somewhere safe.

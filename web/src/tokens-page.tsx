@@ -6,7 +6,9 @@ import { Alert, Button, Card, EmptyState, Group, Pagination, Skeleton, Stack, Te
 import { notifications } from "@mantine/notifications";
 import { useCallback, useMemo, useState } from "react";
 import { api, messageOf } from "./api-client";
-import type { Area, Domain, Page, Token } from "./api-types";
+import type { AccountPolicy, Area, Domain, Page, Token } from "./api-types";
+import { FindTokenBox } from "./find-token-box";
+import { RotateTokenDialog } from "./rotate-token-dialog";
 import { CreateTokenDialog } from "./create-token-dialog";
 import { DeleteTokenDialog } from "./delete-token-dialog";
 import { AlertIcon, KeyIcon, PlusIcon } from "./icons";
@@ -26,9 +28,11 @@ export function TokensPage() {
   // on the Domains page is there too: going back to API tokens loads the page again).
   const catalogue = useLoader(() => api<{ data: Area[] }>("GET", "/v1/scopes").then((r) => r.data), []);
   const domains = useLoader(() => api<{ data: Domain[] }>("GET", "/v1/domains").then((r) => r.data), []);
+  const policy = useLoader(() => api<{ data: AccountPolicy }>("GET", "/v1/account/policy").then((r) => r.data), []);
+  const [rotating, setRotating] = useState<Token | null>(null);
   const [creating, setCreating] = useState(false);
   // The secret lives here only while the reveal dialog is open; closing it drops the secret.
-  const [revealed, setRevealed] = useState<{ name: string; secret: string } | null>(null);
+  const [revealed, setRevealed] = useState<{ name: string; secret: string; rotated?: boolean } | null>(null);
   const [managing, setManaging] = useState<Token | null>(null);
   const [deleting, setDeleting] = useState<Token | null>(null);
 
@@ -53,6 +57,7 @@ export function TokensPage() {
       onPauseOrResume: (token) => {
         pauseOrResume(token).catch((error: unknown) => notifications.show({ color: "red", title: "Could not change the token", message: messageOf(error) }));
       },
+      onRotate: setRotating,
       onDelete: setDeleting,
     }),
     [pauseOrResume],
@@ -103,6 +108,11 @@ export function TokensPage() {
         )}
       </Card>
       {meta !== undefined && meta.total > 0 && (
+        <Card withBorder radius="lg" padding="md" shadow="xs" mt="md">
+          <FindTokenBox onFound={setManaging} />
+        </Card>
+      )}
+      {meta !== undefined && meta.total > 0 && (
         <Group justify="space-between" mt="md" gap="sm">
           <Text size="sm" c="dimmed">
             Showing {meta.from ?? 0}–{meta.to ?? 0} of {meta.total} {meta.total === 1 ? "token" : "tokens"}
@@ -114,6 +124,7 @@ export function TokensPage() {
         opened={creating}
         areas={catalogue.data ?? (catalogue.error === null ? null : [])}
         domains={domains.data ?? (domains.error === null ? null : [])}
+        policy={policy.data}
         onClose={() => setCreating(false)}
         onCreated={(created) => {
           setCreating(false);
@@ -123,6 +134,15 @@ export function TokensPage() {
         }}
       />
       <RevealTokenDialog revealed={revealed} onClose={() => setRevealed(null)} />
+      <RotateTokenDialog
+        token={rotating}
+        onClose={() => setRotating(null)}
+        onRotated={(rotated) => {
+          setRotating(null);
+          setRevealed({ name: rotated.name, secret: rotated.accessToken, rotated: true });
+          tokens.reload();
+        }}
+      />
       <ManageTokenDialog
         token={managing}
         areas={catalogue.data}

@@ -8,7 +8,7 @@ import { useMediaQuery } from "@mantine/hooks";
 import { memo } from "react";
 import type { Token } from "./api-types";
 import { domainsOf, formatDate, formatDateTime, formatExpiry, statusOf } from "./format";
-import { ChevronDownIcon, PauseIcon, PlayIcon, TrashIcon } from "./icons";
+import { ChevronDownIcon, PauseIcon, PlayIcon, RotateIcon, TrashIcon } from "./icons";
 import { TokenName, plainTokenName } from "./token-name";
 
 const STATUS_COLORS = { Active: "green", Paused: "orange", Expired: "red" } as const;
@@ -34,6 +34,8 @@ function wrapBetweenParts(line: string): string {
 export interface TokenActions {
   onManage: (token: Token) => void;
   onPauseOrResume: (token: Token) => void;
+  /** Rotate: a new secret for the same token (issue 13). */
+  onRotate: (token: Token) => void;
   onDelete: (token: Token) => void;
 }
 
@@ -159,6 +161,9 @@ function TokenButtons({ token, actions }: { token: Token; actions: TokenActions 
         <Menu.Dropdown>
           <Menu.Item leftSection={token.status === "pause" ? <PlayIcon size={16} /> : <PauseIcon size={16} />} onClick={() => actions.onPauseOrResume(token)}>
             {token.status === "pause" ? "Resume" : "Pause"}
+          </Menu.Item>
+          <Menu.Item leftSection={<RotateIcon size={16} />} onClick={() => actions.onRotate(token)}>
+            Rotate
           </Menu.Item>
           <Menu.Divider />
           {/* red.8: Mantine's red (shade 6) is 3.3:1 on white; shade 8 passes WCAG AA. */}

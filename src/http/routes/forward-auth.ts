@@ -6,8 +6,9 @@
  * the token of the original Authorization header is then verified as `POST /v1/verify` would.
  *
  * Allowed: 200, with `X-Latchkey-Token-Id`, `X-Latchkey-Account-Id`, `X-Latchkey-Scopes` (scope
- * strings joined by commas) and `X-Latchkey-Domains` (`all`, or the token's domain names joined by
- * commas) for the proxy to pass on. Refused: the decision's status (401, or 403) with the verify
+ * strings joined by commas), `X-Latchkey-Domains` (`all`, or the token's domain names joined by
+ * commas) and `X-Latchkey-Secret` (`current`, or `previous` for a secret a rotation replaced) for
+ * the proxy to pass on. The client's address comes from X-Forwarded-For of a trusted proxy only. Refused: the decision's status (401, or 403) with the verify
  * contract's body `{allowed: false, status, code, message, required?}`, and `X-Latchkey-Code`, which
  * nginx can copy into its own error page. A path the proxy names badly, or that no route maps, is
  * refused with 403 (not 400: nginx's auth_request turns any status but 2xx, 401 and 403 into a 500).
@@ -30,7 +31,7 @@ import { verifiedTokenOf, type RefusalBody } from "../verified-token.js";
  * or clears every one of them on the request it passes on, so that a client's own never reaches the
  * API (docs/forward-auth.md; test/forward-auth/nginx.test.ts, test/docs/forward-auth-configs.test.ts).
  */
-export const FORWARD_AUTH_HEADERS = ["x-latchkey-token-id", "x-latchkey-account-id", "x-latchkey-scopes", "x-latchkey-domains", "x-latchkey-code"] as const;
+export const FORWARD_AUTH_HEADERS = ["x-latchkey-token-id", "x-latchkey-account-id", "x-latchkey-scopes", "x-latchkey-domains", "x-latchkey-code", "x-latchkey-secret"] as const;
 
 /** The path of the forward-auth endpoint for nginx and Traefik. */
 export const FORWARD_AUTH_PATH = "/v1/forward-auth";
@@ -65,14 +66,27 @@ async function check(latchkey: Latchkey, routes: RouteMatcher, request: FastifyR
   if (domain === "ambiguous") return refuse(reply, "domain_not_allowed");
   const presented = readBearerToken(authorizationHeaders(request.raw.rawHeaders));
   if (presented.kind === "malformed") return refuse(reply, "token_malformed");
-  const decision = await latchkey.verify({ token: presented.kind === "bearer" ? presented.token : null, method: original.method, area, domain });
+  const decision = await latchkey.verify({ token: presented.kind === "bearer" ? presented.token : null, method: original.method, area, domain, ip: forwardedClientAddress(request) });
   if (!decision.allowed) return refuse(reply, decision.code, decision.required);
   const token = verifiedTokenOf(latchkey.catalogue, decision.record);
   reply.header("x-latchkey-token-id", token.id);
   reply.header("x-latchkey-account-id", token.account_id);
   reply.header("x-latchkey-scopes", token.scopes.join(","));
   reply.header("x-latchkey-domains", token.domains === "all" ? "all" : token.domains.map((d) => d.name).join(","));
+  reply.header("x-latchkey-secret", token.secret);
   return allow(reply);
+}
+
+/**
+ * The original client's address, for tokens with an address list (issue 13): the proxy's
+ * X-Forwarded-For, read only when the check request comes from a LATCHKEY_TRUST_PROXY address
+ * (Fastify's trustProxy: `request.ips` then holds the socket's address and those the trusted hops
+ * name). Otherwise null, so a token with an address list is refused: the socket's address is the
+ * proxy's, not the client's, and an untrusted header could name anyone. docs/forward-auth.md.
+ */
+function forwardedClientAddress(request: FastifyRequest): string | null {
+  const hops = request.ips;
+  return hops !== undefined && hops.length > 1 ? request.ip : null;
 }
 
 /**

@@ -16,6 +16,8 @@ export const CreateTokenBody = Type.Object(
     domain_id: Type.Optional(Type.String({ maxLength: 100, description: "One domain id (MailerSend's field)" })),
     domains: Type.Optional(Type.Union([Type.Literal("all"), Type.Array(Type.String({ maxLength: 100 }), { maxItems: 1000 })], { description: '"all" (default) or domain ids' })),
     expires_at: Type.Optional(Type.String({ maxLength: 64, description: "RFC 3339 date-time with offset, or YYYY-MM-DD (through the end of that UTC day)" })),
+    not_before: Type.Optional(Type.String({ maxLength: 64, description: "RFC 3339 date-time with offset: refused before it (token_not_yet_valid). Immutable" })),
+    allowed_ips: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 1000, description: "IPv4/IPv6 addresses and CIDR ranges (no host bits, no zone) it may be used from (ip_not_allowed otherwise). Immutable" })),
   },
   { additionalProperties: false },
 );
@@ -42,6 +44,8 @@ export function registerTokenCreate(app: App, latchkey: Latchkey, resolvers: rea
         ...(body.domain_id !== undefined ? { domainId: body.domain_id } : {}),
         ...(body.domains !== undefined ? { domains: body.domains } : {}),
         ...(body.expires_at !== undefined ? { expiresAt: body.expires_at } : {}),
+        ...(body.not_before !== undefined ? { notBefore: body.not_before } : {}),
+        ...(body.allowed_ips !== undefined ? { allowedIps: body.allowed_ips } : {}),
       });
       reply.header("cache-control", "no-store");
       return reply.code(201).send({ data: { ...tokenToWire(token), accessToken: secret } });

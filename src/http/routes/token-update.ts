@@ -22,6 +22,8 @@ export const UpdateTokenBody = Type.Object(
     domain_id: Type.Optional(Type.Unknown()),
     domains: Type.Optional(Type.Unknown()),
     expires_at: Type.Optional(Type.Unknown()),
+    not_before: Type.Optional(Type.Unknown()),
+    allowed_ips: Type.Optional(Type.Unknown()),
   },
   { additionalProperties: false },
 );

@@ -26,7 +26,8 @@ export const VerifyBody = Type.Object(
     token: Type.String({ maxLength: 4096, description: "The secret presented to your API" }),
     method: Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$", description: "HTTP method of the request" }),
     area: Type.String({ maxLength: 64, description: "Area key, e.g. domains" }),
-    domain: Type.Optional(Type.Union([Type.String({ maxLength: 300 }), Type.Null()], { description: "Domain id or name the request concerns" })),
+    domain: Type.Optional(Type.Union([Type.String({ maxLength: 300 }), Type.Null()], { description: "Domain id or name the request concerns; without it a domain-scoped token is allowed read methods only (403 domain_required otherwise)" })),
+    ip: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()], { description: "The client's address (IPv4 or IPv6); a token with allowed_ips is refused without it (ip_not_allowed)" })),
   },
   { additionalProperties: false },
 );
@@ -37,6 +38,7 @@ export const VerifyResult = Type.Object({
   code: Type.String(),
   message: Type.String(),
   required: Type.Optional(Type.String()),
+  secret: Type.Optional(Type.Union([Type.Literal("current"), Type.Literal("previous")], { description: "Allowed answers: which secret was presented (previous: one a rotation replaced, still in its grace)" })),
   token: Type.Optional(
     Type.Object({
       id: Type.String(),
@@ -46,6 +48,7 @@ export const VerifyResult = Type.Object({
       has_full: Type.Boolean(),
       domains: Type.Union([Type.Literal("all"), Type.Array(Type.Object({ id: Type.String(), name: Type.String() }))]),
       expires_at: Type.Union([Type.String(), Type.Null()]),
+      secret: Type.Union([Type.Literal("current"), Type.Literal("previous")]),
     }),
   ),
 });
@@ -70,8 +73,8 @@ export function registerVerify(app: App, latchkey: Latchkey, verifyKey: string |
     },
     async (request, reply) => {
       if (expectedDigest !== null && !hasVerifyKey(request, expectedDigest)) await refuseGuess(request, new ServiceError("verify_key_invalid"));
-      const { token, method, area, domain } = request.body;
-      const decision = await latchkey.verify({ token, method, area, domain: domain ?? null });
+      const { token, method, area, domain, ip } = request.body;
+      const decision = await latchkey.verify({ token, method, area, domain: domain ?? null, ip: ip ?? null });
       if (!decision.allowed) {
         if (decision.code === "token_malformed" || decision.code === "token_unknown") {
           const count = await request.server.latchkeyFailures.recordFailure(request.ip);
@@ -107,6 +110,7 @@ function allowedBody(latchkey: Latchkey, record: TokenRecord): Static<typeof Ver
     status: 200,
     code: "ok",
     message: "Allowed.",
+    secret: record.secret,
     token: {
       id: record.id,
       name: record.name,
@@ -115,6 +119,7 @@ function allowedBody(latchkey: Latchkey, record: TokenRecord): Static<typeof Ver
       has_full: record.permissions.hasFull,
       domains: record.allDomains ? ("all" as const) : record.domains.map((d) => ({ id: d.id, name: d.name })),
       expires_at: record.expiresAtMillis === null ? null : new Date(record.expiresAtMillis).toISOString(),
+      secret: record.secret,
     },
   };
 }
