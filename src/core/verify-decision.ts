@@ -15,6 +15,7 @@ import { levelRank } from "./catalogue.js";
 import { statusOf, type ErrorCode } from "./error-catalog.js";
 import { normalizeDomainName } from "./input-rules.js";
 import { levelHeld, requiredScope, type PermissionSet } from "./permissions.js";
+import type { RecordLimits } from "./rate-limits.js";
 
 /** A domain as tokens refer to it. */
 export interface DomainRef {
@@ -45,6 +46,8 @@ export interface TokenRecord {
    * effective ones, within every ancestor's (token-lineage.ts, `foldLineage`).
    */
   readonly parentInactiveFromMillis: number | null;
+  /** Rate limits and credits (issue 14), checked after every other check; absent or null: none. */
+  readonly limits?: RecordLimits | null;
 }
 
 /** How the presented secret was resolved before the decision. */
@@ -66,6 +69,11 @@ export interface VerifyQuestion {
    * alone, and the caller limits what it returns to the token's domains).
    */
   readonly domain: string | null;
+  /** Credits this verification spends (1..1,000,000; default 1). Issue 14. */
+  readonly cost?: number;
+  /** HTTP method and client address, kept as the token's last use (issue 14). */
+  readonly method?: string;
+  readonly ip?: string | null;
 }
 
 /** The decision. `status` is the HTTP status the protected API should answer with. */
@@ -73,12 +81,19 @@ export type VerifyDecision =
   | { readonly allowed: true; readonly code: "ok"; readonly status: 200; readonly record: TokenRecord }
   | {
       readonly allowed: false;
-      readonly code: Extract<ErrorCode, "token_missing" | "token_malformed" | "token_unknown" | "token_paused" | "token_expired" | "token_parent_inactive" | "unknown_area" | "scope_missing" | "domain_not_allowed">;
+      readonly code: Extract<ErrorCode, "token_missing" | "token_malformed" | "token_unknown" | "token_paused" | "token_expired" | "token_parent_inactive" | "unknown_area" | "scope_missing" | "domain_not_allowed" | "rate_limited" | "credits_exhausted" | "limits_unavailable">;
       readonly status: number;
       /** The scope string that would have been needed (scope_missing only). */
       readonly required?: string;
       /** The token, when it was found (for audit and rate-limit keys; never sent for 401s). */
       readonly record?: TokenRecord;
+      /** Whole seconds until a retry may succeed (rate_limited, credits_exhausted with a refill, limits_unavailable). */
+      readonly retryAfterSeconds?: number;
+      /** The window that is full (rate_limited from a token's window), and a message naming it. */
+      readonly window?: string;
+      readonly message?: string;
+      /** True when the cost is more than the token's credits can ever hold: a 422 on `cost`, nothing spent. */
+      readonly costNeverFits?: boolean;
     };
 
 /**

@@ -39,6 +39,8 @@ import { registerTokenList } from "./routes/token-list.js";
 import { registerTokenSettings } from "./routes/token-settings.js";
 import { registerTokenShow } from "./routes/token-show.js";
 import { registerTokenUpdate } from "./routes/token-update.js";
+import { registerUsageLimits } from "./routes/usage-limits.js";
+import { registerUsageReports } from "./routes/usage-reports.js";
 import { registerVerify } from "./routes/verify.js";
 import { ErrorSchema } from "./wire-format.js";
 import { compileRouteMap } from "./route-matcher.js";
@@ -205,6 +207,8 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
   registerDomainDelete(app, latchkey, resolvers);
   registerAuditList(app, latchkey, resolvers);
   registerChangeStream(app, latchkey, options.verifyKey ?? null);
+  registerUsageLimits(app, latchkey, resolvers);
+  registerUsageReports(app, latchkey, resolvers);
   registerSessionShow(app, latchkey);
   registerSessionCreate(app, latchkey);
   registerSessionDelete(app, latchkey);

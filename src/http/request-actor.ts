@@ -21,7 +21,7 @@ export async function actorFor(latchkey: Latchkey, request: FastifyRequest, reso
   if (presented.kind === "malformed") return refuseGuess(request, new ServiceError("token_malformed"));
   if (presented.kind === "bearer") {
     try {
-      return { principal: await latchkey.authenticate(presented.token), ip: request.ip };
+      return { principal: await latchkey.authenticate(presented.token, { area: areaOfRoute(latchkey, request), method: request.method, ip: request.ip }), ip: request.ip };
     } catch (error) {
       if (error instanceof ServiceError && (error.code === "token_malformed" || error.code === "token_unknown")) return refuseGuess(request, error);
       throw error;
@@ -42,6 +42,17 @@ export async function refuseGuess(request: FastifyRequest, refusal: ServiceError
   const count = await request.server.latchkeyFailures.recordFailure(request.ip);
   if (count.limited) throw new ServiceError("rate_limited", { retryAfterSeconds: count.retryAfterSeconds });
   throw refusal;
+}
+
+/**
+ * The area a management route belongs to, for usage counts: `/v1/<name>` when the catalogue has an
+ * area `<name>` or `<name>s` (`/v1/domains` -> domains, `/v1/token` -> tokens), else `tokens`.
+ */
+function areaOfRoute(latchkey: Latchkey, request: FastifyRequest): string {
+  const segment = (request.routeOptions.url ?? "").split("/")[2] ?? "";
+  if (latchkey.catalogue.byKey.has(segment)) return segment;
+  if (latchkey.catalogue.byKey.has(`${segment}s`)) return `${segment}s`;
+  return "tokens";
 }
 
 /**

@@ -23,6 +23,7 @@ import { detailsOfRow, permissionsOfRow, type TokenDetails } from "./token-view.
 import { keysetRequestOf, tokenViewerOf } from "./token-visibility.js";
 import type { Verifier } from "./verifier.js";
 import type { Propagation, PropagationWaiter } from "./propagation.js";
+import { checkNewTokenLimits, writeNewTokenLimits } from "./usage-service.js";
 
 /** What the token use cases need. */
 export interface TokenServiceDeps {
@@ -52,6 +53,9 @@ export interface CreateTokenInput {
   readonly domains?: "all" | readonly string[];
   /** RFC 3339 date-time with offset, or `YYYY-MM-DD` (through the end of that UTC day). */
   readonly expiresAt?: string;
+  /** Rate windows and credits in their wire shapes (issue 14; checked by core parseLimits). */
+  readonly rateLimits?: unknown;
+  readonly credits?: unknown;
 }
 
 /** Input of {@link TokenService.update}. Any other field is refused by the caller's schema. */
@@ -161,6 +165,9 @@ export class TokenService {
       else problem("expires_at", expiry.problem);
     }
 
+    const limits = checkNewTokenLimits(input.rateLimits, input.credits);
+    for (const [field, problems] of Object.entries(limits.problems)) for (const p of problems) problem(field, p);
+
     if (Object.keys(errors).length > 0 || permissions === null || !name.ok) throw validationError(errors);
 
     if (actor.principal.kind === "token") {
@@ -204,6 +211,7 @@ export class TokenService {
             },
             domainIds,
           );
+          await writeNewTokenLimits(tx, actor, id, accountId, limits.limits, nowMillis);
           await recordAuditEvent(tx, this.deps.ids, clock, actor, { action: "token.create", targetType: "token", targetId: id, details: { name: name.value } });
           await tx.notifyChange(`token:${id}`);
         });

@@ -7,6 +7,7 @@ import type { Latchkey } from "../../service/latchkey.js";
 import type { App, PrincipalResolver } from "../app.js";
 import { actorFor, AUTH_ERRORS, BEARER_SECURITY } from "../request-actor.js";
 import { TokenSchema, tokenToWire } from "../wire-format.js";
+import { CreditsSchema, RateLimitsSchema } from "./usage-limits.js";
 
 export const CreateTokenBody = Type.Object(
   {
@@ -16,6 +17,8 @@ export const CreateTokenBody = Type.Object(
     domain_id: Type.Optional(Type.String({ maxLength: 100, description: "One domain id (MailerSend's field)" })),
     domains: Type.Optional(Type.Union([Type.Literal("all"), Type.Array(Type.String({ maxLength: 100 }), { maxItems: 1000 })], { description: '"all" (default) or domain ids' })),
     expires_at: Type.Optional(Type.String({ maxLength: 64, description: "RFC 3339 date-time with offset, or YYYY-MM-DD (through the end of that UTC day)" })),
+    rate_limits: Type.Optional(RateLimitsSchema),
+    credits: Type.Optional(CreditsSchema),
   },
   { additionalProperties: false },
 );
@@ -42,6 +45,8 @@ export function registerTokenCreate(app: App, latchkey: Latchkey, resolvers: rea
         ...(body.domain_id !== undefined ? { domainId: body.domain_id } : {}),
         ...(body.domains !== undefined ? { domains: body.domains } : {}),
         ...(body.expires_at !== undefined ? { expiresAt: body.expires_at } : {}),
+        ...(body.rate_limits !== undefined ? { rateLimits: body.rate_limits } : {}),
+        ...(body.credits !== undefined ? { credits: body.credits } : {}),
       });
       reply.header("cache-control", "no-store");
       return reply.code(201).send({ data: { ...tokenToWire(token), accessToken: secret } });
