@@ -76,6 +76,8 @@ interface CreditCounter {
   /** Refill period of `remaining`, or -1 without refill. */
   period: number;
   readonly refill: CreditRefill | null;
+  /** The most the credits can hold: the `remaining` they were set with, or the refill's amount. */
+  readonly capacity: number;
 }
 
 interface TokenCounters {
@@ -224,7 +226,12 @@ export class UsageLimiter {
       credits:
         credits === null
           ? null
-          : { remaining: limits.creditsRemaining ?? credits.remaining, period: credits.refill === null ? -1 : (limits.creditsPeriod ?? refillPeriod(credits.refill.interval, this.clock.nowMillis())), refill: credits.refill },
+          : {
+              remaining: limits.creditsRemaining ?? credits.remaining,
+              period: credits.refill === null ? -1 : (limits.creditsPeriod ?? refillPeriod(credits.refill.interval, this.clock.nowMillis())),
+              refill: credits.refill,
+              capacity: Math.max(credits.remaining, credits.refill?.amount ?? 0),
+            },
     };
     this.counters.set(tokenId, counters);
     return counters;
@@ -336,9 +343,12 @@ export class UsageLimiter {
     }
   }
 
-  /** A cost no refill can ever cover (more than what is left and, with a refill, than its amount). */
+  /**
+   * A cost the token's credits can never cover: more than the credits the limits were set with and
+   * than a refill brings (a 422 on `cost`; a cost above what is left now, but within those, is 429).
+   */
   private costNeverFits(credits: CreditCounter, cost: number): LimitRefusal | null {
-    if (cost <= credits.remaining || (credits.refill !== null && cost <= credits.refill.amount)) return null;
+    if (cost <= credits.capacity) return null;
     return { code: "credits_exhausted", costNeverFits: true, message: `A cost of ${cost} is more than this token's credits can ever cover.` };
   }
 
