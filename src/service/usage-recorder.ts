@@ -5,7 +5,7 @@
  * been seen this hour) and written in one batch every `flushMillis` (default 10 s) and on close.
  * Reads of usage add what is still in memory, so an answer is never behind the verifications made.
  *
- * Counts older than `retentionDays` (default 90) are deleted once an hour. A crash loses at most one
+ * Counts older than `retentionDays` (default 90) are deleted with a batch write, at most once an hour. A crash loses at most one
  * flush interval of counts (they are statistics, not limits).
  */
 import type { Clock } from "../core/clock.js";
@@ -145,6 +145,7 @@ export class UsageRecorder {
         lastUses.push({ token_id: tokenId, account_id: u.accountId, used_at: new Date(u.lastAtMillis).toISOString(), ip: u.lastIp, area: u.lastArea, method: u.lastMethod });
       }
     }
+    if (counts.length === 0 && lastUses.length === 0) return;
     this.waiting = [];
     this.inFlight = counts;
     try {
