@@ -8,7 +8,9 @@
  * the token's own state is named first), then unknown_area, scope_missing, domain_not_allowed. DESIGN.md lists
  * unknown_area after the domain check; taken literally it could never be reached (no token holds a
  * level on an area the catalogue lacks, so scope_missing would always answer first, without a scope to
- * name), so the area is checked once the token is known to be live and before its level.
+ * name), so the area is checked once the token is known to be live and before its level. Rate windows
+ * and credits (`rate_limited`, `credits_exhausted`, `limits_unavailable`) come after all of these
+ * (DESIGN.md, "Round 2 additions"); they need counters, so src/service/usage-gate.ts applies them.
  */
 import type { Catalogue, Level } from "./catalogue.js";
 import { levelRank } from "./catalogue.js";

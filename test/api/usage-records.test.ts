@@ -109,6 +109,13 @@ describe("usage counts", () => {
     expect(report.totals).toEqual({ ok: 1 });
   });
 
+  it("refuses an ip that is not an address with 422 (it would be shown as the last use)", async () => {
+    const h = await openApiHarness({ clock: manualClock(START) });
+    const token = await h.mint();
+    for (const ip of ["<script>", "10.0.0.300", "x".repeat(46)]) expect((await verify(h, token.secret, { ip })).status, ip).toBe(422);
+    expect((await verify(h, token.secret, { ip: "2001:db8::1" })).body.code).toBe("ok");
+  });
+
   it("refuses bad ranges with 422 naming the field", async () => {
     const h = await openApiHarness({ clock: manualClock(START) });
     for (const [label, query, field] of [
