@@ -60,10 +60,12 @@ export interface UsageReport {
   readonly totals: Record<string, number>;
   /** Counts per area and code over the range. */
   readonly areas: Record<string, Record<string, number>>;
-  /** Per token (account usage: every token with a count; token usage: the one), busiest first. */
+  /** Per token (account usage: the 100 busiest; token usage: the one), busiest first. */
   readonly tokens: { token_id: string; name: string | null; total: number; refused: number }[];
   /** Rows in their stored shape (for CSV). */
   readonly rows: UsageCountRow[];
+  /** Names of every token in `rows` (for CSV). */
+  readonly names: ReadonlyMap<string, string>;
 }
 
 const HOUR_MILLIS = 3_600_000;
@@ -71,6 +73,8 @@ const DAY_MILLIS = 86_400_000;
 /** Most buckets in one answer (31 days of hours, 400 days of days). */
 const MAX_HOUR_BUCKETS = 744;
 const MAX_DAY_BUCKETS = 400;
+/** Most tokens listed in a report (the busiest). */
+const MAX_REPORT_TOKENS = 100;
 
 export class UsageService {
   private readonly usage: UsageStore;
@@ -167,13 +171,16 @@ export class UsageService {
     const range = this.rangeOf(query);
     let rows = [...(await this.usage.listCounts(accountId, range.from, range.to)), ...this.pendingIn(range, accountId)];
     const ids = [...new Set(rows.map((r) => r.tokenId))];
-    const tokens = new Map<string, TokenWithDomains>();
-    for (const id of ids) {
-      const t = await this.deps.store.findToken(accountId, id);
-      if (t !== undefined) tokens.set(id, t);
+    if (actor.principal.kind === "token") {
+      // A token sees only tokens within its own rights (one read per token counted: API use only).
+      const visible = new Set<string>();
+      for (const id of ids) {
+        const t = await this.deps.store.findToken(accountId, id);
+        if (t !== undefined && exceeds(this.deps.catalogue, actor, t).length === 0) visible.add(id);
+      }
+      rows = rows.filter((r) => visible.has(r.tokenId));
     }
-    if (actor.principal.kind === "token") rows = rows.filter((r) => { const t = tokens.get(r.tokenId); return t !== undefined && exceeds(this.deps.catalogue, actor, t).length === 0; });
-    return this.report(range, rows, new Map([...tokens].map(([id, t]) => [id, t.name])));
+    return this.report(range, rows, await this.usage.tokenNames(accountId, ids));
   }
 
   /**
@@ -255,8 +262,12 @@ export class UsageService {
       series: [...buckets].map(([t, counts]) => ({ start: new Date(t).toISOString(), counts })),
       totals,
       areas,
-      tokens: [...perToken].map(([id, t]) => ({ token_id: id, name: names.get(id) ?? null, ...t })).sort((a, b) => b.total - a.total || (a.token_id < b.token_id ? -1 : 1)),
+      tokens: [...perToken]
+        .map(([id, t]) => ({ token_id: id, name: names.get(id) ?? null, ...t }))
+        .sort((a, b) => b.total - a.total || (a.token_id < b.token_id ? -1 : 1))
+        .slice(0, MAX_REPORT_TOKENS),
       rows,
+      names,
     };
   }
 }

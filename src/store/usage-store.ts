@@ -114,6 +114,16 @@ export class UsageStore {
     return rows.map((r) => ({ tokenId: r.token_id, accountId: r.account_id, hour: r.hour, area: r.area, code: r.code, count: Number(r.count) }));
   }
 
+  /** Names of some tokens of an account (id -> name), in one query per 500 ids. */
+  async tokenNames(accountId: string, tokenIds: readonly string[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    for (let at = 0; at < tokenIds.length; at += 500) {
+      const rows = await this.db.selectFrom("tokens").select(["id", "name"]).where("account_id", "=", accountId).where("id", "in", tokenIds.slice(at, at + 500)).execute();
+      for (const r of rows) names.set(r.id, r.name);
+    }
+    return names;
+  }
+
   /** Last uses of some tokens of an account. */
   async listLastUses(accountId: string, tokenIds?: readonly string[]): Promise<LastUseRow[]> {
     let query = this.db.selectFrom("token_last_use").selectAll().where("account_id", "=", accountId);

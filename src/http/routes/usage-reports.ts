@@ -60,7 +60,7 @@ export function registerUsageReports(app: App, latchkey: Latchkey, resolvers: re
       const { format, ...query } = request.query;
       const report = await latchkey.usage.tokenUsage(actor, request.params.id, query);
       if (format === "csv") return sendCsv(reply, report, `usage-${request.params.id}.csv`);
-      const { rows: _rows, last_use, ...data } = report;
+      const { rows: _rows, names: _names, last_use, ...data } = report;
       return { data: { ...data, last_use: last_use === null ? null : { used_at: last_use.used_at, ip: last_use.ip, area: last_use.area, method: last_use.method } } };
     },
   );
@@ -81,7 +81,7 @@ export function registerUsageReports(app: App, latchkey: Latchkey, resolvers: re
       const { format, ...query } = request.query;
       const report = await latchkey.usage.accountUsage(actor, query);
       if (format === "csv") return sendCsv(reply, report, "usage.csv");
-      const { rows: _rows, ...data } = report;
+      const { rows: _rows, names: _names, ...data } = report;
       return { data };
     },
   );
@@ -94,7 +94,7 @@ function csvField(value: string | number): string {
 }
 
 function sendCsv(reply: FastifyReply, report: UsageReport, filename: string): FastifyReply {
-  const names = new Map(report.tokens.map((t) => [t.token_id, t.name ?? ""]));
+  const names = report.names;
   const merged = new Map<string, { hour: string; tokenId: string; area: string; code: string; count: number }>();
   for (const r of report.rows) {
     const key = `${r.hour}|${r.tokenId}|${r.area}|${r.code}`;
