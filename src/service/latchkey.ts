@@ -128,7 +128,7 @@ export class Latchkey {
   ) {
     this.ids = createIdFactory(clock, random);
     this.propagation = new PropagationWaiter(store, revocationTimeoutMs);
-    const deps = { store, catalogue, clock, random, ids: this.ids, verifier, tokenPrefix, propagation: this.propagation };
+    const deps = { store, catalogue, clock, random, ids: this.ids, verifier, tokenPrefix, propagation: this.propagation, usageLimiter: usageGate.limiter };
     this.usage = new UsageService({ ...deps, limiter: usageGate.limiter, recorder: usageGate.recorder });
     this.tokens = new TokenService(deps);
     this.cascade = new TokenCascade(deps);

@@ -23,6 +23,7 @@ import { detailsOfRow, permissionsOfRow, type TokenDetails } from "./token-view.
 import { keysetRequestOf, tokenViewerOf } from "./token-visibility.js";
 import type { Verifier } from "./verifier.js";
 import type { Propagation, PropagationWaiter } from "./propagation.js";
+import type { UsageLimiter } from "./usage-limiter.js";
 import { checkNewTokenLimits, writeNewTokenLimits } from "./usage-service.js";
 
 /** What the token use cases need. */
@@ -37,6 +38,8 @@ export interface TokenServiceDeps {
   readonly tokenPrefix: string;
   /** Waits for a change to reach every live instance before it is answered (src/service/propagation.ts). */
   readonly propagation: PropagationWaiter;
+  /** Counters of rate limits and credits (issue 14): the credits a creating token has left bound its child's. */
+  readonly usageLimiter: UsageLimiter;
 }
 
 /** Input of {@link TokenService.create}, already of the right JSON types (the HTTP schema checks those). */
@@ -211,7 +214,7 @@ export class TokenService {
             },
             domainIds,
           );
-          await writeNewTokenLimits(tx, actor, id, accountId, limits.limits, nowMillis);
+          await writeNewTokenLimits(tx, actor, id, accountId, limits.limits, nowMillis, this.deps.usageLimiter);
           await recordAuditEvent(tx, this.deps.ids, clock, actor, { action: "token.create", targetType: "token", targetId: id, details: { name: name.value } });
           await tx.notifyChange(`token:${id}`);
         });

@@ -115,6 +115,9 @@ export class UsageService {
       const target = await tx.findToken(accountId, tokenId);
       if (target === undefined) return false;
       requireManages(catalogue, actor, target);
+      // Found by the break test: a token setting its own limits again would restart its own counters
+      // (a fresh window, its credits back to what it was given).
+      if (actor.principal.kind === "token" && actor.principal.record.id === tokenId) throw new ServiceError("ceiling_exceeded", { message: "A token cannot change its own limits; ask whoever manages it.", lacking: ["own_limits"] });
       await this.requireWithinParents(tx, actor, target.created_by, parsed.limits);
       const usage = UsageStore.of(tx);
       const before = await usage.findLimits(tokenId);
@@ -137,7 +140,7 @@ export class UsageService {
    * lineage (issue 8) this is the call site to give the lineage's parent id instead.
    */
   private async requireWithinParents(tx: Store, actor: ActorContext, createdBy: string, limits: TokenLimits): Promise<void> {
-    if (actor.principal.kind === "token") requireWithin(actor.principal.record.limits?.limits ?? null, limits, "This token cannot set limits looser than its own");
+    if (actor.principal.kind === "token") requireWithin(boundOf(actor, this.deps.limiter), limits, "This token cannot set limits looser than its own");
     const parentId = createdBy.startsWith("token:") ? createdBy.slice("token:".length) : null;
     if (parentId === null) return;
     const parentRow = await UsageStore.of(tx).findLimits(parentId);
@@ -289,8 +292,8 @@ export function checkNewTokenLimits(rateLimits: unknown, credits: unknown): { li
  *
  * @throws ServiceError ceiling_exceeded.
  */
-export async function writeNewTokenLimits(tx: Store, actor: ActorContext, tokenId: string, accountId: string, limits: TokenLimits | null, nowMillis: number): Promise<void> {
-  requireWithin(actor.principal.kind === "token" ? (actor.principal.record.limits?.limits ?? null) : null, limits, "This token cannot give a token looser limits than its own");
+export async function writeNewTokenLimits(tx: Store, actor: ActorContext, tokenId: string, accountId: string, limits: TokenLimits | null, nowMillis: number, limiter: UsageLimiter): Promise<void> {
+  requireWithin(boundOf(actor, limiter), limits, "This token cannot give a token looser limits than its own");
   if (limits === null) return;
   await UsageStore.of(tx).putLimits(rowOf(tokenId, accountId, limits, nowMillis, new Date(nowMillis).toISOString()), 0);
 }
@@ -306,6 +309,21 @@ function rowOf(tokenId: string, accountId: string, limits: TokenLimits, nowMilli
     credits_period: credits?.refill ? refillPeriod(credits.refill.interval, nowMillis) : null,
     updated_at: nowIso,
   };
+}
+
+/**
+ * The limits an acting token bounds others' by: its own, with the credits it has left now (not those
+ * it was given), so a token down to its last credit cannot make a child with its first hundred (found
+ * by the break test). Null for people and the operator (no bound).
+ */
+function boundOf(actor: ActorContext, limiter: UsageLimiter): TokenLimits | null {
+  if (actor.principal.kind !== "token") return null;
+  const own = actor.principal.record.limits;
+  if (own == null) return null;
+  const credits = own.limits.credits;
+  if (credits === null) return own.limits;
+  const left = limiter.creditsRemaining(actor.principal.record.id, own.version) ?? own.creditsRemaining ?? credits.remaining;
+  return { windows: own.limits.windows, credits: { remaining: left, refill: credits.refill } };
 }
 
 /** @throws ServiceError ceiling_exceeded when `limits` are looser than `bound` (null: no bound). */

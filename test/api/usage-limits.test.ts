@@ -226,6 +226,27 @@ describe("managing limits", () => {
     expect(loosen.body.code).toBe("ceiling_exceeded");
   });
 
+  it("refuses a token changing its own limits, which would restart its counters (found by the break test)", async () => {
+    const h = await openApiHarness({ clock: manualClock(START) });
+    const token = await limitedToken(h, { rate_limits: [{ name: "burst", limit: 2, window_seconds: 3600 }], credits: { remaining: 5 } });
+    expect((await verify(h, token.secret)).body.code).toBe("ok");
+    // Its own request is the window's second use.
+    const again = await h.call("PUT", `/v1/token/${token.id}/limits`, { token: token.secret, body: { rate_limits: [{ name: "burst", limit: 2, window_seconds: 3600 }], credits: { remaining: 5 } } });
+    expect([again.status, again.body.code]).toEqual([403, "ceiling_exceeded"]);
+    expect((await verify(h, token.secret)).body.code).toBe("rate_limited");
+  });
+
+  it("bounds a child's credits by what the creating token has left, not what it was given (found by the break test)", async () => {
+    const h = await openApiHarness({ clock: manualClock(START) });
+    const parent = await limitedToken(h, { credits: { remaining: 10 } });
+    for (let i = 0; i < 7; i++) await h.call("GET", "/v1/scopes", { token: parent.secret });
+    // 7 management requests + this create's own authentication: 2 left.
+    const tooMany = await h.call("POST", "/v1/token", { token: parent.secret, body: { name: "child", has_full: true, credits: { remaining: 5 } } });
+    expect([tooMany.status, tooMany.body.code]).toEqual([403, "ceiling_exceeded"]);
+    const fits = await h.call("POST", "/v1/token", { token: parent.secret, body: { name: "child", has_full: true, credits: { remaining: 1 } } });
+    expect(fits.status).toBe(201);
+  });
+
   it("needs tokens_full and answers 404 for another account's token", async () => {
     const h = await openApiHarness();
     const reader = await h.mint({ scopes: ["domains_read"] });
