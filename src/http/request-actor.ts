@@ -72,4 +72,6 @@ export const AUTH_ERRORS = {
   401: { $ref: "Error#" },
   403: { $ref: "Error#" },
   422: { $ref: "Error#" },
+  /** A token over its rate limits or credits (issue 14), or too many failed attempts. */
+  429: { $ref: "Error#" },
 } as const;

@@ -75,7 +75,7 @@ export function registerUsageLimits(app: App, latchkey: Latchkey, resolvers: rea
         tags: ["usage"],
         security: BEARER_SECURITY,
         params: TokenIdParams,
-        response: { 200: Type.Object({ data: Type.Ref("TokenLimits") }), 404: { $ref: "Error#" }, 429: { $ref: "Error#" }, ...AUTH_ERRORS },
+        response: { 200: Type.Object({ data: Type.Ref("TokenLimits") }), 404: { $ref: "Error#" }, ...AUTH_ERRORS },
       },
     },
     async (request) => {
@@ -95,7 +95,7 @@ export function registerUsageLimits(app: App, latchkey: Latchkey, resolvers: rea
         security: BEARER_SECURITY,
         params: TokenIdParams,
         body: LimitsBody,
-        response: { 200: Type.Object({ data: Type.Ref("TokenLimits") }), 404: { $ref: "Error#" }, 429: { $ref: "Error#" }, ...AUTH_ERRORS },
+        response: { 200: Type.Object({ data: Type.Ref("TokenLimits") }), 404: { $ref: "Error#" }, ...AUTH_ERRORS },
       },
     },
     async (request) => {

@@ -38,7 +38,7 @@ const LastUse = Type.Union([
   Type.Null(),
 ]);
 
-const REPORT_ERRORS = { 404: { $ref: "Error#" }, 429: { $ref: "Error#" }, ...AUTH_ERRORS } as const;
+const REPORT_ERRORS = { 404: { $ref: "Error#" }, ...AUTH_ERRORS } as const;
 
 export function registerUsageReports(app: App, latchkey: Latchkey, resolvers: readonly PrincipalResolver[]): void {
   app.addSchema(UsageReportSchema);
