@@ -8,6 +8,7 @@ import { notifications } from "@mantine/notifications";
 import { useEffect, useState } from "react";
 import { api, ApiError, fieldErrors, messageOf } from "./api-client";
 import { AlertIcon, PlusIcon, TrashIcon } from "./icons";
+import { plainTokenName } from "./token-name";
 import type { TokenLimits } from "./usage-types";
 
 interface WindowRow {
@@ -76,7 +77,7 @@ export function UsageLimitsEditor({ tokenId, tokenName }: { tokenId: string; tok
     try {
       const { data } = await api<{ data: TokenLimits }>("PUT", `/v1/token/${encodeURIComponent(tokenId)}/limits`, body);
       show(data);
-      notifications.show({ color: "green", title: "Limits saved", message: `${tokenName} runs under its new limits from its next request.` });
+      notifications.show({ color: "green", title: "Limits saved", message: `${plainTokenName(tokenName)} runs under its new limits from its next request.` });
     } catch (error) {
       const fields = fieldErrors(error);
       setErrors(fields);

@@ -11,6 +11,7 @@ import type { Page, Token } from "./api-types";
 import { formatDateTime } from "./format";
 import { AlertIcon } from "./icons";
 import { PageHeader } from "./page-header";
+import { plainTokenName, TokenName } from "./token-name";
 import { codesOf, UsageChart } from "./usage-chart";
 import type { TokenLimits, TokenUsageReport, UsageReport } from "./usage-types";
 import { useLoader } from "./use-loader";
@@ -112,7 +113,7 @@ function AccountUsage({ range, picker }: { range: Range; picker: React.ReactNode
                   <Table.Tr key={t.token_id}>
                     <Table.Td>
                       <Anchor component="button" type="button" size="sm" onClick={() => showUsageOf(t.token_id)}>
-                        {t.name ?? "(deleted token)"}
+                        {t.name === null ? "(deleted token)" : <TokenName name={t.name} />}
                       </Anchor>
                     </Table.Td>
                     <Table.Td ta="right">{t.total}</Table.Td>
@@ -149,7 +150,7 @@ function AccountUsage({ range, picker }: { range: Range; picker: React.ReactNode
                   <Table.Tr key={t.id}>
                     <Table.Td>
                       <Anchor component="button" type="button" size="sm" onClick={() => showUsageOf(t.id)}>
-                        {t.name}
+                        <TokenName name={t.name} />
                       </Anchor>
                     </Table.Td>
                     <Table.Td>{formatDateTime(t.last_used_at, "Never")}</Table.Td>
@@ -173,7 +174,7 @@ function TokenUsage({ tokenId, range, picker }: { tokenId: string; range: Range;
   return (
     <>
       <PageHeader
-        title={token.data === null ? "Usage of a token" : `Usage of ${token.data.name}`}
+        title={token.data === null ? "Usage of a token" : `Usage of ${plainTokenName(token.data.name)}`}
         description="Requests this token made, allowed and refused, and the limits it runs under."
         action={
           <Group gap="sm">
@@ -190,7 +191,7 @@ function TokenUsage({ tokenId, range, picker }: { tokenId: string; range: Range;
         <Title order={2} size="h4" mb="sm">
           Requests by outcome
         </Title>
-        {report.data === null ? <Loading label="Loading usage" /> : <UsageChart report={report.data} title={`Requests of ${token.data?.name ?? "the token"}`} />}
+        {report.data === null ? <Loading label="Loading usage" /> : <UsageChart report={report.data} title={`Requests of ${token.data === null ? "the token" : plainTokenName(token.data.name)}`} />}
       </Card>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
         <Card withBorder radius="lg" shadow="xs">
