@@ -12,7 +12,9 @@ import type { Clock } from "../core/clock.js";
 import { limitsOfJson, limitsToWire, limitsWithinParent, parseLimits, refillPeriod, type LimitProblems, type LimitsWire, type TokenLimits } from "../core/rate-limits.js";
 import { exceedsCeiling } from "../core/token-ceiling.js";
 import type { PageRequest, Store, TokenWithDomains } from "../store/store.js";
+import { findVisibleToken } from "../store/keyset-list-store.js";
 import { UsageStore, type LastUseOrder, type LastUseRow, type UsageCountRow } from "../store/usage-store.js";
+import { tokenViewerOf } from "./token-visibility.js";
 import { recordAuditEvent } from "./audit-log.js";
 import type { IdFactory } from "./id-factory.js";
 import { accountOf, requireLevel, type ActorContext } from "./principal.js";
@@ -90,7 +92,7 @@ export class UsageService {
    */
   async limits(actor: ActorContext, tokenId: string): Promise<LimitsWire> {
     requireLevel(this.deps.catalogue, actor.principal, "tokens", "full");
-    const token = await this.deps.store.findToken(accountOf(actor.principal), tokenId);
+    const token = await findVisibleToken(this.deps.store, accountOf(actor.principal), tokenId, tokenViewerOf(actor.principal));
     if (token === undefined) throw notFound();
     const row = await this.usage.findLimits(tokenId);
     if (row === undefined) return limitsToWire({ windows: [], credits: null });
@@ -112,13 +114,14 @@ export class UsageService {
     if (!parsed.ok) throw validationError(parsed.problems);
     const accountId = accountOf(actor.principal);
     const done = await store.transaction(async (tx) => {
-      const target = await tx.findToken(accountId, tokenId);
+      // A token sees and manages only its own subtree within its domains (lineage): others are 404.
+      const target = await findVisibleToken(tx, accountId, tokenId, tokenViewerOf(actor.principal));
       if (target === undefined) return false;
       requireManages(catalogue, actor, target);
       // Found by the break test: a token setting its own limits again would restart its own counters
       // (a fresh window, its credits back to what it was given).
       if (actor.principal.kind === "token" && actor.principal.record.id === tokenId) throw new ServiceError("ceiling_exceeded", { message: "A token cannot change its own limits; ask whoever manages it.", lacking: ["own_limits"] });
-      await this.requireWithinParents(tx, actor, target.created_by, parsed.limits);
+      await this.requireWithinParents(tx, actor, target.parent_id ?? null, target.created_by, parsed.limits);
       const usage = UsageStore.of(tx);
       const before = await usage.findLimits(tokenId);
       const now = new Date(clock.nowMillis()).toISOString();
@@ -136,12 +139,12 @@ export class UsageService {
 
   /**
    * Limits of the acting token and of the target's parent bound new limits (issue 14: a child's
-   * limits cannot exceed the parent's). The parent is the token named by `created_by`; with token
-   * lineage (issue 8) this is the call site to give the lineage's parent id instead.
+   * limits cannot exceed the parent's). The parent is the lineage's `parent_id` (migration 0003), or
+   * for a row without one the token named by `created_by`.
    */
-  private async requireWithinParents(tx: Store, actor: ActorContext, createdBy: string, limits: TokenLimits): Promise<void> {
+  private async requireWithinParents(tx: Store, actor: ActorContext, parentIdOfRow: string | null, createdBy: string, limits: TokenLimits): Promise<void> {
     if (actor.principal.kind === "token") requireWithin(boundOf(actor, this.deps.limiter), limits, "This token cannot set limits looser than its own");
-    const parentId = createdBy.startsWith("token:") ? createdBy.slice("token:".length) : null;
+    const parentId = parentIdOfRow ?? (createdBy.startsWith("token:") ? createdBy.slice("token:".length) : null);
     if (parentId === null) return;
     const parentRow = await UsageStore.of(tx).findLimits(parentId);
     if (parentRow !== undefined) requireWithin(limitsOfJson(parentRow.limits), limits, "A token's limits cannot be looser than its parent's");
@@ -155,7 +158,7 @@ export class UsageService {
   async tokenUsage(actor: ActorContext, tokenId: string, query: UsageQuery): Promise<UsageReport & { last_use: LastUseRow | null }> {
     requireLevel(this.deps.catalogue, actor.principal, "tokens", "full");
     const accountId = accountOf(actor.principal);
-    const token = await this.deps.store.findToken(accountId, tokenId);
+    const token = await findVisibleToken(this.deps.store, accountId, tokenId, tokenViewerOf(actor.principal));
     if (token === undefined) throw notFound();
     const range = this.rangeOf(query);
     const stored = await this.usage.listCounts(accountId, range.from, range.to, tokenId);
@@ -178,8 +181,8 @@ export class UsageService {
       // A token sees only tokens within its own rights (one read per token counted: API use only).
       const visible = new Set<string>();
       for (const id of ids) {
-        const t = await this.deps.store.findToken(accountId, id);
-        if (t !== undefined && exceeds(this.deps.catalogue, actor, t).length === 0) visible.add(id);
+        const t = await findVisibleToken(this.deps.store, accountId, id, tokenViewerOf(actor.principal));
+        if (t !== undefined) visible.add(id);
       }
       rows = rows.filter((r) => visible.has(r.tokenId));
     }
@@ -196,6 +199,17 @@ export class UsageService {
     await this.deps.verifier.flushLastUsed();
     const unusedSince = options.unusedDays === undefined ? undefined : new Date(this.deps.clock.nowMillis() - options.unusedDays * DAY_MILLIS).toISOString();
     const { ids, total } = await this.usage.listTokenIdsByLastUse(accountId, { order: options.order, limit: page.limit, offset: (page.page - 1) * page.limit, ...(unusedSince === undefined ? {} : { unusedSince }) });
+    const viewer = tokenViewerOf(actor.principal);
+    if (viewer !== null) {
+      // A token sees only its subtree within its domains: ordered in full, filtered, then paged here.
+      const all = await this.usage.listTokenIdsByLastUse(accountId, { order: options.order, limit: 1_000_000, offset: 0, ...(unusedSince === undefined ? {} : { unusedSince }) });
+      const visible: TokenDetails[] = [];
+      for (const id of all.ids) {
+        const row = await findVisibleToken(this.deps.store, accountId, id, viewer);
+        if (row !== undefined) visible.push(detailsOfRow(this.deps.catalogue, row));
+      }
+      return { tokens: visible.slice((page.page - 1) * page.limit, page.page * page.limit), total: visible.length };
+    }
     const tokens: TokenDetails[] = [];
     for (const id of ids) {
       const row = await this.deps.store.findToken(accountId, id);
