@@ -81,7 +81,7 @@ export async function loadInTurn(targets, settings, log = () => undefined) {
  * when `withPeer`; all started together, idle but for the one being loaded, and loaded in turn.
  *
  * @param scratchDir folder for the databases and the route map.
- * @returns `{bare, verify, forwardAuth, peer?}`, each `{runs}` or `{runs: [], unavailable}`.
+ * @returns `{bare, verify, verifyLimited, forwardAuth, peer?}`, each `{runs}` or `{runs: [], unavailable}`.
  */
 export async function measureHttp(settings, scratchDir, { withPeer, log }) {
   const servers = [];
@@ -91,7 +91,7 @@ export async function measureHttp(settings, scratchDir, { withPeer, log }) {
     servers.push(bare);
 
     const databasePath = join(scratchDir, "latchkey-http.db");
-    const fixture = await openFixture(databasePath, 1);
+    const fixture = await openFixture(databasePath, 1, { limitedCount: 1 });
     await fixture.latchkey.close();
     const routesFile = join(scratchDir, "routes.json");
     writeFileSync(routesFile, JSON.stringify({ routes: [{ path: "/v1/domains/:domain_id", methods: ["GET"], area: "domains", domain: { param: "domain_id" } }] }));
@@ -106,6 +106,8 @@ export async function measureHttp(settings, scratchDir, { withPeer, log }) {
     const targets = {
       bare: { server: bare, request: verifyRequest(barePort, { token: "x", ...BENCH_QUESTION }) },
       verify: { server: latchkey, request: verifyRequest(port, { token: secret, ...BENCH_QUESTION }) },
+      // Issue 14: a token with one rate window and credits (neither ever refuses), counted in memory.
+      verifyLimited: { server: latchkey, request: verifyRequest(port, { token: fixture.limitedSecrets[0], ...BENCH_QUESTION }) },
       forwardAuth: {
         server: latchkey,
         request: {

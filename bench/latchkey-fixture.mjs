@@ -37,6 +37,9 @@ export function scratchDir(label) {
  * @param options `cacheEntries` for the verifier (default: latchkey's).
  * @returns `{latchkey, secrets, domainId, adminSecret}`; the caller closes `latchkey`.
  */
+/** Limits of the limited bench tokens: one window and credits, both too large to refuse (issue 14). */
+export const BENCH_LIMITS = { rateLimits: [{ name: "burst", limit: 1_000_000_000, window_seconds: 3600 }], credits: { remaining: 1_000_000_000 } };
+
 export async function openFixture(databasePath, tokenCount, options = {}) {
   const latchkey = await Latchkey.open({
     databaseUrl: `sqlite:${databasePath}`,
@@ -49,8 +52,13 @@ export async function openFixture(databasePath, tokenCount, options = {}) {
     const created = await latchkey.tokens.create(actor, { name: `bench ${i}`, scopes: ["domains_read"], domains: [domain.id] });
     secrets.push(created.secret);
   }
+  const limitedSecrets = [];
+  for (let i = 0; i < Math.min(options.limitedCount ?? 0, 10_000); i++) {
+    const created = await latchkey.tokens.create(actor, { name: `bench limited ${i}`, scopes: ["domains_read"], domains: [domain.id], ...BENCH_LIMITS });
+    limitedSecrets.push(created.secret);
+  }
   const admin = await latchkey.tokens.create(actor, { name: "bench admin", hasFull: true });
-  return { latchkey, secrets, domainId: domain.id, adminSecret: admin.secret };
+  return { latchkey, secrets, limitedSecrets, domainId: domain.id, adminSecret: admin.secret };
 }
 
 /**

@@ -103,6 +103,7 @@ try {
     addInProcess(section, "latchkey.cold", "valid token, cache off (database read)", verify, "cold");
     addInProcess(section, "latchkey.unknown", "unknown token (a new one each call)", verify, "unknown");
     addInProcess(section, "latchkey.malformed", "malformed token (bad checksum)", verify, "malformed");
+    addInProcess(section, "latchkey.limited", "valid token with one window and credits, warm cache", verify, "limited");
   }
 
   const peerSection = "peer: better-auth 1.7.5 API Key plugin (SQLite, WAL, synchronous=NORMAL, rate limit off)";
@@ -124,6 +125,7 @@ try {
     addHttp("Ceilings", "ceiling.http", "bare node:http server answering 200", http.bare);
     const section = "latchkey over HTTP (latchkey serve, SQLite, log level info)";
     addHttp(section, "latchkey.http", "POST /v1/verify", http.verify);
+    addHttp(section, "latchkey.httpLimited", "POST /v1/verify, token with one window and credits", http.verifyLimited);
     addHttp(section, "latchkey.forwardAuth", "GET /v1/forward-auth (nginx auth_request)", http.forwardAuth);
     if (http.peer !== undefined) addHttp(peerSection, "peer.http", "POST /verify (node:http around verifyApiKey)", http.peer);
     else if (parts.has("peer")) addFigure(report, { key: "peer.http.rps", section: peerSection, label: "POST /verify: req/s", unit: "req/s", values: [], na: peerMissing });
@@ -171,7 +173,9 @@ try {
 }
 
 addRatio(report, { label: "latchkey warm verify / SHA-256+Map (in-process)", numerator: "latchkey.warm.ops", denominator: "ceiling.shaMap.ops" });
+addRatio(report, { label: "latchkey warm verify with one window and credits / without limits (in-process; issue 14 asks at least 0.5)", numerator: "latchkey.limited.ops", denominator: "latchkey.warm.ops" });
 addRatio(report, { label: "latchkey POST /v1/verify / bare node:http", numerator: "latchkey.http.rps", denominator: "ceiling.http.rps" });
+addRatio(report, { label: "latchkey POST /v1/verify with one window and credits / without limits (issue 14 asks at least 0.5)", numerator: "latchkey.httpLimited.rps", denominator: "latchkey.http.rps" });
 addRatio(report, { label: "latchkey forward-auth / bare node:http", numerator: "latchkey.forwardAuth.rps", denominator: "ceiling.http.rps" });
 addRatio(report, { label: "bare node:http CPU per request / latchkey POST /v1/verify's", numerator: "ceiling.http.cpu", denominator: "latchkey.http.cpu" });
 addRatio(report, { label: "latchkey POST /v1/verify / peer over HTTP", numerator: "latchkey.http.rps", denominator: "peer.http.rps" });

@@ -30,6 +30,10 @@ export interface Config {
   readonly publicUrl: string | null;
   /** Bound of a pause's wait for every instance to apply it, milliseconds (LATCHKEY_REVOCATION_TIMEOUT_MS, 1..60000). */
   readonly revocationTimeoutMs: number;
+  /** Rate windows while Redis is unreachable: open (count in each instance) or closed (503). Issue 14. */
+  readonly rateLimitWhenRedisDown: "open" | "closed";
+  /** Days of usage counts kept (default 90). */
+  readonly usageRetentionDays: number;
 }
 
 /** Flags as commander parses them (camel-cased names of the variables). */
@@ -79,6 +83,10 @@ export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
   const publicUrl = checkPublicUrl(pick(flags.publicUrl, "LATCHKEY_PUBLIC_URL", ""));
   const revocationText = pick(undefined, "LATCHKEY_REVOCATION_TIMEOUT_MS", "1000");
   if (!/^\d{1,5}$/.test(revocationText) || Number(revocationText) < 1 || Number(revocationText) > 60_000) throw new Error(`LATCHKEY_REVOCATION_TIMEOUT_MS must be a whole number of milliseconds 1..60000, not ${JSON.stringify(revocationText)}`);
+  const whenDown = pick(undefined, "LATCHKEY_RATE_LIMIT_WHEN_REDIS_DOWN", "open");
+  if (whenDown !== "open" && whenDown !== "closed") throw new Error("LATCHKEY_RATE_LIMIT_WHEN_REDIS_DOWN must be open or closed");
+  const retentionText = pick(undefined, "LATCHKEY_USAGE_RETENTION_DAYS", "90");
+  if (!/^\d{1,5}$/.test(retentionText) || Number(retentionText) < 1) throw new Error("LATCHKEY_USAGE_RETENTION_DAYS must be a whole number of days, 1 or more");
   return {
     host: pick(flags.host, "LATCHKEY_HOST", "127.0.0.1"),
     port,
@@ -93,6 +101,8 @@ export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     routesFile: routesFile === "" ? null : routesFile,
     publicUrl,
     revocationTimeoutMs: Number(revocationText),
+    rateLimitWhenRedisDown: whenDown,
+    usageRetentionDays: Number(retentionText),
   };
 }
 

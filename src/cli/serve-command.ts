@@ -21,7 +21,9 @@ export function registerServeCommand(program: Command, io: CliIo, config: () => 
         catalogue,
         tokenPrefix: settings.tokenPrefix,
         revocationTimeoutMs: settings.revocationTimeoutMs,
+        usage: { redisUrl: settings.redisUrl, windowsWhenRedisDown: settings.rateLimitWhenRedisDown, retentionDays: settings.usageRetentionDays },
       });
+      await latchkey.usageGate.limiter.ready();
       const failureLimiter = createFailureLimiter({ failuresPerWindow: settings.failedAttemptsPerMinute, redisUrl: settings.redisUrl });
       await failureLimiter.ready();
       const app = await buildApp(latchkey, {

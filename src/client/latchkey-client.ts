@@ -104,6 +104,53 @@ export interface CreateTokenInput {
   readonly not_before?: string;
   /** IPv4/IPv6 addresses and CIDR ranges (no host bits, no zone). Immutable. */
   readonly allowed_ips?: readonly string[];
+  /** Named fixed windows (issue 14). */
+  readonly rate_limits?: readonly RateWindow[] | null;
+  /** Uses left, refilled daily or monthly. */
+  readonly credits?: Credits | null;
+}
+
+/** One rate window: at most `limit` verifications per `window_seconds` (windows aligned to the epoch). */
+export interface RateWindow {
+  readonly name: string;
+  readonly limit: number;
+  readonly window_seconds: number;
+}
+
+/** Credits: `remaining`, set to `refill.amount` at the start of each UTC day or month. */
+export interface Credits {
+  readonly remaining: number;
+  readonly refill?: { readonly amount: number; readonly interval: "daily" | "monthly" } | null;
+}
+
+/** A token's limits as `tokens.limits` answers them (credits left as counted now). */
+export interface TokenLimits {
+  readonly rate_limits: readonly RateWindow[];
+  readonly credits: { readonly remaining: number; readonly refill: { readonly amount: number; readonly interval: "daily" | "monthly" } | null } | null;
+}
+
+/** Which usage: `[from, to)` (RFC 3339 or YYYY-MM-DD; default the last 7 days), by hour or day. */
+export interface UsageQuery {
+  readonly from?: string;
+  readonly to?: string;
+  readonly granularity?: "hour" | "day";
+}
+
+/** Verifications over time by outcome code (`ok`, `scope_missing`, `rate_limited`, ...). */
+export interface UsageReport {
+  readonly from: string;
+  readonly to: string;
+  readonly granularity: string;
+  readonly series: readonly { readonly start: string; readonly counts: Readonly<Record<string, number>> }[];
+  readonly totals: Readonly<Record<string, number>>;
+  readonly areas: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** Busiest first. */
+  readonly tokens: readonly { readonly token_id: string; readonly name: string | null; readonly total: number; readonly refused: number }[];
+}
+
+/** A token's usage, with its last use. */
+export interface TokenUsageReport extends UsageReport {
+  readonly last_use: { readonly used_at: string; readonly ip: string | null; readonly area: string; readonly method: string } | null;
 }
 
 /** Body of `tokens.update`: rename and/or pause or resume. */
@@ -184,7 +231,9 @@ export interface VerifyInput {
   readonly area: string;
   /** Domain id or name, or null/absent when the request names none. */
   readonly domain?: string | null;
-  /** The client's address; a token with `allowed_ips` is refused without it. */
+  /** Credits the request spends (1..1,000,000; default 1). */
+  readonly cost?: number;
+  /** The client's address: a token with `allowed_ips` is refused without it; kept as the token's last use. */
   readonly ip?: string | null;
 }
 
@@ -201,7 +250,7 @@ export interface VerifiedToken {
   readonly secret: "current" | "previous";
 }
 
-/** The decision; `status` is what your API should answer (200, 401, 403, 400). */
+/** The decision; `status` is what your API should answer (200, 401, 403, 400, 429, 503). */
 export interface VerifyResult {
   readonly allowed: boolean;
   readonly status: number;
@@ -209,6 +258,12 @@ export interface VerifyResult {
   readonly message: string;
   /** The scope that would have been needed (`scope_missing`). */
   readonly required?: string;
+  /** Seconds to wait (`rate_limited`, `credits_exhausted` with a refill, `limits_unavailable`). */
+  readonly retry_after_seconds?: number;
+  /** The full window (`rate_limited` by a token's window). */
+  readonly window?: string;
+  /** Allowed answers: false when the token has limits (do not reuse the answer). */
+  readonly cacheable?: boolean;
   /** Present when allowed. */
   /** Allowed answers: which secret was presented. */
   readonly secret?: "current" | "previous";
@@ -253,6 +308,10 @@ export const OPERATIONS = {
   listScopes: { method: "GET", path: "/v1/scopes" },
   listAudit: { method: "GET", path: "/v1/audit" },
   verify: { method: "POST", path: "/v1/verify" },
+  getTokenLimits: { method: "GET", path: "/v1/token/{id}/limits" },
+  setTokenLimits: { method: "PUT", path: "/v1/token/{id}/limits" },
+  getTokenUsage: { method: "GET", path: "/v1/token/{id}/usage" },
+  getAccountUsage: { method: "GET", path: "/v1/usage" },
   rotateToken: { method: "POST", path: "/v1/token/{id}/rotate" },
   lookupToken: { method: "POST", path: "/v1/token/lookup" },
   getAccountPolicy: { method: "GET", path: "/v1/account/policy" },
@@ -292,6 +351,12 @@ export interface LatchkeyClient {
     resumeTree(id: string, options?: { readonly cascade?: boolean }): Promise<CascadeResult>;
     /** Who made a token and how many tokens it made. */
     family(id: string): Promise<{ data: TokenFamily }>;
+    /** A token's rate windows and credits. */
+    limits(id: string): Promise<{ data: TokenLimits }>;
+    /** Replaces a token's rate windows and credits (absent: none). */
+    setLimits(id: string, limits: { rate_limits?: readonly RateWindow[] | null; credits?: Credits | null }): Promise<{ data: TokenLimits }>;
+    /** A token's verifications over time by outcome. */
+    usage(id: string, query?: UsageQuery): Promise<{ data: TokenUsageReport }>;
     /**
      * A new secret for the same token; the old one works for `grace_seconds`. Give `idempotencyKey`
      * (e.g. a UUID) to retry safely: a retry within 10 minutes gets the same secret.
@@ -304,6 +369,7 @@ export interface LatchkeyClient {
     policy(): Promise<{ data: AccountPolicy }>;
     setPolicy(input: AccountPolicyInput): Promise<{ data: AccountPolicy }>;
   };
+  readonly usage: { account(query?: UsageQuery): Promise<{ data: UsageReport }> };
   readonly domains: {
     list(query?: PageQuery): Promise<Page<Domain>>;
     show(id: string): Promise<{ data: Domain }>;
@@ -317,12 +383,10 @@ export interface LatchkeyClient {
 
 /** Makes a client. */
 export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyClient {
-  const call = async <T>(operation: OperationName, request: { id?: string; query?: PageQuery; body?: unknown; idempotencyKey?: string } = {}): Promise<T> => {
+  const call = async <T>(operation: OperationName, request: { id?: string; query?: PageQuery | UsageQuery; body?: unknown; idempotencyKey?: string } = {}): Promise<T> => {
     const { method, path } = OPERATIONS[operation];
     const url = new URL(path.replace("{id}", encodeURIComponent(request.id ?? "")), options.baseUrl);
-    if (request.query?.page !== undefined) url.searchParams.set("page", String(request.query.page));
-    if (request.query?.limit !== undefined) url.searchParams.set("limit", String(request.query.limit));
-    if (request.query?.cursor !== undefined) url.searchParams.set("cursor", request.query.cursor);
+    for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
     const headers: Record<string, string> = { accept: "application/json" };
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
     if (operation === "verify" && options.verifyKey !== undefined) headers["x-latchkey-verify-key"] = options.verifyKey;
@@ -353,6 +417,9 @@ export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyCl
       pauseTree: (id, options = {}) => call("pauseToken", { id, body: { cascade: options.cascade === true } }),
       resumeTree: (id, options = {}) => call("resumeToken", { id, body: { cascade: options.cascade === true } }),
       family: (id) => call("showTokenFamily", { id }),
+      limits: (id) => call("getTokenLimits", { id }),
+      setLimits: (id, limits) => call("setTokenLimits", { id, body: limits }),
+      usage: (id, query) => call("getTokenUsage", { id, ...(query === undefined ? {} : { query }) }),
       rotate: (id, input, rotateOptions) => call("rotateToken", { id, body: input, ...(rotateOptions?.idempotencyKey === undefined ? {} : { idempotencyKey: rotateOptions.idempotencyKey }) }),
       lookup: (secret) => call("lookupToken", { body: { secret } }),
     },
@@ -360,6 +427,7 @@ export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyCl
       policy: () => call("getAccountPolicy"),
       setPolicy: (input) => call("setAccountPolicy", { body: input }),
     },
+    usage: { account: (query) => call("getAccountUsage", query === undefined ? {} : { query }) },
     domains: {
       list: (query) => call("listDomains", query === undefined ? {} : { query }),
       show: (id) => call("showDomain", { id }),

@@ -42,7 +42,9 @@ export const ERROR_CATALOG = {
   payload_too_large: { status: 413, message: "The request body is too large." },
   unsupported_media_type: { status: 415, message: "Send the request body as application/json." },
   validation_failed: { status: 422, message: "The given data was invalid." },
-  rate_limited: { status: 429, message: "Too many failed attempts. Try again later." },
+  rate_limited: { status: 429, message: "Too many requests. Try again after the number of seconds in Retry-After." },
+  credits_exhausted: { status: 429, message: "The API token has no credits left for this request." },
+  limits_unavailable: { status: 503, message: "The shared counters of rate limits and credits cannot be reached. Try again shortly." },
   internal_error: { status: 500, message: "Something went wrong on our side." },
   unavailable: { status: 503, message: "The service is not ready." },
 } as const satisfies Record<string, { status: number; message: string }>;

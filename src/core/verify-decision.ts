@@ -14,6 +14,8 @@
  * previous secret past its grace), `token_not_yet_valid`, `ip_not_allowed`, then the area and level,
  * then `domain_required` (a non-read request naming no domain, from a domain-scoped token) before
  * `domain_not_allowed`. Tokens without conditions pay one null test per condition.
+ * Rate windows and credits (`rate_limited`, `credits_exhausted`, `limits_unavailable`) come after all
+ * of these (DESIGN.md, "Round 2 additions"); they need counters, so src/service/usage-gate.ts applies them.
  */
 import type { Catalogue, Level } from "./catalogue.js";
 import { levelRank } from "./catalogue.js";
@@ -21,6 +23,7 @@ import { statusOf, type ErrorCode } from "./error-catalog.js";
 import { normalizeDomainName } from "./input-rules.js";
 import { levelHeld, requiredScope, type PermissionSet } from "./permissions.js";
 import { conditionRefusal, type AddressList } from "./token-conditions.js";
+import type { RecordLimits } from "./rate-limits.js";
 
 /** A domain as tokens refer to it. */
 export interface DomainRef {
@@ -59,6 +62,8 @@ export interface TokenRecord {
   readonly notBeforeMillis: number | null;
   /** Allowed client addresses (parsed once, when the record is built), or null: any address. */
   readonly allowedIps: AddressList | null;
+  /** Rate limits and credits (issue 14), checked after every other check; absent or null: none. */
+  readonly limits?: RecordLimits | null;
 }
 
 /** How the presented secret was resolved before the decision. */
@@ -80,6 +85,10 @@ export interface VerifyQuestion {
    * alone, and the caller limits what it returns to the token's domains).
    */
   readonly domain: string | null;
+  /** Credits this verification spends (1..1,000,000; default 1). Issue 14. */
+  readonly cost?: number;
+  /** HTTP method and client address, kept as the token's last use (issue 14). */
+  readonly method?: string;
   /**
    * The client's address (IPv4 or IPv6 text), or null/absent when unknown. A token with an address
    * list refuses a verification without one (`ip_not_allowed`).
@@ -92,12 +101,19 @@ export type VerifyDecision =
   | { readonly allowed: true; readonly code: "ok"; readonly status: 200; readonly record: TokenRecord }
   | {
       readonly allowed: false;
-      readonly code: Extract<ErrorCode, "token_missing" | "token_malformed" | "token_unknown" | "token_paused" | "token_expired" | "token_parent_inactive" | "token_rotated" | "token_not_yet_valid" | "ip_not_allowed" | "unknown_area" | "scope_missing" | "domain_required" | "domain_not_allowed">;
+      readonly code: Extract<ErrorCode, "token_missing" | "token_malformed" | "token_unknown" | "token_paused" | "token_expired" | "token_parent_inactive" | "token_rotated" | "token_not_yet_valid" | "ip_not_allowed" | "unknown_area" | "scope_missing" | "domain_required" | "domain_not_allowed" | "rate_limited" | "credits_exhausted" | "limits_unavailable">;
       readonly status: number;
       /** The scope string that would have been needed (scope_missing only). */
       readonly required?: string;
       /** The token, when it was found (for audit and rate-limit keys; never sent for 401s). */
       readonly record?: TokenRecord;
+      /** Whole seconds until a retry may succeed (rate_limited, credits_exhausted with a refill, limits_unavailable). */
+      readonly retryAfterSeconds?: number;
+      /** The window that is full (rate_limited from a token's window), and a message naming it. */
+      readonly window?: string;
+      readonly message?: string;
+      /** True when the cost is more than the token's credits can ever hold: a 422 on `cost`, nothing spent. */
+      readonly costNeverFits?: boolean;
     };
 
 /**

@@ -42,6 +42,8 @@ import { registerTokenUpdate } from "./routes/token-update.js";
 import { registerTokenRotate } from "./routes/token-rotate.js";
 import { registerTokenLookup } from "./routes/token-lookup.js";
 import { registerAccountPolicy } from "./routes/account-policy.js";
+import { registerUsageLimits } from "./routes/usage-limits.js";
+import { registerUsageReports } from "./routes/usage-reports.js";
 import { registerVerify } from "./routes/verify.js";
 import { ErrorSchema } from "./wire-format.js";
 import { compileRouteMap } from "./route-matcher.js";
@@ -191,6 +193,8 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
   registerDomainDelete(app, latchkey, resolvers);
   registerAuditList(app, latchkey, resolvers);
   registerChangeStream(app, latchkey, options.verifyKey ?? null);
+  registerUsageLimits(app, latchkey, resolvers);
+  registerUsageReports(app, latchkey, resolvers);
   registerSessionShow(app, latchkey);
   registerSessionCreate(app, latchkey);
   registerSessionDelete(app, latchkey);

@@ -21,7 +21,7 @@ export async function actorFor(latchkey: Latchkey, request: FastifyRequest, reso
   if (presented.kind === "malformed") return refuseGuess(request, new ServiceError("token_malformed"));
   if (presented.kind === "bearer") {
     try {
-      return { principal: await latchkey.authenticate(presented.token, request.ip), ip: request.ip };
+      return { principal: await latchkey.authenticate(presented.token, { area: areaOfRoute(latchkey, request), method: request.method, ip: request.ip }), ip: request.ip };
     } catch (error) {
       if (error instanceof ServiceError && (error.code === "token_malformed" || error.code === "token_unknown")) return refuseGuess(request, error);
       throw error;
@@ -45,6 +45,17 @@ export async function refuseGuess(request: FastifyRequest, refusal: ServiceError
 }
 
 /**
+ * The area a management route belongs to, for usage counts: `/v1/<name>` when the catalogue has an
+ * area `<name>` or `<name>s` (`/v1/domains` -> domains, `/v1/token` -> tokens), else `tokens`.
+ */
+function areaOfRoute(latchkey: Latchkey, request: FastifyRequest): string {
+  const segment = (request.routeOptions.url ?? "").split("/")[2] ?? "";
+  if (latchkey.catalogue.byKey.has(segment)) return segment;
+  if (latchkey.catalogue.byKey.has(`${segment}s`)) return `${segment}s`;
+  return "tokens";
+}
+
+/**
  * The URL of a list (the `path` of a page's meta, the base of its links): LATCHKEY_PUBLIC_URL and the
  * route's path, or the route's path alone when none is configured. Never the request's Host header,
  * which a client chooses (issue 10: a forged Host would otherwise point links elsewhere).
@@ -61,4 +72,6 @@ export const AUTH_ERRORS = {
   401: { $ref: "Error#" },
   403: { $ref: "Error#" },
   422: { $ref: "Error#" },
+  /** A token over its rate limits or credits (issue 14), or too many failed attempts. */
+  429: { $ref: "Error#" },
 } as const;

@@ -50,4 +50,6 @@ export interface RefusalBody {
   readonly message: string;
   /** The scope string that would have been needed (`scope_missing` only). */
   readonly required?: string;
+  /** Whole seconds to wait (rate_limited, credits_exhausted with a refill, limits_unavailable); sent as Retry-After. */
+  readonly retry_after_seconds?: number;
 }

@@ -39,6 +39,7 @@ export function requireScope(area: string, options: RequireScopeOptions<Request>
       .then((domain) => guard.check(req.method, authorizationHeaders(req.rawHeaders), domain, options.clientAddress === undefined ? req.ip : options.clientAddress(req)))
       .then((result) => {
         if (!result.allowed) {
+          if (result.body.retry_after_seconds !== undefined) res.setHeader("retry-after", String(result.body.retry_after_seconds));
           res.status(result.status).json(result.body);
           return;
         }

@@ -35,6 +35,7 @@ export function requireScope(area: string, options: RequireScopeOptions<FastifyR
   return async (request, reply) => {
     const result = await guard.check(request.method, authorizationHeaders(request.raw.rawHeaders), await options.domain?.(request), options.clientAddress === undefined ? request.ip : options.clientAddress(request));
     if (!result.allowed) {
+      if (result.body.retry_after_seconds !== undefined) reply.header("retry-after", String(result.body.retry_after_seconds));
       await reply.code(result.status).send(result.body);
       return;
     }

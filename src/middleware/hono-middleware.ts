@@ -31,7 +31,9 @@ export function requireScope(area: string, options: RequireScopeOptions<Context>
   return async (c, next) => {
     const result = await guard.check(c.req.method, c.req.header("authorization"), await options.domain?.(c), options.clientAddress === undefined ? nodeSocketAddress(c) : options.clientAddress(c));
     if (!result.allowed) {
-      return new Response(JSON.stringify(result.body), { status: result.status, headers: { "content-type": "application/json; charset=utf-8" } });
+      const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
+      if (result.body.retry_after_seconds !== undefined) headers["retry-after"] = String(result.body.retry_after_seconds);
+      return new Response(JSON.stringify(result.body), { status: result.status, headers });
     }
     c.set("latchkey", result.token);
     await next();

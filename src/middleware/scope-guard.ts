@@ -13,7 +13,8 @@
  *   silent, nothing is cached and every request asks latchkey. Refusals are never cached, and a token
  *   refused with a 401 drops every decision cached for it at once. Set `cacheTtlMillis: 0` to ask
  *   latchkey every time (and not subscribe). When latchkey cannot be reached, or answers anything but
- *   a decision, the request is refused with 503 `unavailable` (fail closed).
+ *   a decision, the request is refused with 503 `unavailable` (fail closed). A token with rate limits
+ *   or credits is never cached (latchkey answers `cacheable: false`): each request is counted.
  *
  * The token is read from the Authorization header only (RFC 6750 section 2.1), as latchkey reads it;
  * a missing or malformed header is refused without asking anyone.
@@ -123,6 +124,10 @@ function inProcess(area: string, latchkey: Latchkey): Decide {
   return async (token, method, domain, ip) => {
     const decision = await latchkey.verify({ token, method, area, domain, ip });
     if (decision.allowed) return { allowed: true, token: verifiedTokenOf(latchkey.catalogue, decision.record) };
+    if (decision.retryAfterSeconds !== undefined || decision.message !== undefined) {
+      const body: RefusalBody = { allowed: false, status: decision.status, code: decision.code, message: decision.message ?? ERROR_CATALOG[decision.code].message, ...(decision.retryAfterSeconds === undefined ? {} : { retry_after_seconds: decision.retryAfterSeconds }) };
+      return { allowed: false, status: decision.status, body };
+    }
     return refusal(decision.code, decision.required);
   };
 }
@@ -134,6 +139,9 @@ interface VerifyAnswer {
   readonly code: string;
   readonly message: string;
   readonly required?: string;
+  readonly retry_after_seconds?: number;
+  /** False when the token has rate limits or credits: every request must be counted, so none is reused. */
+  readonly cacheable?: boolean;
   readonly token?: VerifiedToken;
 }
 
@@ -167,11 +175,19 @@ function remote(area: string, url: string, options: Pick<RequireScopeOptions<nev
     }
     if (answer.allowed) {
       if (answer.token === undefined) return refusal("unavailable");
-      cache?.set(tokenKey, questionKey, answer.token, generation);
+      // A token with limits is never reused: every request must be counted (issue 14).
+      if (answer.cacheable !== false) cache?.set(tokenKey, questionKey, answer.token, generation);
       return { allowed: true, token: answer.token };
     }
     if (answer.status === 401) cache?.delete(tokenKey);
-    const body: RefusalBody = { allowed: false, status: answer.status, code: answer.code, message: answer.message, ...(answer.required === undefined ? {} : { required: answer.required }) };
+    const body: RefusalBody = {
+      allowed: false,
+      status: answer.status,
+      code: answer.code,
+      message: answer.message,
+      ...(answer.required === undefined ? {} : { required: answer.required }),
+      ...(typeof answer.retry_after_seconds === "number" ? { retry_after_seconds: answer.retry_after_seconds } : {}),
+    };
     return { allowed: false, status: answer.status, body };
   };
 }

@@ -34,6 +34,11 @@ import { UserService } from "./user-service.js";
 import { AccountPolicyService } from "./account-policy.js";
 import { RotationService } from "./rotation-service.js";
 import { Verifier } from "./verifier.js";
+import { UsageStore } from "../store/usage-store.js";
+import { UsageGate } from "./usage-gate.js";
+import { UsageLimiter, type WindowsWhenRedisDown } from "./usage-limiter.js";
+import { UsageRecorder } from "./usage-recorder.js";
+import { UsageService } from "./usage-service.js";
 
 /** How to open a {@link Latchkey}. */
 export interface LatchkeyOptions {
@@ -65,6 +70,19 @@ export interface LatchkeyOptions {
   readonly listenerConnectionString?: string;
   /** PostgreSQL: this instance's name in propagation answers (default `<host>:<pid>`). */
   readonly instanceName?: string;
+  /** Rate limits, credits and usage records (issue 14; src/service/usage-limiter.ts). */
+  readonly usage?: {
+    /** redis://... sharing limit counters between instances (LATCHKEY_REDIS_URL); absent: in memory. */
+    readonly redisUrl?: string | null;
+    /** Windows while Redis is unreachable (LATCHKEY_RATE_LIMIT_WHEN_REDIS_DOWN, default open). */
+    readonly windowsWhenRedisDown?: WindowsWhenRedisDown;
+    /** Days of usage counts kept (LATCHKEY_USAGE_RETENTION_DAYS, default 90). */
+    readonly retentionDays?: number;
+    /** Interval of the usage and credits batches, milliseconds (default 10,000). */
+    readonly flushMillis?: number;
+    /** Prefix of Redis keys (default `latchkey:usage`). */
+    readonly keyPrefix?: string;
+  };
 }
 
 /** A question for {@link Latchkey.verify}: may this token do METHOD on AREA for DOMAIN? */
@@ -75,6 +93,8 @@ export interface VerifyInput {
   readonly area: string;
   /** Domain id or name, or null/undefined when the request names none. */
   readonly domain?: string | null;
+  /** Credits this verification spends (1..1,000,000; default 1). */
+  readonly cost?: number;
   /** The client's address, or null/undefined when unknown (a token with an address list then refuses). */
   readonly ip?: string | null;
 }
@@ -92,6 +112,8 @@ export class Latchkey {
   /** The account policy (issue 13). */
   readonly policy: AccountPolicyService;
   readonly ids: IdFactory;
+  /** Limits and usage (issue 14). */
+  readonly usage: UsageService;
 
   /** PostgreSQL only: hears other instances' changes (null on SQLite). */
   listener: ChangeListener | null = null;
@@ -109,10 +131,12 @@ export class Latchkey {
     readonly random: RandomSource,
     readonly tokenPrefix: string,
     revocationTimeoutMs: number,
+    readonly usageGate: UsageGate,
   ) {
     this.ids = createIdFactory(clock, random);
     this.propagation = new PropagationWaiter(store, revocationTimeoutMs);
-    const deps = { store, catalogue, clock, random, ids: this.ids, verifier, tokenPrefix, propagation: this.propagation };
+    const deps = { store, catalogue, clock, random, ids: this.ids, verifier, tokenPrefix, propagation: this.propagation, usageLimiter: usageGate.limiter };
+    this.usage = new UsageService({ ...deps, limiter: usageGate.limiter, recorder: usageGate.recorder });
     this.tokens = new TokenService(deps);
     this.cascade = new TokenCascade(deps);
     this.domains = new DomainService(deps);
@@ -135,13 +159,32 @@ export class Latchkey {
       await store.migrate();
       const catalogue = options.catalogue ?? SEED_CATALOGUE;
       const clock = options.clock ?? systemClock;
+      const usageStore = new UsageStore(store);
+      const usage = options.usage ?? {};
+      const background = options.onBackgroundError === undefined ? {} : { onBackgroundError: options.onBackgroundError };
+      const usageGate = new UsageGate(
+        catalogue,
+        new UsageLimiter(usageStore, clock, {
+          redisUrl: usage.redisUrl ?? null,
+          ...(usage.windowsWhenRedisDown === undefined ? {} : { windowsWhenRedisDown: usage.windowsWhenRedisDown }),
+          ...(usage.flushMillis === undefined ? {} : { flushMillis: usage.flushMillis }),
+          ...(usage.keyPrefix === undefined ? {} : { keyPrefix: usage.keyPrefix }),
+          ...background,
+        }),
+        new UsageRecorder(usageStore, clock, {
+          ...(usage.retentionDays === undefined ? {} : { retentionDays: usage.retentionDays }),
+          ...(usage.flushMillis === undefined ? {} : { flushMillis: usage.flushMillis }),
+          ...background,
+        }),
+      );
       const verifier = new Verifier(store, catalogue, clock, {
+        usageGate,
         prefixes: [tokenPrefix, ...(options.acceptedPrefixes ?? [])],
         ...(options.cacheEntries === undefined ? {} : { cacheEntries: options.cacheEntries }),
         ...(options.lastUsedFlushMillis === undefined ? {} : { lastUsedFlushMillis: options.lastUsedFlushMillis }),
         ...(options.onBackgroundError === undefined ? {} : { onBackgroundError: options.onBackgroundError }),
       });
-      const latchkey = new Latchkey(store, catalogue, verifier, clock, options.random ?? cryptoRandom, tokenPrefix, options.revocationTimeoutMs ?? DEFAULT_REVOCATION_TIMEOUT_MS);
+      const latchkey = new Latchkey(store, catalogue, verifier, clock, options.random ?? cryptoRandom, tokenPrefix, options.revocationTimeoutMs ?? DEFAULT_REVOCATION_TIMEOUT_MS, usageGate);
       await latchkey.accounts.ensureDefault();
       if (store.dialect.kind === "sqlite") latchkey.stopLocalFeed = startLocalChangeFeed(store, latchkey.changes, options.onBackgroundError);
       if (store.dialect.kind === "postgres") {
@@ -176,7 +219,7 @@ export class Latchkey {
   verify(input: VerifyInput): Promise<VerifyDecision> {
     // Not `async`: the verifier's promise is handed on as is, without a further promise and its ticks.
     try {
-      return this.verifier.verify(input.token, { area: input.area, level: levelForMethod(input.method), domain: input.domain ?? null, ip: input.ip ?? null });
+      return this.verifier.verify(input.token, { area: input.area, level: levelForMethod(input.method), domain: input.domain ?? null, method: input.method, ip: input.ip ?? null, cost: input.cost ?? 1 });
     } catch (error) {
       return Promise.reject(error);
     }
@@ -185,12 +228,14 @@ export class Latchkey {
   /**
    * Resolves a presented API token to a principal, for the management API.
    *
-   * @param ip the client's address (a token with an address list refuses any other, or none).
+   * @param use the request (area of its route, method, client address): the address is checked
+   *   against the token's address list, and the use is counted against its limits and usage (issue 14);
+   *   absent: no address (a token with an address list refuses), not counted.
    * @throws ServiceError token_missing, token_malformed, token_unknown, token_paused, token_expired,
    *   token_parent_inactive (an ancestor paused, deleted or expired), token_rotated,
-   *   token_not_yet_valid, ip_not_allowed.
+   *   token_not_yet_valid, ip_not_allowed; rate_limited, credits_exhausted (429), limits_unavailable (503).
    */
-  async authenticate(secret: string | null | undefined, ip: string | null = null): Promise<Principal> {
+  async authenticate(secret: string | null | undefined, use?: { readonly area: string; readonly method: string; readonly ip: string | null }): Promise<Principal> {
     const lookup = await this.verifier.lookup(secret);
     if (lookup.kind === "missing") throw new ServiceError("token_missing");
     if (lookup.kind === "malformed") throw new ServiceError("token_malformed");
@@ -199,9 +244,10 @@ export class Latchkey {
     if (record.paused) throw new ServiceError("token_paused");
     if (record.expiresAtMillis !== null && this.clock.nowMillis() >= record.expiresAtMillis) throw new ServiceError("token_expired");
     if (parentInactive(record, this.clock.nowMillis())) throw new ServiceError("token_parent_inactive");
-    const condition = conditionRefusal(record, this.clock.nowMillis(), ip);
+    const condition = conditionRefusal(record, this.clock.nowMillis(), use?.ip ?? null);
     if (condition !== null) throw new ServiceError(condition);
     this.verifier.noteUse(record);
+    if (use !== undefined) await this.usageGate.admit(record, use.area, use.method, use.ip);
     return { kind: "token", record };
   }
 
@@ -243,6 +289,8 @@ export class Latchkey {
     this.changes.clear();
     await this.listener?.stop();
     await this.verifier.close();
+    await this.usageGate.limiter.close();
+    await this.usageGate.recorder.close();
     await this.store.close();
   }
 }

@@ -25,6 +25,8 @@ import { detailsOfRow, permissionsOfRow, type TokenDetails } from "./token-view.
 import { keysetRequestOf, tokenViewerOf } from "./token-visibility.js";
 import type { Verifier } from "./verifier.js";
 import type { Propagation, PropagationWaiter } from "./propagation.js";
+import type { UsageLimiter } from "./usage-limiter.js";
+import { checkNewTokenLimits, writeNewTokenLimits } from "./usage-service.js";
 
 /** What the token use cases need. */
 export interface TokenServiceDeps {
@@ -38,6 +40,8 @@ export interface TokenServiceDeps {
   readonly tokenPrefix: string;
   /** Waits for a change to reach every live instance before it is answered (src/service/propagation.ts). */
   readonly propagation: PropagationWaiter;
+  /** Counters of rate limits and credits (issue 14): the credits a creating token has left bound its child's. */
+  readonly usageLimiter: UsageLimiter;
 }
 
 /** Input of {@link TokenService.create}, already of the right JSON types (the HTTP schema checks those). */
@@ -57,6 +61,9 @@ export interface CreateTokenInput {
   /** Conditions of use (issue 13): `notBefore` (RFC 3339) and `allowedIps` (addresses, CIDR ranges). */
   readonly notBefore?: ConditionsInput["notBefore"];
   readonly allowedIps?: ConditionsInput["allowedIps"];
+  /** Rate windows and credits in their wire shapes (issue 14; checked by core parseLimits). */
+  readonly rateLimits?: unknown;
+  readonly credits?: unknown;
 }
 
 /** Input of {@link TokenService.update}. Any other field is refused by the caller's schema. */
@@ -167,6 +174,9 @@ export class TokenService {
     }
     let conditions = checkCreationConditions(input, await policyOfAccount(store, accountId), expiresAtMillis, input.expiresAt !== undefined, nowMillis, problem);
 
+    const limits = checkNewTokenLimits(input.rateLimits, input.credits);
+    for (const [field, problems] of Object.entries(limits.problems)) for (const p of problems) problem(field, p);
+
     if (Object.keys(errors).length > 0 || permissions === null || !name.ok) throw validationError(errors);
 
     if (actor.principal.kind === "token") {
@@ -215,6 +225,7 @@ export class TokenService {
             },
             domainIds,
           );
+          await writeNewTokenLimits(tx, actor, id, accountId, limits.limits, nowMillis, this.deps.usageLimiter);
           await recordAuditEvent(tx, this.deps.ids, clock, actor, { action: "token.create", targetType: "token", targetId: id, details: { name: name.value } });
           await tx.notifyChange(`token:${id}`);
         });

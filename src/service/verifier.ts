@@ -32,12 +32,14 @@ import type { Catalogue } from "../core/catalogue.js";
 import type { Clock } from "../core/clock.js";
 import { decide, type DomainRef, type TokenLookup, type TokenRecord, type VerifyDecision, type VerifyQuestion } from "../core/verify-decision.js";
 import { foldLineage } from "../core/token-lineage.js";
+import { recordLimitsOfColumns } from "../core/rate-limits.js";
 import { hashSecret, MAX_SECRET_CHARS, parseSecret } from "../core/token-secret.js";
 import { SQLITE_CHANGE_WINDOW_MILLIS, type Store } from "../store/store.js";
 import { findVerification, findVerificationAtOnce, readAncestors, type VerificationRead } from "../store/token-lineage-store.js";
 import { findTokenByPreviousHash, findTokenByPreviousHashAtOnce, touchPreviousLastUsed, type PreviousVerificationRow } from "../store/rotation-store.js";
 import { storedAllowedIps } from "./address-list.js";
 import { permissionsOfRow } from "./token-view.js";
+import type { UsageGate } from "./usage-gate.js";
 
 /** Options of the verifier. */
 export interface VerifierOptions {
@@ -49,6 +51,8 @@ export interface VerifierOptions {
   readonly lastUsedFlushMillis?: number;
   /** Called with any error of a background flush (it is retried on the next flush). */
   readonly onBackgroundError?: (error: unknown) => void;
+  /** Rate limits, credits and usage counts, applied to every decision (issue 14; src/service/usage-gate.ts). */
+  readonly usageGate?: UsageGate;
 }
 
 /** A cached answer: the record (null: no such token) and the lookup handed out for it. */
@@ -222,11 +226,11 @@ export class Verifier {
     return Promise.resolve(this.decideNow(lookup, question, NO_DOMAINS));
   }
 
-  private decideNow(lookup: TokenLookup, question: VerifyQuestion, accountDomains: readonly DomainRef[]): VerifyDecision {
+  private decideNow(lookup: TokenLookup, question: VerifyQuestion, accountDomains: readonly DomainRef[]): VerifyDecision | Promise<VerifyDecision> {
     const nowMillis = this.clock.nowMillis();
     const decision = decide(this.catalogue, lookup, question, nowMillis, accountDomains);
     if (decision.allowed) (decision.record.secret === "current" ? this.lastUsed : this.previousLastUsed).set(decision.record.id, nowMillis);
-    return decision;
+    return this.options.usageGate === undefined ? decision : this.options.usageGate.apply(decision, question, nowMillis);
   }
 
   /** The account's domains from the cache, or read at once (SQLite); null when it needs a wait. */
@@ -382,5 +386,6 @@ export function recordOfRow(catalogue: Catalogue, { row, ancestors }: Verificati
     graceEndsAtMillis: graceEndsAt === undefined ? null : Date.parse(graceEndsAt),
     notBeforeMillis: row.not_before === null || row.not_before === undefined ? null : Date.parse(row.not_before),
     allowedIps: storedAllowedIps(row.allowed_ips),
+    limits: recordLimitsOfColumns(row),
   };
 }

@@ -148,6 +148,42 @@ export interface AccountPoliciesTable {
   updated_at: string;
 }
 
+/** A token's limits (issue 14; src/store/usage-store.ts). */
+export interface TokenLimitsTable {
+  token_id: string;
+  account_id: string;
+  /** JSON `{rate_limits, credits}` in the API's wire shape (src/core/rate-limits.ts). */
+  limits: string;
+  /** Credits left as last written (counted in memory or Redis between batches); null without credits. */
+  credits_remaining: number | string | null;
+  /** Refill period of `credits_remaining` (core `refillPeriod`); null without refill. */
+  credits_period: number | null;
+  /** Bumped on every change of the limits, so instances start their counters afresh. */
+  version: number;
+  updated_at: string;
+}
+
+/** Verifications of a token per UTC hour, area and outcome code, written in batches. */
+export interface TokenUsageTable {
+  token_id: string;
+  account_id: string;
+  /** Start of the UTC hour, RFC 3339 (`2026-12-06T01:00:00.000Z`). */
+  hour: string;
+  area: string;
+  code: string;
+  count: number | string;
+}
+
+/** The last verification of each token. */
+export interface TokenLastUseTable {
+  token_id: string;
+  account_id: string;
+  used_at: string;
+  ip: string | null;
+  area: string;
+  method: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   domains: DomainsTable;
@@ -161,4 +197,7 @@ export interface Database {
   token_previous_secrets: TokenPreviousSecretsTable;
   token_rotation_replays: TokenRotationReplaysTable;
   account_policies: AccountPoliciesTable;
+  token_limits: TokenLimitsTable;
+  token_usage: TokenUsageTable;
+  token_last_use: TokenLastUseTable;
 }

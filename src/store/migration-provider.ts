@@ -8,6 +8,7 @@ import * as usersSessions from "./migrations/0002-users-sessions.js";
 import * as tokenLineage from "./migrations/0003-token-lineage.js";
 import * as instancesChanges from "./migrations/0004-instances-changes.js";
 import * as rotationConditionsPolicy from "./migrations/0005-rotation-conditions-policy.js";
+import * as usageLimits from "./migrations/0008-usage-limits.js";
 
 /** Every migration by name. */
 export const migrationProvider: MigrationProvider = {
@@ -18,6 +19,7 @@ export const migrationProvider: MigrationProvider = {
       "0003-token-lineage": tokenLineage,
       "0004-instances-changes": instancesChanges,
       "0005-rotation-conditions-policy": rotationConditionsPolicy,
+      "0008-usage-limits": usageLimits,
     };
   },
 };

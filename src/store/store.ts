@@ -47,7 +47,15 @@ export type TokenVerificationRow = Pick<TokensTable, "id" | "account_id" | "name
   /** The parent token's id; null or absent for a root (lineage, token-lineage-store.ts). */
   readonly parent_id?: string | null;
   readonly domains: { id: string; name: string }[];
-};
+} & TokenLimitsColumns;
+
+/** The token's limits, joined into the verification read (null columns: no limits; issue 14). */
+export interface TokenLimitsColumns {
+  readonly limits?: string | null;
+  readonly credits_remaining?: number | string | null;
+  readonly credits_period?: number | null;
+  readonly limits_version?: number | null;
+}
 
 /** PostgreSQL's longest identifier, in bytes (NAMEDATALEN - 1); a channel name is one. */
 export const MAX_CHANNEL_BYTES = 63;
@@ -387,7 +395,13 @@ export class Store {
   async findTokenByHash(secretHash: string): Promise<TokenVerificationRow | undefined> {
     const atOnce = this.findTokenByHashAtOnce(secretHash);
     if (atOnce !== null) return atOnce.row;
-    const row = await this.db.selectFrom("tokens").selectAll().where("secret_hash", "=", secretHash).executeTakeFirst();
+    const row = await this.db
+      .selectFrom("tokens")
+      .leftJoin("token_limits", "token_limits.token_id", "tokens.id")
+      .selectAll("tokens")
+      .select(["token_limits.limits", "token_limits.credits_remaining", "token_limits.credits_period", "token_limits.version as limits_version"])
+      .where("secret_hash", "=", secretHash)
+      .executeTakeFirst();
     return row === undefined ? undefined : (await this.withDomains([row]))[0];
   }
 
@@ -410,8 +424,9 @@ export class Store {
       `select t.id, t.account_id, t.name, t.has_full, t.scopes, t.all_domains, t.expires_at, t.paused, t.parent_id, t.not_before, t.allowed_ips,
          case when t.all_domains = 1 then '[]' else (
            select json_group_array(json_object('id', d.id, 'name', d.name))
-           from token_domains td join domains d on d.id = td.domain_id where td.token_id = t.id) end as domains_json
-       from tokens t where t.secret_hash = ?`,
+           from token_domains td join domains d on d.id = td.domain_id where td.token_id = t.id) end as domains_json,
+         l.limits, l.credits_remaining, l.credits_period, l.version as limits_version
+       from tokens t left join token_limits l on l.token_id = t.id where t.secret_hash = ?`,
     );
     const found = this.byHash.get(secretHash) as (Omit<TokenVerificationRow, "domains"> & { domains_json: string }) | undefined;
     if (found === undefined) return { row: undefined };
@@ -550,7 +565,7 @@ export class Store {
     await this.db.deleteFrom("sessions").where("expires_at", "<=", nowIso).execute();
   }
 
-  private async withDomains(rows: TokensTable[]): Promise<TokenWithDomains[]> {
+  private async withDomains<R extends TokensTable>(rows: R[]): Promise<(R & TokenWithDomains)[]> {
     const ids = rows.filter((r) => r.all_domains === 0).map((r) => r.id);
     const links =
       ids.length === 0

@@ -30,6 +30,9 @@ import {
   type VerifiedToken,
   type VerifyInput,
   type VerifyResult,
+  type TokenLimits,
+  type TokenUsageReport,
+  type UsageReport,
 } from "../../src/client/latchkey-client.js";
 
 const TOKEN: Record<keyof Token, true> = { id: true, name: true, status: true, scopes: true, has_full: true, domains: true, domain: true, preview: true, expires_at: true, created_at: true, updated_at: true, last_used_at: true, not_before: true, allowed_ips: true, previous_secret: true };
@@ -45,11 +48,14 @@ const AUDIT_EVENT: Record<keyof AuditEvent, true> = { id: true, action: true, ac
 const PAGE: Record<keyof Page<unknown>, true> = { data: true, links: true, meta: true };
 const PAGE_LINKS: Record<keyof Page<unknown>["links"], true> = { first: true, last: true, prev: true, next: true };
 const PAGE_META: Record<keyof Page<unknown>["meta"], true> = { current_page: true, from: true, last_page: true, path: true, per_page: true, to: true, total: true };
-const VERIFY_RESULT: Record<keyof VerifyResult, true> = { allowed: true, status: true, code: true, message: true, required: true, secret: true, token: true };
+const VERIFY_RESULT: Record<keyof VerifyResult, true> = { allowed: true, status: true, code: true, message: true, required: true, secret: true, retry_after_seconds: true, window: true, cacheable: true, token: true };
+const TOKEN_LIMITS: Record<keyof TokenLimits, true> = { rate_limits: true, credits: true };
+const USAGE_REPORT: Record<keyof UsageReport, true> = { from: true, to: true, granularity: true, series: true, totals: true, areas: true, tokens: true };
+const TOKEN_USAGE_REPORT: Record<keyof TokenUsageReport, true> = { ...USAGE_REPORT, last_use: true };
 const VERIFIED_TOKEN: Record<keyof VerifiedToken, true> = { id: true, name: true, account_id: true, scopes: true, has_full: true, domains: true, expires_at: true, secret: true };
-const CREATE_TOKEN_INPUT: Record<keyof CreateTokenInput, true> = { name: true, scopes: true, has_full: true, domain_id: true, domains: true, expires_at: true, not_before: true, allowed_ips: true };
+const CREATE_TOKEN_INPUT: Record<keyof CreateTokenInput, true> = { name: true, scopes: true, has_full: true, domain_id: true, domains: true, expires_at: true, not_before: true, allowed_ips: true, rate_limits: true, credits: true };
 const UPDATE_TOKEN_INPUT: Record<keyof UpdateTokenInput, true> = { name: true, status: true };
-const VERIFY_INPUT: Record<keyof VerifyInput, true> = { token: true, method: true, area: true, domain: true, ip: true };
+const VERIFY_INPUT: Record<keyof VerifyInput, true> = { token: true, method: true, area: true, domain: true, cost: true, ip: true };
 const TOKEN_FAMILY: Record<keyof TokenFamily, true> = { created_by: true, parent_id: true, children: true, descendants: true };
 const CASCADE_RESULT: Record<keyof CascadeResult, true> = { data: true, changed: true };
 
@@ -80,6 +86,10 @@ const RESPONSES: Record<OperationName, { status: string; shape: "page" | "data" 
   lookupToken: { status: "200", shape: "data", keys: TOKEN_LOOKUP },
   getAccountPolicy: { status: "200", shape: "data", keys: ACCOUNT_POLICY },
   setAccountPolicy: { status: "200", shape: "data", keys: ACCOUNT_POLICY },
+  getTokenLimits: { status: "200", shape: "data", keys: TOKEN_LIMITS },
+  setTokenLimits: { status: "200", shape: "data", keys: TOKEN_LIMITS },
+  getTokenUsage: { status: "200", shape: "data", keys: TOKEN_USAGE_REPORT },
+  getAccountUsage: { status: "200", shape: "data", keys: USAGE_REPORT },
 };
 
 /** Request bodies the client sends; the client's keys must all be in the schema, and (but for update) the reverse. */
@@ -95,6 +105,7 @@ const BODIES: Partial<Record<OperationName, { keys: Record<string, true>; exact:
   rotateToken: { keys: ROTATE_TOKEN_INPUT, exact: true },
   lookupToken: { keys: { secret: true }, exact: true },
   setAccountPolicy: { keys: ACCOUNT_POLICY_INPUT, exact: true },
+  setTokenLimits: { keys: TOKEN_LIMITS, exact: true },
 };
 
 type Schema = { $ref?: string; properties?: Record<string, Schema>; items?: Schema; allOf?: Schema[] };

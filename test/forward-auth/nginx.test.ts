@@ -182,3 +182,22 @@ it("never let through, over the whole run, a request whose normalised path needs
     if (area !== "public") expect(scopesCover((r.scopes ?? "").split(","), r.method, area ?? ""), `${r.method} ${r.url}`).toBe(true);
   }
 });
+
+describe("a token over its limits (issue 14): auth_request's 500 mapped back by error_page", () => {
+  it("gets 429 rate_limited with Retry-After once its window is full, and the upstream never sees it", async () => {
+    const { token, secret } = await test.latchkey.tokens.create({ principal: await test.latchkey.operator("default"), ip: null }, { name: "limited", scopes: ["domains_read"], rateLimits: [{ name: "burst", limit: 2, window_seconds: 3600 }] });
+    for (let i = 0; i < 2; i++) expect((await through("GET", "/api/domains", secret)).status, nginx.errorLog()).toBe(200);
+    const response = await through("GET", "/api/domains", secret);
+    expect(response.status).toBe(429);
+    expect(JSON.parse(response.body)).toMatchObject({ allowed: false, status: 429, code: "rate_limited" });
+    expect(Number(response.headers["retry-after"])).toBeGreaterThan(0);
+    expect(receivedBy(token.id)).toHaveLength(2);
+  });
+
+  it("gets 429 credits_exhausted once its credits are spent", async () => {
+    const { secret } = await test.latchkey.tokens.create({ principal: await test.latchkey.operator("default"), ip: null }, { name: "credits", scopes: ["domains_read"], credits: { remaining: 1 } });
+    expect((await through("GET", "/api/domains", secret)).status).toBe(200);
+    const response = await through("GET", "/api/domains", secret);
+    expect([response.status, JSON.parse(response.body).code]).toEqual([429, "credits_exhausted"]);
+  });
+});

@@ -31,6 +31,11 @@ async function openApp(limiter: FailureLimiter, extra: { verifyKey?: string } = 
   return { app, latchkey, secret };
 }
 
+/** The status a verify answer tells the protected API to send: the decision's, or the HTTP status of an error. */
+function answered(response: { statusCode: number; json(): { status?: number } }): number {
+  return response.statusCode === 200 ? (response.json().status ?? 200) : response.statusCode;
+}
+
 /** A well-formed secret (valid checksum) that no token has. */
 const unknownSecret = (): string => generateSecret("lk_", cryptoRandom);
 
@@ -43,21 +48,22 @@ describe("in memory", () => {
     const { app } = await openApp(createFailureLimiter({ failuresPerWindow: 5 }));
     for (let i = 0; i < 5; i++) expect((await verify(app, unknownSecret())).json().code).toBe("token_unknown");
     const limited = await verify(app, unknownSecret());
-    expect(limited.statusCode).toBe(429);
-    expect(limited.json().code).toBe("rate_limited");
-    expect(Number(limited.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    // The verify contract holds (issue 14): HTTP 200, the refusal as data.
+    expect(limited.statusCode).toBe(200);
+    expect(limited.json()).toMatchObject({ allowed: false, status: 429, code: "rate_limited" });
+    expect(limited.json().retry_after_seconds).toBeGreaterThanOrEqual(1);
   });
 
   it("counts malformed tokens as failures too", async () => {
     const { app } = await openApp(createFailureLimiter({ failuresPerWindow: 3 }));
     for (let i = 0; i < 3; i++) await verify(app, "lk_nope");
-    expect((await verify(app, "lk_nope")).statusCode).toBe(429);
+    expect(answered(await verify(app, "lk_nope"))).toBe(429);
   });
 
   it("still answers a valid token from a limited address, without delay", async () => {
     const { app, secret } = await openApp(createFailureLimiter({ failuresPerWindow: 2 }));
     for (let i = 0; i < 3; i++) await verify(app, unknownSecret());
-    expect((await verify(app, unknownSecret())).statusCode).toBe(429);
+    expect(answered(await verify(app, unknownSecret()))).toBe(429);
     const good = await verify(app, secret);
     expect(good.statusCode).toBe(200);
     expect(good.json().code).toBe("ok");
@@ -72,8 +78,8 @@ describe("in memory", () => {
   it("keeps addresses apart", async () => {
     const { app } = await openApp(createFailureLimiter({ failuresPerWindow: 2 }));
     for (let i = 0; i < 3; i++) await verify(app, unknownSecret(), "198.51.100.1");
-    expect((await verify(app, unknownSecret(), "198.51.100.1")).statusCode).toBe(429);
-    expect((await verify(app, unknownSecret(), "198.51.100.2")).statusCode).toBe(200);
+    expect(answered(await verify(app, unknownSecret(), "198.51.100.1"))).toBe(429);
+    expect(answered(await verify(app, unknownSecret(), "198.51.100.2"))).toBe(401);
   });
 
   it("limits failed authentications on the management API the same way", async () => {
@@ -96,7 +102,7 @@ describe("in memory", () => {
 
   it("turns off with a limit of 0", async () => {
     const { app } = await openApp(createFailureLimiter({ failuresPerWindow: 0 }));
-    for (let i = 0; i < 40; i++) expect((await verify(app, unknownSecret())).statusCode).toBe(200);
+    for (let i = 0; i < 40; i++) expect(answered(await verify(app, unknownSecret()))).toBe(401);
   });
 
   it("applies the default of 30 a minute when no limiter is given", async () => {
@@ -106,8 +112,8 @@ describe("in memory", () => {
       await app.close();
       await latchkey.close();
     });
-    for (let i = 0; i < 30; i++) expect((await verify(app, unknownSecret())).statusCode).toBe(200);
-    expect((await verify(app, unknownSecret())).statusCode).toBe(429);
+    for (let i = 0; i < 30; i++) expect(answered(await verify(app, unknownSecret()))).toBe(401);
+    expect(answered(await verify(app, unknownSecret()))).toBe(429);
   });
 });
 
@@ -117,10 +123,10 @@ describe("in Redis, shared by instances", () => {
     const limiters = [createFailureLimiter({ failuresPerWindow: 4, redisUrl: REDIS_URL, keyPrefix }), createFailureLimiter({ failuresPerWindow: 4, redisUrl: REDIS_URL, keyPrefix })];
     for (const limiter of limiters) await limiter.ready(10_000);
     const [one, two] = [await openApp(limiters[0]!), await openApp(limiters[1]!)];
-    for (let i = 0; i < 2; i++) expect((await verify(one.app, unknownSecret())).statusCode).toBe(200);
-    for (let i = 0; i < 2; i++) expect((await verify(two.app, unknownSecret())).statusCode).toBe(200);
-    expect((await verify(one.app, unknownSecret())).statusCode).toBe(429);
-    expect((await verify(two.app, unknownSecret())).statusCode).toBe(429);
+    for (let i = 0; i < 2; i++) expect(answered(await verify(one.app, unknownSecret()))).toBe(401);
+    for (let i = 0; i < 2; i++) expect(answered(await verify(two.app, unknownSecret()))).toBe(401);
+    expect(answered(await verify(one.app, unknownSecret()))).toBe(429);
+    expect(answered(await verify(two.app, unknownSecret()))).toBe(429);
   });
 });
 
@@ -144,7 +150,7 @@ describe("the verify key", () => {
   it("counts wrong keys as failures", async () => {
     const { app, secret } = await openApp(createFailureLimiter({ failuresPerWindow: 2 }), { verifyKey: key });
     for (let i = 0; i < 2; i++) expect((await verify(app, secret)).statusCode).toBe(401);
-    expect((await verify(app, secret)).statusCode).toBe(429);
+    expect(answered(await verify(app, secret))).toBe(429);
   });
 });
 

@@ -15,6 +15,7 @@ const NAV: { path: PagePath; label: string; icon: ReactNode; active: (path: stri
   { path: "/domains", label: "Domains", icon: <GlobeIcon />, active: (p) => p === "/domains" },
   { path: "/activity", label: "Activity", icon: <ActivityIcon />, active: (p) => p === "/activity" },
   { path: "/settings", label: "Settings", icon: <SettingsIcon />, active: (p) => p === "/settings" },
+  { path: "/usage", label: "Usage", icon: <ActivityIcon />, active: (p) => p === "/usage" },
 ];
 
 export function AppLayout({ session, path, onSignedOut, children }: { session: Session; path: string; onSignedOut: () => void; children: ReactNode }) {

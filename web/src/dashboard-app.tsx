@@ -16,6 +16,7 @@ import { SettingsPage } from "./settings-page";
 import { SetupPage } from "./setup-page";
 import { SignInPage } from "./sign-in-page";
 import { TokensPage } from "./tokens-page";
+import { UsagePage } from "./usage-page";
 
 const TITLES: Record<string, string> = {
   "/integrations": "Integrations",
@@ -23,6 +24,7 @@ const TITLES: Record<string, string> = {
   "/domains": "Domains",
   "/activity": "Activity",
   "/settings": "Settings",
+  "/usage": "Usage",
   "/sign-in": "Sign in",
   "/setup": "Set up latchkey",
 };
@@ -92,6 +94,8 @@ export function DashboardApp() {
         <DomainsPage />
       ) : path === "/activity" ? (
         <ActivityPage session={session} />
+      ) : path === "/usage" ? (
+        <UsagePage />
       ) : path === "/settings" ? (
         <SettingsPage />
       ) : path in TITLES || path === "/" ? (

@@ -2,6 +2,7 @@
 import "@mantine/core/styles.css";
 import "@mantine/dates/styles.css";
 import "@mantine/notifications/styles.css";
+import "@mantine/charts/styles.css";
 import "./dashboard.css";
 import { Badge, createTheme, getDefaultZIndex, MantineProvider, Menu, Notification } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";

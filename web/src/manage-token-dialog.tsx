@@ -12,6 +12,8 @@ import type { Area, Level, Token } from "./api-types";
 import { domainsOf, formatDateTime, formatExpiry, LEVEL_LABELS, statusOf } from "./format";
 import { AlertIcon, InfoIcon, PauseIcon, PlayIcon, TrashIcon } from "./icons";
 import { TokenFamilyPanel } from "./token-family-panel";
+import { UsageLimitsEditor } from "./usage-limits-editor";
+import { showUsageOf } from "./usage-page";
 
 function levelOf(token: Token, area: Area): Level {
   if (token.has_full) return area.levels[area.levels.length - 1] ?? "none";
@@ -170,6 +172,8 @@ export function ManageTokenDialog({ token, areas, onClose, onSaved, onPauseOrRes
           <Alert color="blue" variant="light" icon={<InfoIcon />}>
             Permissions and domains cannot be changed. To change them, delete this token and create a new one.
           </Alert>
+          <Divider />
+          <UsageLimitsEditor tokenId={shown.id} tokenName={shown.name} />
           {statusError !== null && (
             <Alert color="red" variant="light" icon={<AlertIcon />} role="alert" title={paused ? "Could not resume the token" : "Could not pause the token"}>
               {statusError}
@@ -185,9 +189,20 @@ export function ManageTokenDialog({ token, areas, onClose, onSaved, onPauseOrRes
                 Delete
               </Button>
             </Group>
-            <Button variant="default" onClick={onClose}>
-              Done
-            </Button>
+            <Group gap="sm">
+              <Button
+                variant="subtle"
+                onClick={() => {
+                  onClose();
+                  showUsageOf(shown.id);
+                }}
+              >
+                View usage
+              </Button>
+              <Button variant="default" onClick={onClose}>
+                Done
+              </Button>
+            </Group>
           </Group>
         </Stack>
       )}

@@ -2,7 +2,7 @@
  * API tokens: the account's tokens, newest first, ten to a page, with "Create new token" and each
  * token's Manage, Pause/Resume and Delete (the seed's "Managing API tokens").
  */
-import { Alert, Button, Card, EmptyState, Group, Pagination, Skeleton, Stack, Text } from "@mantine/core";
+import { Alert, Button, Card, EmptyState, Group, Pagination, Select, Skeleton, Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useCallback, useMemo, useState } from "react";
 import { api, messageOf } from "./api-client";
@@ -21,9 +21,19 @@ import { plainTokenName } from "./token-name";
 
 const PER_PAGE = 10;
 
+/** Orders of the list (issue 14): the query each adds to GET /v1/token. */
+const ORDERS = [
+  { value: "newest", label: "Newest first", query: "" },
+  { value: "least-used", label: "Least recently used", query: "&sort=last_used_at" },
+  { value: "most-used", label: "Most recently used", query: "&sort=-last_used_at" },
+  { value: "unused-30", label: "Unused for 30 days", query: "&unused_days=30&sort=last_used_at" },
+] as const;
+
 export function TokensPage() {
   const [page, setPage] = useState(1);
-  const tokens = useLoader(() => api<Page<Token>>("GET", `/v1/token?page=${page}&limit=${PER_PAGE}`), [page]);
+  const [order, setOrder] = useState<(typeof ORDERS)[number]["value"]>("newest");
+  const orderQuery = ORDERS.find((o) => o.value === order)?.query ?? "";
+  const tokens = useLoader(() => api<Page<Token>>("GET", `/v1/token?page=${page}&limit=${PER_PAGE}${orderQuery}`), [page, orderQuery]);
   // Fetched with the page, not on "Create new token", so the dialog opens at once (a domain added
   // on the Domains page is there too: going back to API tokens loads the page again).
   const catalogue = useLoader(() => api<{ data: Area[] }>("GET", "/v1/scopes").then((r) => r.data), []);
@@ -85,6 +95,20 @@ export function TokensPage() {
           {tokens.error}
         </Alert>
       )}
+      <Group justify="flex-end" mb="sm">
+        <Select
+          label="Order"
+          size="xs"
+          w={200}
+          value={order}
+          allowDeselect={false}
+          data={ORDERS.map(({ value, label }) => ({ value, label }))}
+          onChange={(value) => {
+            setOrder((value as typeof order | null) ?? "newest");
+            setPage(1);
+          }}
+        />
+      </Group>
       <Card withBorder radius="lg" padding={0} shadow="xs">
         {tokens.loading && tokens.data === null ? (
           <Stack p="lg" gap="sm" role="status" aria-busy="true" aria-label="Loading tokens">
@@ -92,6 +116,10 @@ export function TokensPage() {
             <Skeleton height={20} />
             <Skeleton height={20} />
           </Stack>
+        ) : meta !== undefined && meta.total === 0 && order !== "newest" ? (
+          <Text p="lg" size="sm" c="dimmed">
+            No token matches this order's filter: every token was used in the last 30 days.
+          </Text>
         ) : meta !== undefined && meta.total === 0 ? (
           <EmptyState
             py={56}

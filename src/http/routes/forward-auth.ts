@@ -12,6 +12,8 @@
  * contract's body `{allowed: false, status, code, message, required?}`, and `X-Latchkey-Code`, which
  * nginx can copy into its own error page. A path the proxy names badly, or that no route maps, is
  * refused with 403 (not 400: nginx's auth_request turns any status but 2xx, 401 and 403 into a 500).
+ * Over a token's rate window or credits: 429 with Retry-After (503 limits_unavailable when the shared
+ * counters are unreachable); behind nginx map them back with error_page (docs/forward-auth.md).
  *
  * Hot path: no database read besides the verifier's own (usually a cache hit).
  */
@@ -67,7 +69,7 @@ async function check(latchkey: Latchkey, routes: RouteMatcher, request: FastifyR
   const presented = readBearerToken(authorizationHeaders(request.raw.rawHeaders));
   if (presented.kind === "malformed") return refuse(reply, "token_malformed");
   const decision = await latchkey.verify({ token: presented.kind === "bearer" ? presented.token : null, method: original.method, area, domain, ip: forwardedClientAddress(request) });
-  if (!decision.allowed) return refuse(reply, decision.code, decision.required);
+  if (!decision.allowed) return refuse(reply, decision.code, decision.required, decision);
   const token = verifiedTokenOf(latchkey.catalogue, decision.record);
   reply.header("x-latchkey-token-id", token.id);
   reply.header("x-latchkey-account-id", token.account_id);
@@ -108,9 +110,11 @@ function allow(reply: FastifyReply): FastifyReply {
   return reply.code(200).send({ allowed: true, status: 200, code: "ok", message: "Allowed." });
 }
 
-function refuse(reply: FastifyReply, code: ErrorCode, required?: string): FastifyReply {
-  const body: RefusalBody = { allowed: false, status: statusOf(code), code, message: ERROR_CATALOG[code].message, ...(required === undefined ? {} : { required }) };
+function refuse(reply: FastifyReply, code: ErrorCode, required?: string, limit?: { readonly retryAfterSeconds?: number; readonly message?: string }): FastifyReply {
+  const body: RefusalBody = { allowed: false, status: statusOf(code), code, message: limit?.message ?? ERROR_CATALOG[code].message, ...(required === undefined ? {} : { required }) };
   reply.header("cache-control", "no-store");
   reply.header("x-latchkey-code", code);
+  // 429 rate_limited / credits_exhausted, 503 limits_unavailable (issue 14); nginx needs these mapped (docs/forward-auth.md).
+  if (limit?.retryAfterSeconds !== undefined) reply.header("retry-after", String(limit.retryAfterSeconds));
   return reply.code(body.status).send(body);
 }

@@ -7,6 +7,7 @@ import type { Latchkey } from "../../service/latchkey.js";
 import type { App, PrincipalResolver } from "../app-instance.js";
 import { actorFor, AUTH_ERRORS, BEARER_SECURITY } from "../request-actor.js";
 import { TokenSchema, tokenToWire } from "../wire-format.js";
+import { CreditsSchema, RateLimitsSchema } from "./usage-limits.js";
 
 export const CreateTokenBody = Type.Object(
   {
@@ -18,6 +19,8 @@ export const CreateTokenBody = Type.Object(
     expires_at: Type.Optional(Type.String({ maxLength: 64, description: "RFC 3339 date-time with offset, or YYYY-MM-DD (through the end of that UTC day)" })),
     not_before: Type.Optional(Type.String({ maxLength: 64, description: "RFC 3339 date-time with offset: refused before it (token_not_yet_valid). Immutable" })),
     allowed_ips: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 1000, description: "IPv4/IPv6 addresses and CIDR ranges (no host bits, no zone) it may be used from (ip_not_allowed otherwise). Immutable" })),
+    rate_limits: Type.Optional(RateLimitsSchema),
+    credits: Type.Optional(CreditsSchema),
   },
   { additionalProperties: false },
 );
@@ -46,6 +49,8 @@ export function registerTokenCreate(app: App, latchkey: Latchkey, resolvers: rea
         ...(body.expires_at !== undefined ? { expiresAt: body.expires_at } : {}),
         ...(body.not_before !== undefined ? { notBefore: body.not_before } : {}),
         ...(body.allowed_ips !== undefined ? { allowedIps: body.allowed_ips } : {}),
+        ...(body.rate_limits !== undefined ? { rateLimits: body.rate_limits } : {}),
+        ...(body.credits !== undefined ? { credits: body.credits } : {}),
       });
       reply.header("cache-control", "no-store");
       return reply.code(201).send({ data: { ...tokenToWire(token), accessToken: secret } });

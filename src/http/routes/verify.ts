@@ -10,7 +10,7 @@ import { scopeStrings } from "../../core/permissions.js";
 import type { TokenRecord } from "../../core/verify-decision.js";
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
-import { ServiceError } from "../../service/service-error.js";
+import { ServiceError, validationError } from "../../service/service-error.js";
 import type { App } from "../app-instance.js";
 import { refuseGuess } from "../request-actor.js";
 
@@ -27,6 +27,7 @@ export const VerifyBody = Type.Object(
     method: Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$", description: "HTTP method of the request" }),
     area: Type.String({ maxLength: 64, description: "Area key, e.g. domains" }),
     domain: Type.Optional(Type.Union([Type.String({ maxLength: 300 }), Type.Null()], { description: "Domain id or name the request concerns; without it a domain-scoped token is allowed read methods only (403 domain_required otherwise)" })),
+    cost: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: "Credits this request spends (default 1); more than the token's credits can ever cover is a 422" })),
     ip: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()], { description: "The client's address (IPv4 or IPv6); a token with allowed_ips is refused without it (ip_not_allowed)" })),
   },
   { additionalProperties: false },
@@ -39,6 +40,9 @@ export const VerifyResult = Type.Object({
   message: Type.String(),
   required: Type.Optional(Type.String()),
   secret: Type.Optional(Type.Union([Type.Literal("current"), Type.Literal("previous")], { description: "Allowed answers: which secret was presented (previous: one a rotation replaced, still in its grace)" })),
+  retry_after_seconds: Type.Optional(Type.Integer({ description: "rate_limited, credits_exhausted (with a refill), limits_unavailable: whole seconds to wait" })),
+  window: Type.Optional(Type.String({ description: "rate_limited by a token's window: its name" })),
+  cacheable: Type.Optional(Type.Boolean({ description: "Allowed answers: false when the token has rate limits or credits (do not reuse the answer; every request must be counted)" })),
   token: Type.Optional(
     Type.Object({
       id: Type.String(),
@@ -65,7 +69,9 @@ export function registerVerify(app: App, latchkey: Latchkey, verifyKey: string |
     {
       schema: {
         summary: "Verify a token for a request",
-        description: "Always 200 with the decision as data; `status` is what the protected API should answer. Failed guesses are counted per client address (429 past the limit).",
+        description:
+          "Always 200 with the decision as data; `status` is what the protected API should answer (README, \"Verify outcomes\"). Failed guesses are counted per client address; past the limit the answer is `status: 429, code: rate_limited, retry_after_seconds`. Over a token's window or credits: `status: 429`, `rate_limited` (with `window`) or `credits_exhausted`.",
+        operationId: "verifyToken",
         tags: ["verify"],
         body: VerifyBody,
         response: { 200: VerifyResult, 401: { $ref: "Error#" }, 422: { $ref: "Error#" }, 429: { $ref: "Error#" } },
@@ -73,19 +79,23 @@ export function registerVerify(app: App, latchkey: Latchkey, verifyKey: string |
     },
     async (request, reply) => {
       if (expectedDigest !== null && !hasVerifyKey(request, expectedDigest)) await refuseGuess(request, new ServiceError("verify_key_invalid"));
-      const { token, method, area, domain, ip } = request.body;
-      const decision = await latchkey.verify({ token, method, area, domain: domain ?? null, ip: ip ?? null });
+      const { token, method, area, domain, cost, ip } = request.body;
+      const decision = await latchkey.verify({ token, method, area, domain: domain ?? null, ...(cost === undefined ? {} : { cost }), ip: ip ?? null });
       if (!decision.allowed) {
         if (decision.code === "token_malformed" || decision.code === "token_unknown") {
           const count = await request.server.latchkeyFailures.recordFailure(request.ip);
-          if (count.limited) throw new ServiceError("rate_limited", { retryAfterSeconds: count.retryAfterSeconds });
+          // The failed-guess limiter answers as any decision does (issue 14), as data.
+          if (count.limited) return { allowed: false, status: 429, code: "rate_limited", message: "Too many failed attempts from this address. Try again later.", retry_after_seconds: count.retryAfterSeconds };
         }
+        if (decision.costNeverFits === true) throw validationError({ cost: [decision.message ?? "More than this token's credits can ever cover."] });
         return {
           allowed: false,
           status: decision.status,
           code: decision.code,
-          message: ERROR_CATALOG[decision.code].message,
+          message: decision.message ?? ERROR_CATALOG[decision.code].message,
           ...(decision.required !== undefined ? { required: decision.required } : {}),
+          ...(decision.retryAfterSeconds !== undefined ? { retry_after_seconds: decision.retryAfterSeconds } : {}),
+          ...(decision.window !== undefined ? { window: decision.window } : {}),
         };
       }
       // An allowed answer depends on the token's record alone, and a record is never changed (a
@@ -111,6 +121,7 @@ function allowedBody(latchkey: Latchkey, record: TokenRecord): Static<typeof Ver
     code: "ok",
     message: "Allowed.",
     secret: record.secret,
+    cacheable: record.limits == null,
     token: {
       id: record.id,
       name: record.name,

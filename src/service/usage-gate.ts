@@ -1,0 +1,83 @@
+/**
+ * The last step of every verification (issue 14): a decision that passed every other check is
+ * counted against the token's rate windows and credits (src/service/usage-limiter.ts), and every
+ * decision about a found token is counted for usage (src/service/usage-recorder.ts). DESIGN.md's
+ * "Round 2 additions": `rate_limited` / `credits_exhausted` come last, after every other check, so a
+ * refused request never spends a window's use or a credit.
+ */
+import type { Catalogue } from "../core/catalogue.js";
+import { statusOf } from "../core/error-catalog.js";
+import type { TokenRecord, VerifyDecision, VerifyQuestion } from "../core/verify-decision.js";
+import { ServiceError } from "./service-error.js";
+import type { LimitRefusal, UsageLimiter } from "./usage-limiter.js";
+import type { UsageRecorder } from "./usage-recorder.js";
+
+export class UsageGate {
+  constructor(
+    private readonly catalogue: Catalogue,
+    readonly limiter: UsageLimiter,
+    readonly recorder: UsageRecorder,
+  ) {}
+
+  /**
+   * Applies limits to a decision and counts it.
+   *
+   * @returns the decision as it was, or a `rate_limited` / `credits_exhausted` / `limits_unavailable`
+   *   refusal; a promise only when Redis had to be asked.
+   */
+  apply(decision: VerifyDecision, question: VerifyQuestion, nowMillis: number): VerifyDecision | Promise<VerifyDecision> {
+    const record = decision.record;
+    if (record === undefined) return decision;
+    if (!decision.allowed) {
+      this.count(record, question, decision.code, nowMillis);
+      return decision;
+    }
+    const refusal = record.limits == null ? null : this.limiter.consume(record.id, record.accountId, record.limits, question.cost ?? 1);
+    if (refusal === null) {
+      this.count(record, question, "ok", nowMillis);
+      return decision;
+    }
+    if (refusal instanceof Promise) return refusal.then((r) => this.conclude(decision, record, question, r, nowMillis));
+    return this.conclude(decision, record, question, refusal, nowMillis);
+  }
+
+  /**
+   * Counts a management API request of an authenticated token against its limits and its usage.
+   *
+   * @param area the area of the route (`tokens`, `domains`, ...).
+   * @throws ServiceError rate_limited, credits_exhausted (429, with Retry-After when known), limits_unavailable (503).
+   */
+  async admit(record: TokenRecord, area: string, method: string, ip: string | null): Promise<void> {
+    const question: VerifyQuestion = { area, level: "read", domain: null, method, ip };
+    const nowMillis = this.limiter.nowMillis();
+    const refusal = record.limits == null ? null : await this.limiter.consume(record.id, record.accountId, record.limits, 1);
+    this.count(record, question, refusal === null ? "ok" : refusal.code, nowMillis);
+    if (refusal !== null) {
+      throw new ServiceError(refusal.code, { message: refusal.message, ...(refusal.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: refusal.retryAfterSeconds }) });
+    }
+  }
+
+  private conclude(decision: VerifyDecision, record: TokenRecord, question: VerifyQuestion, refusal: LimitRefusal | null, nowMillis: number): VerifyDecision {
+    if (refusal === null) {
+      this.count(record, question, "ok", nowMillis);
+      return decision;
+    }
+    const costNeverFits = refusal.code === "credits_exhausted" && refusal.costNeverFits === true;
+    if (!costNeverFits) this.count(record, question, refusal.code, nowMillis);
+    return {
+      allowed: false,
+      code: refusal.code,
+      status: statusOf(refusal.code),
+      record,
+      message: refusal.message,
+      ...(refusal.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: refusal.retryAfterSeconds }),
+      ...(refusal.code === "rate_limited" ? { window: refusal.window } : {}),
+      ...(costNeverFits ? { costNeverFits } : {}),
+    };
+  }
+
+  private count(record: TokenRecord, question: VerifyQuestion, code: string, nowMillis: number): void {
+    const area = this.catalogue.byKey.has(question.area) ? question.area : "unknown";
+    this.recorder.record(record.id, record.accountId, area, code, question.method ?? (question.level === "read" ? "GET" : "POST"), question.ip ?? null, nowMillis);
+  }
+}
