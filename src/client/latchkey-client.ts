@@ -213,6 +213,20 @@ export interface PageQuery {
 export interface CascadeResult {
   readonly data: Token;
   readonly changed: number;
+  /** How far the change had reached every live instance when it was answered. */
+  readonly propagation: Propagation;
+}
+
+/**
+ * What a pause, resume, rename or delete answer says of its propagation (acknowledged revocation,
+ * docs/deploy.md): live instances, those that had applied the change, the wait in milliseconds, and
+ * the names of any that had not within LATCHKEY_REVOCATION_TIMEOUT_MS.
+ */
+export interface Propagation {
+  readonly instances: number;
+  readonly applied: number;
+  readonly waited_ms: number;
+  readonly lost: readonly string[];
 }
 
 /** Who made a token and how many it made (`GET /v1/token/{id}/family`). */

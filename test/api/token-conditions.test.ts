@@ -41,10 +41,10 @@ describe("allowed_ips", () => {
       { ip: "198.51.100.8", code: "ip_not_allowed" },
       { ip: "::ffff:203.0.113.9", code: "ok" },
       { ip: "192.0.2.1", code: "ok" },
-      { ip: "fe80::1%eth0", code: "ip_not_allowed" },
-      { ip: "not an address", code: "ip_not_allowed" },
-      { ip: "203.0.113", code: "ip_not_allowed" },
-      { ip: "", code: "ip_not_allowed" },
+      { ip: "fe80::1%eth0", code: "validation_failed" }, // not an address: the call itself is refused (422 naming ip)
+      { ip: "not an address", code: "validation_failed" }, // not an address: the call itself is refused (422 naming ip)
+      { ip: "203.0.113", code: "validation_failed" }, // not an address: the call itself is refused (422 naming ip)
+      { ip: "", code: "validation_failed" }, // not an address: the call itself is refused (422 naming ip)
       { ip: null, code: "ip_not_allowed" },
       { ip: undefined, code: "ip_not_allowed" },
     ];
@@ -60,10 +60,10 @@ describe("allowed_ips", () => {
     expect(res.body).toMatchObject({ allowed: false, status: 403, code: "ip_not_allowed" });
   });
 
-  it("costs nothing to a token without a list: any address or none", async () => {
+  it("costs nothing to a token without a list: any address or none (a non-address is a 422 of the call)", async () => {
     const h = await openApiHarness();
     const secret = (await create(h, {})).body.data.accessToken as string;
-    expect([await verifyCode(h, secret), await verifyCode(h, secret, "192.0.2.1"), await verifyCode(h, secret, "junk")]).toEqual(["ok", "ok", "ok"]);
+    expect([await verifyCode(h, secret), await verifyCode(h, secret, "192.0.2.1"), await verifyCode(h, secret, "2001:db8::1"), await verifyCode(h, secret, "junk")]).toEqual(["ok", "ok", "ok", "validation_failed"]);
   });
 
   it("binds the management API to the request's address", async () => {

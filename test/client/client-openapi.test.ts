@@ -57,7 +57,7 @@ const CREATE_TOKEN_INPUT: Record<keyof CreateTokenInput, true> = { name: true, s
 const UPDATE_TOKEN_INPUT: Record<keyof UpdateTokenInput, true> = { name: true, status: true };
 const VERIFY_INPUT: Record<keyof VerifyInput, true> = { token: true, method: true, area: true, domain: true, cost: true, ip: true };
 const TOKEN_FAMILY: Record<keyof TokenFamily, true> = { created_by: true, parent_id: true, children: true, descendants: true };
-const CASCADE_RESULT: Record<keyof CascadeResult, true> = { data: true, changed: true };
+const CASCADE_RESULT: Record<keyof CascadeResult, true> = { data: true, changed: true, propagation: true };
 
 // Compile-time check: the middleware's verified token and the client's are the same shape, both ways.
 const serverToClient = (t: ServerVerifiedToken): VerifiedToken => t;

@@ -28,7 +28,7 @@ export const VerifyBody = Type.Object(
     area: Type.String({ maxLength: 64, description: "Area key, e.g. domains" }),
     domain: Type.Optional(Type.Union([Type.String({ maxLength: 300 }), Type.Null()], { description: "Domain id or name the request concerns; without it a domain-scoped token is allowed read methods only (403 domain_required otherwise)" })),
     cost: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: "Credits this request spends (default 1); more than the token's credits can ever cover is a 422" })),
-    ip: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()], { description: "The client's address (IPv4 or IPv6); a token with allowed_ips is refused without it (ip_not_allowed)" })),
+    ip: Type.Optional(Type.Union([Type.String({ format: "ipv4" }), Type.String({ maxLength: 45, format: "ipv6" }), Type.Null()], { description: "The client's address (IPv4 or IPv6), kept as the token's last use; a token with allowed_ips is refused without it (ip_not_allowed)" })),
   },
   { additionalProperties: false },
 );
