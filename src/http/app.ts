@@ -40,6 +40,7 @@ import { registerTokenSettings } from "./routes/token-settings.js";
 import { registerTokenShow } from "./routes/token-show.js";
 import { registerTokenUpdate } from "./routes/token-update.js";
 import { registerVerify } from "./routes/verify.js";
+import { registerWebhookRoutes } from "./routes/webhook-routes.js";
 import { ErrorSchema } from "./wire-format.js";
 import { compileRouteMap } from "./route-matcher.js";
 
@@ -205,6 +206,7 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
   registerDomainDelete(app, latchkey, resolvers);
   registerAuditList(app, latchkey, resolvers);
   registerChangeStream(app, latchkey, options.verifyKey ?? null);
+  await registerWebhookRoutes(app, latchkey, resolvers);
   registerSessionShow(app, latchkey);
   registerSessionCreate(app, latchkey);
   registerSessionDelete(app, latchkey);

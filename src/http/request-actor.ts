@@ -21,7 +21,7 @@ export async function actorFor(latchkey: Latchkey, request: FastifyRequest, reso
   if (presented.kind === "malformed") return refuseGuess(request, new ServiceError("token_malformed"));
   if (presented.kind === "bearer") {
     try {
-      return { principal: await latchkey.authenticate(presented.token), ip: request.ip };
+      return { principal: await latchkey.authenticate(presented.token, request.ip), ip: request.ip };
     } catch (error) {
       if (error instanceof ServiceError && (error.code === "token_malformed" || error.code === "token_unknown")) return refuseGuess(request, error);
       throw error;

@@ -24,6 +24,7 @@ export const TokenSchema = Type.Object(
     created_at: Type.String({ format: "date-time" }),
     updated_at: Type.String({ format: "date-time" }),
     last_used_at: Type.Union([Type.String({ format: "date-time" }), Type.Null()], { description: "Recorded in batches, about once a minute" }),
+    canary: Type.Optional(Type.Literal(true, { description: "Present on canary tokens only: grants nothing, every use reported (docs/webhooks.md)" })),
   },
   { $id: "Token" },
 );
@@ -45,6 +46,7 @@ export function tokenToWire(token: TokenDetails): TokenWire {
     created_at: token.createdAt,
     updated_at: token.updatedAt,
     last_used_at: token.lastUsedAt,
+    ...(token.canary ? { canary: true as const } : {}),
   };
 }
 

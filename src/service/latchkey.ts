@@ -31,6 +31,10 @@ import { auditViewerOf } from "./token-visibility.js";
 import type { KeysetPageRequest } from "../store/keyset-list-store.js";
 import { UserService } from "./user-service.js";
 import { Verifier } from "./verifier.js";
+import { LeakIntake } from "./leak-intake.js";
+import type { Mailer } from "./mailer.js";
+import { WebhookService } from "./webhook-service.js";
+import { WebhookWorker, type WebhookWorkerOptions } from "./webhook-worker.js";
 
 /** How to open a {@link Latchkey}. */
 export interface LatchkeyOptions {
@@ -62,6 +66,18 @@ export interface LatchkeyOptions {
   readonly listenerConnectionString?: string;
   /** PostgreSQL: this instance's name in propagation answers (default `<host>:<pid>`). */
   readonly instanceName?: string;
+  /** Webhooks, e-mail and leak reports (docs/webhooks.md); all off by default. */
+  readonly events?: LatchkeyEventOptions;
+}
+
+/** Settings of lifecycle events: webhooks, mail, leak reports (docs/webhooks.md). */
+export interface LatchkeyEventOptions {
+  /** LATCHKEY_WEBHOOK_ALLOW_PRIVATE: allow private, loopback and link-local destinations. */
+  readonly allowPrivate?: boolean;
+  /** Sends the owners' mail (src/service/mailer.ts), or null/absent for none. */
+  readonly mailer?: Mailer | null;
+  /** LATCHKEY_LEAK_KEYS_FILE, or null/absent: POST /v1/leaks refuses every report. */
+  readonly leakKeysFile?: string | null;
 }
 
 /** A question for {@link Latchkey.verify}: may this token do METHOD on AREA for DOMAIN? */
@@ -72,6 +88,8 @@ export interface VerifyInput {
   readonly area: string;
   /** Domain id or name, or null/undefined when the request names none. */
   readonly domain?: string | null;
+  /** The caller's address, recorded when a canary token is used (null/undefined: unknown). */
+  readonly clientIp?: string | null;
 }
 
 export class Latchkey {
@@ -82,7 +100,16 @@ export class Latchkey {
   readonly accounts: AccountService;
   /** Dashboard users, sessions and first-start set-up. */
   readonly users: UserService;
+  /** Webhook endpoints, their delivery log, canary uses. */
+  readonly webhooks: WebhookService;
+  /** Leaked-token reports (POST /v1/leaks). */
+  readonly leaks: LeakIntake;
   readonly ids: IdFactory;
+  /** The mailer, when LATCHKEY_SMTP_URL is set. */
+  readonly mailer: Mailer | null;
+  /** The delivery worker, once {@link Latchkey.startWebhookWorker} ran. */
+  webhookWorker: WebhookWorker | null = null;
+  private readonly allowPrivate: boolean;
 
   /** PostgreSQL only: hears other instances' changes (null on SQLite). */
   listener: ChangeListener | null = null;
@@ -100,6 +127,8 @@ export class Latchkey {
     readonly random: RandomSource,
     readonly tokenPrefix: string,
     revocationTimeoutMs: number,
+    events: LatchkeyEventOptions,
+    prefixes: readonly string[],
   ) {
     this.ids = createIdFactory(clock, random);
     this.propagation = new PropagationWaiter(store, revocationTimeoutMs);
@@ -109,6 +138,28 @@ export class Latchkey {
     this.domains = new DomainService(deps);
     this.accounts = new AccountService(deps);
     this.users = new UserService(deps);
+    this.mailer = events.mailer ?? null;
+    this.allowPrivate = events.allowPrivate === true;
+    const kick = (): void => this.webhookWorker?.kick();
+    this.webhooks = new WebhookService({ ...deps, allowPrivate: this.allowPrivate, kick });
+    this.leaks = new LeakIntake({ store, clock, ids: this.ids, verifier, prefixes, mailer: this.mailer, keysFile: events.leakKeysFile ?? null, onError: (e) => this.onBackgroundError(e), kick });
+  }
+
+  /** Where errors of background work go (set from the options in {@link Latchkey.open}). */
+  private onBackgroundError: (error: unknown) => void = () => undefined;
+
+  /**
+   * Starts delivering webhooks and firing expiry reminders from this instance (`latchkey serve`
+   * does; CLI commands do not). Any number of instances may run one (docs/webhooks.md).
+   */
+  startWebhookWorker(options: WebhookWorkerOptions = {}): WebhookWorker {
+    if (this.webhookWorker !== null) return this.webhookWorker;
+    this.webhookWorker = new WebhookWorker(
+      { store: this.store, ids: this.ids, clock: this.clock, random: this.random, mailer: this.mailer, allowPrivate: this.allowPrivate, onError: (e) => this.onBackgroundError(e) },
+      options,
+    );
+    this.webhookWorker.start();
+    return this.webhookWorker;
   }
 
   /**
@@ -124,13 +175,20 @@ export class Latchkey {
       await store.migrate();
       const catalogue = options.catalogue ?? SEED_CATALOGUE;
       const clock = options.clock ?? systemClock;
+      const prefixes = [tokenPrefix, ...(options.acceptedPrefixes ?? [])];
+      let latchkeyOpened: Latchkey | null = null;
       const verifier = new Verifier(store, catalogue, clock, {
-        prefixes: [tokenPrefix, ...(options.acceptedPrefixes ?? [])],
+        prefixes,
+        onCanaryUse: (use) => {
+          latchkeyOpened?.webhooks.recordCanaryUse(use).catch((error: unknown) => options.onBackgroundError?.(error));
+        },
         ...(options.cacheEntries === undefined ? {} : { cacheEntries: options.cacheEntries }),
         ...(options.lastUsedFlushMillis === undefined ? {} : { lastUsedFlushMillis: options.lastUsedFlushMillis }),
         ...(options.onBackgroundError === undefined ? {} : { onBackgroundError: options.onBackgroundError }),
       });
-      const latchkey = new Latchkey(store, catalogue, verifier, clock, options.random ?? cryptoRandom, tokenPrefix, options.revocationTimeoutMs ?? DEFAULT_REVOCATION_TIMEOUT_MS);
+      const latchkey = new Latchkey(store, catalogue, verifier, clock, options.random ?? cryptoRandom, tokenPrefix, options.revocationTimeoutMs ?? DEFAULT_REVOCATION_TIMEOUT_MS, options.events ?? {}, prefixes);
+      latchkeyOpened = latchkey;
+      if (options.onBackgroundError !== undefined) latchkey.onBackgroundError = options.onBackgroundError;
       await latchkey.accounts.ensureDefault();
       if (store.dialect.kind === "sqlite") latchkey.stopLocalFeed = startLocalChangeFeed(store, latchkey.changes, options.onBackgroundError);
       if (store.dialect.kind === "postgres") {
@@ -165,7 +223,7 @@ export class Latchkey {
   verify(input: VerifyInput): Promise<VerifyDecision> {
     // Not `async`: the verifier's promise is handed on as is, without a further promise and its ticks.
     try {
-      return this.verifier.verify(input.token, { area: input.area, level: levelForMethod(input.method), domain: input.domain ?? null });
+      return this.verifier.verify(input.token, { area: input.area, level: levelForMethod(input.method), domain: input.domain ?? null }, input.clientIp ?? null);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -177,8 +235,8 @@ export class Latchkey {
    * @throws ServiceError token_missing, token_malformed, token_unknown, token_paused, token_expired,
    *   token_parent_inactive (an ancestor paused, deleted or expired).
    */
-  async authenticate(secret: string | null | undefined): Promise<Principal> {
-    const lookup = await this.verifier.lookup(secret);
+  async authenticate(secret: string | null | undefined, clientIp: string | null = null): Promise<Principal> {
+    const lookup = await this.verifier.lookup(secret, clientIp);
     if (lookup.kind === "missing") throw new ServiceError("token_missing");
     if (lookup.kind === "malformed") throw new ServiceError("token_malformed");
     if (lookup.kind === "unknown") throw new ServiceError("token_unknown");
@@ -224,6 +282,8 @@ export class Latchkey {
 
   /** Flushes last-used instants and closes the database. */
   async close(): Promise<void> {
+    await this.webhookWorker?.stop();
+    this.mailer?.close();
     this.stopLocalFeed?.();
     this.changes.clear();
     await this.listener?.stop();

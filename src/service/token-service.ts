@@ -52,6 +52,8 @@ export interface CreateTokenInput {
   readonly domains?: "all" | readonly string[];
   /** RFC 3339 date-time with offset, or `YYYY-MM-DD` (through the end of that UTC day). */
   readonly expiresAt?: string;
+  /** A canary token: grants nothing, refused as unknown, every use reported (docs/webhooks.md). Scopes are ignored. */
+  readonly canary?: boolean;
 }
 
 /** Input of {@link TokenService.update}. Any other field is refused by the caller's schema. */
@@ -128,7 +130,8 @@ export class TokenService {
     if (!name.ok) problem("name", name.problem);
 
     let permissions: PermissionSet | null = null;
-    if (input.hasFull === true) permissions = FULL_ACCESS;
+    if (input.canary === true) permissions = { hasFull: false, levels: new Map() };
+    else if (input.hasFull === true) permissions = FULL_ACCESS;
     else if (input.scopes === undefined) problem("scopes", "Choose Full access (has_full: true) or at least one scope.");
     else {
       const parsed = parseScopes(catalogue, input.scopes);
@@ -201,10 +204,11 @@ export class TokenService {
               created_at: now,
               updated_at: now,
               last_used_at: null,
+              canary: input.canary === true ? 1 : 0,
             },
             domainIds,
           );
-          await recordAuditEvent(tx, this.deps.ids, clock, actor, { action: "token.create", targetType: "token", targetId: id, details: { name: name.value } });
+          await recordAuditEvent(tx, this.deps.ids, clock, actor, { action: "token.create", targetType: "token", targetId: id, details: input.canary === true ? { name: name.value, canary: true } : { name: name.value } });
           await tx.notifyChange(`token:${id}`);
         });
       } catch (error) {

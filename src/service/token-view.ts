@@ -27,6 +27,8 @@ export interface TokenDetails {
   readonly lastUsedAt: string | null;
   /** Who created it: `token:<id>`, `user:<id>` or `cli`. */
   readonly createdBy: string;
+  /** A canary token (grants nothing; every use reported). */
+  readonly canary: boolean;
 }
 
 /**
@@ -68,5 +70,6 @@ export function detailsOfRow(catalogue: Catalogue, row: TokenWithDomains): Token
     updatedAt: row.updated_at,
     lastUsedAt: row.last_used_at,
     createdBy: row.created_by,
+    canary: row.canary === 1,
   };
 }

@@ -7,6 +7,7 @@ import * as initial from "./migrations/0001-initial.js";
 import * as usersSessions from "./migrations/0002-users-sessions.js";
 import * as tokenLineage from "./migrations/0003-token-lineage.js";
 import * as instancesChanges from "./migrations/0004-instances-changes.js";
+import * as webhooks from "./migrations/0006-webhooks.js";
 
 /** Every migration by name. */
 export const migrationProvider: MigrationProvider = {
@@ -16,6 +17,7 @@ export const migrationProvider: MigrationProvider = {
       "0002-users-sessions": usersSessions,
       "0003-token-lineage": tokenLineage,
       "0004-instances-changes": instancesChanges,
+      "0006-webhooks": webhooks,
     };
   },
 };

@@ -65,7 +65,7 @@ async function check(latchkey: Latchkey, routes: RouteMatcher, request: FastifyR
   if (domain === "ambiguous") return refuse(reply, "domain_not_allowed");
   const presented = readBearerToken(authorizationHeaders(request.raw.rawHeaders));
   if (presented.kind === "malformed") return refuse(reply, "token_malformed");
-  const decision = await latchkey.verify({ token: presented.kind === "bearer" ? presented.token : null, method: original.method, area, domain });
+  const decision = await latchkey.verify({ token: presented.kind === "bearer" ? presented.token : null, method: original.method, area, domain, clientIp: request.ip });
   if (!decision.allowed) return refuse(reply, decision.code, decision.required);
   const token = verifiedTokenOf(latchkey.catalogue, decision.record);
   reply.header("x-latchkey-token-id", token.id);

@@ -16,6 +16,7 @@ export const CreateTokenBody = Type.Object(
     domain_id: Type.Optional(Type.String({ maxLength: 100, description: "One domain id (MailerSend's field)" })),
     domains: Type.Optional(Type.Union([Type.Literal("all"), Type.Array(Type.String({ maxLength: 100 }), { maxItems: 1000 })], { description: '"all" (default) or domain ids' })),
     expires_at: Type.Optional(Type.String({ maxLength: 64, description: "RFC 3339 date-time with offset, or YYYY-MM-DD (through the end of that UTC day)" })),
+    canary: Type.Optional(Type.Boolean({ description: "A canary token: grants nothing, is refused as unknown, and every use is reported (canary.used). Scopes are ignored." })),
   },
   { additionalProperties: false },
 );
@@ -42,6 +43,7 @@ export function registerTokenCreate(app: App, latchkey: Latchkey, resolvers: rea
         ...(body.domain_id !== undefined ? { domainId: body.domain_id } : {}),
         ...(body.domains !== undefined ? { domains: body.domains } : {}),
         ...(body.expires_at !== undefined ? { expiresAt: body.expires_at } : {}),
+        ...(body.canary !== undefined ? { canary: body.canary } : {}),
       });
       reply.header("cache-control", "no-store");
       return reply.code(201).send({ data: { ...tokenToWire(token), accessToken: secret } });
