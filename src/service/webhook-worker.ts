@@ -75,6 +75,12 @@ export class WebhookWorker {
   private stopped = true;
   private again = false;
   private lastReminderRun = Number.NEGATIVE_INFINITY;
+  private attempts = 0;
+
+  /** Attempts this instance has made since it started (for metrics and tests). */
+  get attemptsMade(): number {
+    return this.attempts;
+  }
 
   constructor(
     private readonly deps: WebhookWorkerDeps,
@@ -141,6 +147,7 @@ export class WebhookWorker {
 
   private async attempt({ delivery, event, webhook }: LeasedDelivery, timeoutMs: number): Promise<void> {
     const { store, clock } = this.deps;
+    this.attempts++;
     // The signature's timestamp is the wall-clock time of sending (receivers check it against theirs),
     // not the scheduling clock, which tests move.
     const sentAt = new Date(systemClock.nowMillis());
