@@ -206,13 +206,26 @@ export class WebhookWorker {
     await mailNotice(store, this.deps.mailer, webhook.account_id, { kind: "webhook_disabled", webhookName: webhook.name, url: webhook.url, failingSince: webhook.failing_since ?? iso(nowMillis) }).catch(this.deps.onError);
   }
 
-  /** Delay before attempt `attempts + 1`: exponential, capped, half of it random. */
   private retryDelayMillis(attempts: number): number {
-    const { baseMillis, maxMillis } = this.options.backoff ?? { baseMillis: 10_000, maxMillis: 6 * 60 * 60 * 1000 };
-    const delay = Math.min(maxMillis, baseMillis * 2 ** Math.min(attempts - 1, 40));
     const unit = Buffer.from(this.deps.random.bytes(4)).readUInt32BE(0) / 0x1_0000_0000;
-    return Math.round(delay / 2 + (delay / 2) * unit);
+    return retryDelayMillis(attempts, this.options.backoff ?? DEFAULT_BACKOFF, unit);
   }
+}
+
+/** Production's retry delays: 10 s doubling to at most 6 hours (about 24 attempts in 3 days). */
+export const DEFAULT_BACKOFF = { baseMillis: 10_000, maxMillis: 6 * 60 * 60 * 1000 } as const;
+
+/**
+ * The delay before attempt `attempts + 1`, milliseconds: min(max, base * 2^(attempts-1)), of which
+ * the upper half is scaled by `unit` ("equal jitter": never less than half the exponential delay, so
+ * retries of many receivers spread out without coming early).
+ *
+ * @param attempts failed attempts so far, from 1.
+ * @param unit a random number in [0, 1).
+ */
+export function retryDelayMillis(attempts: number, backoff: { readonly baseMillis: number; readonly maxMillis: number }, unit: number): number {
+  const delay = Math.min(backoff.maxMillis, backoff.baseMillis * 2 ** Math.min(Math.max(attempts, 1) - 1, 40));
+  return Math.round(delay / 2 + (delay / 2) * unit);
 }
 
 function iso(millis: number): string {

@@ -49,7 +49,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         const original = Buffer.concat(chunks).toString("latin1");
         const raw = unQuote(original);
         const folded = /^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(original)?.[1] ?? "";
-        const subject = decodeWords(folded.replace(/\?=\r?\n[ \t]=\?/g, "?==?").replace(/\r?\n[ \t]/g, " "));
+        // Whitespace between two encoded words is not part of the text (RFC 2047, section 6.2).
+        const subject = decodeWords(folded.replace(/\?=\s+=\?/g, "?==?").replace(/\r?\n[ \t]/g, " "));
         messages.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, subject });
         callback();
       });
