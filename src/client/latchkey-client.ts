@@ -36,6 +36,8 @@ export interface Token {
   readonly created_at: string;
   readonly updated_at: string;
   readonly last_used_at: string | null;
+  /** Present (true) on canary tokens only. */
+  readonly canary?: true;
 }
 
 /** A token just created: the only time its secret (`accessToken`) is shown. */
@@ -54,6 +56,58 @@ export interface CreateTokenInput {
   readonly domains?: "all" | readonly string[];
   /** RFC 3339 with offset, or `YYYY-MM-DD` (through the end of that UTC day). */
   readonly expires_at?: string;
+  /** A canary token: grants nothing, every use reported as `canary.used` (docs/webhooks.md). */
+  readonly canary?: boolean;
+}
+
+/** A webhook endpoint (docs/webhooks.md); its signing secret is never part of it. */
+export interface Webhook {
+  readonly id: string;
+  readonly name: string;
+  readonly url: string;
+  /** Event types delivered, e.g. `token.paused`. */
+  readonly events: readonly string[];
+  readonly enabled: boolean;
+  /** `failing`: latchkey disabled it after three days of failed deliveries. */
+  readonly disabled_reason: "failing" | null;
+  readonly failing_since: string | null;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+/** An endpoint just created: the only time its Standard Webhooks signing secret is shown. */
+export interface CreatedWebhook extends Webhook {
+  /** `whsec_...`: give it to `new Webhook(secret).verify(...)` of the standardwebhooks package. */
+  readonly signing_secret: string;
+}
+
+/** Body of `webhooks.create`. */
+export interface CreateWebhookInput {
+  readonly name: string;
+  readonly url: string;
+  readonly events: readonly string[];
+  readonly enabled?: boolean;
+}
+
+/** Body of `webhooks.update`: any of the fields. */
+export type UpdateWebhookInput = Partial<CreateWebhookInput>;
+
+/** One delivery of an endpoint's log. */
+export interface WebhookDelivery {
+  readonly id: string;
+  /** Also the `webhook-id` header. */
+  readonly event_id: string;
+  readonly event_type: string;
+  readonly status: "pending" | "succeeded" | "failed";
+  readonly attempts: number;
+  readonly next_attempt_at: string | null;
+  readonly last_attempt_at: string | null;
+  readonly response_status: number | null;
+  readonly duration_ms: number | null;
+  /** The first bytes of the last answer, or why there was none. */
+  readonly response: string | null;
+  readonly created_at: string;
+  readonly delivered_at: string | null;
 }
 
 /** Body of `tokens.update`: rename and/or pause or resume. */
@@ -197,6 +251,13 @@ export const OPERATIONS = {
   listScopes: { method: "GET", path: "/v1/scopes" },
   listAudit: { method: "GET", path: "/v1/audit" },
   verify: { method: "POST", path: "/v1/verify" },
+  listWebhooks: { method: "GET", path: "/v1/webhooks" },
+  showWebhook: { method: "GET", path: "/v1/webhooks/{id}" },
+  createWebhook: { method: "POST", path: "/v1/webhooks" },
+  updateWebhook: { method: "PUT", path: "/v1/webhooks/{id}" },
+  deleteWebhook: { method: "DELETE", path: "/v1/webhooks/{id}" },
+  listWebhookDeliveries: { method: "GET", path: "/v1/webhooks/{id}/deliveries" },
+  redeliverWebhookDelivery: { method: "POST", path: "/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver" },
 } as const;
 
 /** The name of an operation. */
@@ -242,13 +303,24 @@ export interface LatchkeyClient {
   readonly scopes: { list(): Promise<{ data: Area[] }> };
   readonly audit: { list(query?: PageQuery): Promise<Page<AuditEvent>> };
   verify(input: VerifyInput): Promise<VerifyResult>;
+  /** Webhook endpoints (needs webhooks_full for all domains). */
+  readonly webhooks: {
+    list(query?: PageQuery): Promise<Page<Webhook>>;
+    show(id: string): Promise<{ data: Webhook }>;
+    create(input: CreateWebhookInput): Promise<{ data: CreatedWebhook }>;
+    update(id: string, input: UpdateWebhookInput): Promise<{ data: Webhook }>;
+    delete(id: string): Promise<void>;
+    deliveries(id: string, query?: PageQuery): Promise<Page<WebhookDelivery>>;
+    /** Queues the delivery's event again (same webhook-id). */
+    redeliver(id: string, deliveryId: string): Promise<{ data: WebhookDelivery }>;
+  };
 }
 
 /** Makes a client. */
 export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyClient {
-  const call = async <T>(operation: OperationName, request: { id?: string; query?: PageQuery; body?: unknown } = {}): Promise<T> => {
+  const call = async <T>(operation: OperationName, request: { id?: string; deliveryId?: string; query?: PageQuery; body?: unknown } = {}): Promise<T> => {
     const { method, path } = OPERATIONS[operation];
-    const url = new URL(path.replace("{id}", encodeURIComponent(request.id ?? "")), options.baseUrl);
+    const url = new URL(path.replace("{id}", encodeURIComponent(request.id ?? "")).replace("{deliveryId}", encodeURIComponent(request.deliveryId ?? "")), options.baseUrl);
     if (request.query?.page !== undefined) url.searchParams.set("page", String(request.query.page));
     if (request.query?.limit !== undefined) url.searchParams.set("limit", String(request.query.limit));
     if (request.query?.cursor !== undefined) url.searchParams.set("cursor", request.query.cursor);
@@ -291,6 +363,15 @@ export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyCl
     scopes: { list: () => call("listScopes") },
     audit: { list: (query) => call("listAudit", query === undefined ? {} : { query }) },
     verify: (input) => call("verify", { body: input }),
+    webhooks: {
+      list: (query) => call("listWebhooks", query === undefined ? {} : { query }),
+      show: (id) => call("showWebhook", { id }),
+      create: (input) => call("createWebhook", { body: input }),
+      update: (id, input) => call("updateWebhook", { id, body: input }),
+      delete: (id) => call("deleteWebhook", { id }),
+      deliveries: (id, query) => call("listWebhookDeliveries", query === undefined ? { id } : { id, query }),
+      redeliver: (id, deliveryId) => call("redeliverWebhookDelivery", { id, deliveryId }),
+    },
   };
 }
 

@@ -25,9 +25,13 @@ import {
   type VerifiedToken,
   type VerifyInput,
   type VerifyResult,
+  type CreatedWebhook,
+  type CreateWebhookInput,
+  type Webhook,
+  type WebhookDelivery,
 } from "../../src/client/latchkey-client.js";
 
-const TOKEN: Record<keyof Token, true> = { id: true, name: true, status: true, scopes: true, has_full: true, domains: true, domain: true, preview: true, expires_at: true, created_at: true, updated_at: true, last_used_at: true };
+const TOKEN: Record<keyof Token, true> = { id: true, name: true, status: true, scopes: true, has_full: true, domains: true, domain: true, preview: true, expires_at: true, created_at: true, updated_at: true, last_used_at: true, canary: true };
 const CREATED_TOKEN: Record<keyof CreatedToken, true> = { ...TOKEN, accessToken: true };
 const DOMAIN: Record<keyof Domain, true> = { id: true, name: true, created_at: true };
 const AREA: Record<keyof Area, true> = { area: true, label: true, description: true, levels: true, scopes: true };
@@ -37,7 +41,11 @@ const PAGE_LINKS: Record<keyof Page<unknown>["links"], true> = { first: true, la
 const PAGE_META: Record<keyof Page<unknown>["meta"], true> = { current_page: true, from: true, last_page: true, path: true, per_page: true, to: true, total: true };
 const VERIFY_RESULT: Record<keyof VerifyResult, true> = { allowed: true, status: true, code: true, message: true, required: true, token: true };
 const VERIFIED_TOKEN: Record<keyof VerifiedToken, true> = { id: true, name: true, account_id: true, scopes: true, has_full: true, domains: true, expires_at: true };
-const CREATE_TOKEN_INPUT: Record<keyof CreateTokenInput, true> = { name: true, scopes: true, has_full: true, domain_id: true, domains: true, expires_at: true };
+const CREATE_TOKEN_INPUT: Record<keyof CreateTokenInput, true> = { name: true, scopes: true, has_full: true, domain_id: true, domains: true, expires_at: true, canary: true };
+const WEBHOOK: Record<keyof Webhook, true> = { id: true, name: true, url: true, events: true, enabled: true, disabled_reason: true, failing_since: true, created_at: true, updated_at: true };
+const CREATED_WEBHOOK: Record<keyof CreatedWebhook, true> = { ...WEBHOOK, signing_secret: true };
+const CREATE_WEBHOOK_INPUT: Record<keyof CreateWebhookInput, true> = { name: true, url: true, events: true, enabled: true };
+const WEBHOOK_DELIVERY: Record<keyof WebhookDelivery, true> = { id: true, event_id: true, event_type: true, status: true, attempts: true, next_attempt_at: true, last_attempt_at: true, response_status: true, duration_ms: true, response: true, created_at: true, delivered_at: true };
 const UPDATE_TOKEN_INPUT: Record<keyof UpdateTokenInput, true> = { name: true, status: true };
 const VERIFY_INPUT: Record<keyof VerifyInput, true> = { token: true, method: true, area: true, domain: true };
 const TOKEN_FAMILY: Record<keyof TokenFamily, true> = { created_by: true, parent_id: true, children: true, descendants: true };
@@ -65,6 +73,13 @@ const RESPONSES: Record<OperationName, { status: string; shape: "page" | "data" 
   listScopes: { status: "200", shape: "data[]", keys: AREA },
   listAudit: { status: "200", shape: "page", keys: AUDIT_EVENT },
   verify: { status: "200", shape: "bare", keys: VERIFY_RESULT },
+  listWebhooks: { status: "200", shape: "page", keys: WEBHOOK },
+  showWebhook: { status: "200", shape: "data", keys: WEBHOOK },
+  createWebhook: { status: "201", shape: "data", keys: CREATED_WEBHOOK },
+  updateWebhook: { status: "200", shape: "data", keys: WEBHOOK },
+  deleteWebhook: { status: "204", shape: "none" },
+  listWebhookDeliveries: { status: "200", shape: "page", keys: WEBHOOK_DELIVERY },
+  redeliverWebhookDelivery: { status: "202", shape: "data", keys: WEBHOOK_DELIVERY },
 };
 
 /** Request bodies the client sends; the client's keys must all be in the schema, and (but for update) the reverse. */
@@ -77,6 +92,8 @@ const BODIES: Partial<Record<OperationName, { keys: Record<string, true>; exact:
   resumeToken: { keys: { cascade: true }, exact: true },
   createDomain: { keys: { name: true }, exact: true },
   verify: { keys: VERIFY_INPUT, exact: true },
+  createWebhook: { keys: CREATE_WEBHOOK_INPUT, exact: true },
+  updateWebhook: { keys: CREATE_WEBHOOK_INPUT, exact: true },
 };
 
 type Schema = { $ref?: string; properties?: Record<string, Schema>; items?: Schema; allOf?: Schema[] };
