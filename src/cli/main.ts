@@ -12,6 +12,7 @@ import { registerDomainCommands } from "./domain-commands.js";
 import { registerServeCommand } from "./serve-command.js";
 import { registerTokenCommands } from "./token-commands.js";
 import { registerUserCommands } from "./user-commands.js";
+import { registerWebhookCommands } from "./webhook-commands.js";
 
 /** Builds the program; `io` and `env` are injected for tests. */
 export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
@@ -38,6 +39,7 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
   registerDomainCommands(program, io, config);
   registerAccountCommands(program, io, config);
   registerUserCommands(program, io, config);
+  registerWebhookCommands(program, io, config);
   return program;
 }
 
@@ -78,6 +80,8 @@ const CLI_FLAG_OF_FIELD: Record<string, string> = {
   expires_at: "--expires",
   email: "--email",
   password: "password",
+  url: "--url",
+  events: "--event",
 };
 
 function reportError(error: unknown, io: CliIo): number {

@@ -32,10 +32,11 @@ export function registerTokenCommands(program: Command, io: CliIo, config: () =>
     .option("--scope <scope...>", "Custom access: scope strings such as domains_read email_full")
     .option("--domain <domain...>", "limit to these domains (ids or names); default: all domains")
     .option("--expires <when>", "expiry: YYYY-MM-DD (through that UTC day) or an RFC 3339 date-time")
+    .option("--canary", "a canary token: grants nothing; every use is refused as unknown and reported (canary.used)")
     .option("--secret-only", "print only the secret, for scripts")
     .addOption(accountOption())
     .addOption(jsonOption())
-    .action(async (opts: { name: string; full?: boolean; scope?: string[]; domain?: string[]; expires?: string; secretOnly?: boolean; account: string; json?: boolean }) => {
+    .action(async (opts: { name: string; full?: boolean; scope?: string[]; domain?: string[]; expires?: string; canary?: boolean; secretOnly?: boolean; account: string; json?: boolean }) => {
       if (opts.full && opts.scope) throw new UsageError("give --full or --scope, not both");
       await withLatchkey(config(), async (latchkey) => {
         const actor = await operatorOf(latchkey, opts.account);
@@ -45,6 +46,7 @@ export function registerTokenCommands(program: Command, io: CliIo, config: () =>
           ...(opts.scope ? { scopes: opts.scope.flatMap((s) => s.split(",")).filter((s) => s !== "") } : {}),
           ...(opts.domain ? { domains: await domainIds(latchkey, actor, opts.domain) } : {}),
           ...(opts.expires ? { expiresAt: opts.expires } : {}),
+          ...(opts.canary ? { canary: true } : {}),
         });
         if (opts.secretOnly) io.out(secret);
         else if (opts.json) io.out(JSON.stringify({ ...tokenJson(created), accessToken: secret }, null, 2));
