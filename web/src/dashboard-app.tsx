@@ -14,12 +14,14 @@ import { navigate, usePath } from "./router";
 import { SetupPage } from "./setup-page";
 import { SignInPage } from "./sign-in-page";
 import { TokensPage } from "./tokens-page";
+import { WebhooksPage } from "./webhooks-page";
 
 const TITLES: Record<string, string> = {
   "/integrations": "Integrations",
   "/tokens": "API tokens",
   "/domains": "Domains",
   "/activity": "Activity",
+  "/webhooks": "Webhooks",
   "/sign-in": "Sign in",
   "/setup": "Set up latchkey",
 };
@@ -76,7 +78,7 @@ export function DashboardApp() {
   if (session === null) return path === "/setup" ? <SetupPage onSignedIn={signedIn} /> : <SignInPage onSignedIn={signedIn} />;
   return (
     <AppLayout session={session} path={path} onSignedOut={signedOut}>
-      {path === "/tokens" ? <TokensPage /> : path === "/domains" ? <DomainsPage /> : path === "/activity" ? <ActivityPage session={session} /> : <IntegrationsPage />}
+      {path === "/tokens" ? <TokensPage /> : path === "/domains" ? <DomainsPage /> : path === "/activity" ? <ActivityPage session={session} /> : path === "/webhooks" ? <WebhooksPage /> : <IntegrationsPage />}
     </AppLayout>
   );
 }

@@ -5,7 +5,7 @@
 import { useSyncExternalStore } from "react";
 
 /** The dashboard's pages. */
-export type PagePath = "/integrations" | "/tokens" | "/domains" | "/activity" | "/setup" | "/sign-in";
+export type PagePath = "/integrations" | "/tokens" | "/domains" | "/activity" | "/webhooks" | "/setup" | "/sign-in";
 
 const listeners = new Set<() => void>();
 
