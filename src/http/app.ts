@@ -100,6 +100,7 @@ export const REDACTED_PATHS = [
   "*.token",
   "*.accessToken",
   "*.secret",
+  "*.signing_secret",
   "*.password",
   "body.token",
   "body.password",

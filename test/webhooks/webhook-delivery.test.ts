@@ -4,6 +4,8 @@
  * every event, in order per token, after back-off; redirects are not followed; the delivery log and
  * redelivery.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { openWebhookHarness, type WebhookHarness } from "../helpers/webhook-harness.js";
@@ -128,6 +130,27 @@ describe("webhook deliveries", () => {
     expect(target.received).toHaveLength(0);
     expect(log.data[0]).toMatchObject({ event_type: "token.created", status: "pending", response_status: 307 });
     expect(log.data[0].attempts).toBeGreaterThanOrEqual(2);
+  });
+
+  it("gives up an attempt at its deadline when the receiver does not answer", async () => {
+    const h = await openWebhookHarness({ worker: { timeoutMs: 300 } });
+    const silent = createServer(() => undefined); // accepts, never answers
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    onTestFinished(() => {
+      silent.closeAllConnections();
+      silent.close();
+    });
+    const hook = await subscribe(h, `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hook`);
+    await h.call("POST", "/v1/token", { name: "t", has_full: true });
+    let log: any;
+    const deadline = performance.now() + 5000;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      log = (await h.call("GET", `/v1/webhooks/${hook.id}/deliveries`)).body;
+    } while ((log.data[0]?.attempts ?? 0) < 1 && performance.now() < deadline);
+    expect(log.data[0]).toMatchObject({ status: "pending", response_status: null, response: "no answer within 300 ms" });
+    expect(log.data[0].duration_ms).toBeGreaterThanOrEqual(290);
+    expect(log.data[0].duration_ms).toBeLessThan(2000);
   });
 
   it("keeps a delivery log (status, duration, response code, first bytes) and redelivers on request", async () => {

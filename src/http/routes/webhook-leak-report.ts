@@ -6,7 +6,9 @@
  */
 import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
+import { ServiceError } from "../../service/service-error.js";
 import type { App } from "../app.js";
+import { refuseGuess } from "../request-actor.js";
 
 const VerdictSchema = Type.Object({
   token_hash: Type.String({ description: "SHA-256 hex of the reported string" }),
@@ -38,7 +40,13 @@ export async function registerLeakReport(app: App, latchkey: Latchkey): Promise<
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const keyId = request.headers["github-public-key-identifier"];
         const signature = request.headers["github-public-key-signature"];
-        return latchkey.leaks.report(raw, typeof keyId === "string" ? keyId : undefined, typeof signature === "string" ? signature : undefined, request.ip);
+        try {
+          return await latchkey.leaks.report(raw, typeof keyId === "string" ? keyId : undefined, typeof signature === "string" ? signature : undefined, request.ip);
+        } catch (error) {
+          // A wrong signature is a failed authentication: counted against the address like the others.
+          if (error instanceof ServiceError && error.code === "leak_signature_invalid") return refuseGuess(request, error);
+          throw error;
+        }
       },
     );
   });
