@@ -12,7 +12,7 @@
  */
 import type { Clock } from "../core/clock.js";
 import type { Store } from "../store/store.js";
-import { claimReminder, remindersOf, tokensExpiringBetween } from "../store/webhook-store.js";
+import { claimReminder, tokensToRemind } from "../store/webhook-store.js";
 import { recordSystemAuditEvent } from "./audit-log.js";
 import type { IdFactory } from "./id-factory.js";
 import type { Mailer } from "./mailer.js";
@@ -35,54 +35,59 @@ export interface ReminderDeps {
  * Fires the reminders and expiry events due at the clock's instant.
  *
  * @param thresholdsDays whole days before expiry, each 1..365 (checked by the configuration).
+ * @param batchSize tokens read per query (default 500); the run goes on until none is left.
  * @returns how many events were recorded.
  */
-export async function runExpiryReminders(deps: ReminderDeps, thresholdsDays: readonly number[]): Promise<number> {
+export async function runExpiryReminders(deps: ReminderDeps, thresholdsDays: readonly number[], batchSize = 500): Promise<number> {
   const { store, ids, clock } = deps;
   const nowMillis = clock.nowMillis();
   const nowIso = new Date(nowMillis).toISOString();
   const sorted = [...new Set(thresholdsDays)].sort((a, b) => a - b);
-  const widest = sorted.at(-1) ?? 0;
   let fired = 0;
 
-  const expiring = await tokensExpiringBetween(store, nowIso, new Date(nowMillis + widest * DAY_MILLIS).toISOString());
-  const sent = await remindersOf(store, expiring.map((t) => t.id));
-  for (const token of expiring) {
-    const leftMillis = Date.parse(token.expires_at) - nowMillis;
-    const within = sorted.filter((days) => leftMillis <= days * DAY_MILLIS);
-    const nearest = within[0];
-    if (nearest === undefined || sent.get(token.id)?.has(nearest)) continue;
-    const claimed = await store.transaction(async (tx) => {
-      if (!(await claimReminder(tx, token.id, nearest, nowIso))) return false;
-      for (const wider of within.slice(1)) await claimReminder(tx, token.id, wider, nowIso);
-      await recordSystemAuditEvent(tx, ids, clock, token.account_id, null, {
-        action: "token.expiring",
-        targetType: "token",
-        targetId: token.id,
-        details: { name: token.name, expires_at: token.expires_at, threshold_days: nearest },
-      });
-      return true;
-    });
-    if (!claimed) continue;
-    fired++;
-    await mailNotice(store, deps.mailer, token.account_id, { kind: "expiring", tokenName: token.name, preview: token.preview, expiresAt: token.expires_at, thresholdDays: nearest }).catch(deps.onError);
+  // Nearest threshold first: a token inside it is reminded once, and its wider thresholds are claimed
+  // with it, so the later, wider passes no longer find it.
+  for (const days of sorted) {
+    const untilIso = new Date(nowMillis + days * DAY_MILLIS).toISOString();
+    for (;;) {
+      const batch = await tokensToRemind(store, nowIso, untilIso, days, batchSize);
+      for (const token of batch) {
+        const wider = sorted.filter((d) => d > days);
+        const claimed = await store.transaction(async (tx) => {
+          if (!(await claimReminder(tx, token.id, days, nowIso))) return false;
+          for (const d of wider) await claimReminder(tx, token.id, d, nowIso);
+          await recordSystemAuditEvent(tx, ids, clock, token.account_id, null, {
+            action: "token.expiring",
+            targetType: "token",
+            targetId: token.id,
+            details: { name: token.name, expires_at: token.expires_at, threshold_days: days },
+          });
+          return true;
+        });
+        if (!claimed) continue;
+        fired++;
+        await mailNotice(store, deps.mailer, token.account_id, { kind: "expiring", tokenName: token.name, preview: token.preview, expiresAt: token.expires_at, thresholdDays: days }).catch(deps.onError);
+      }
+      if (batch.length < batchSize) break;
+    }
   }
 
-  const expired = await tokensExpiringBetween(store, new Date(nowMillis - EXPIRED_LOOKBACK_MILLIS).toISOString(), nowIso);
-  const announced = await remindersOf(store, expired.map((t) => t.id));
-  for (const token of expired) {
-    if (announced.get(token.id)?.has(0)) continue;
-    const claimed = await store.transaction(async (tx) => {
-      if (!(await claimReminder(tx, token.id, 0, nowIso))) return false;
-      await recordSystemAuditEvent(tx, ids, clock, token.account_id, null, {
-        action: "token.expire",
-        targetType: "token",
-        targetId: token.id,
-        details: { name: token.name, expires_at: token.expires_at },
+  for (;;) {
+    const batch = await tokensToRemind(store, new Date(nowMillis - EXPIRED_LOOKBACK_MILLIS).toISOString(), nowIso, 0, batchSize);
+    for (const token of batch) {
+      const claimed = await store.transaction(async (tx) => {
+        if (!(await claimReminder(tx, token.id, 0, nowIso))) return false;
+        await recordSystemAuditEvent(tx, ids, clock, token.account_id, null, {
+          action: "token.expire",
+          targetType: "token",
+          targetId: token.id,
+          details: { name: token.name, expires_at: token.expires_at },
+        });
+        return true;
       });
-      return true;
-    });
-    if (claimed) fired++;
+      if (claimed) fired++;
+    }
+    if (batch.length < batchSize) break;
   }
   return fired;
 }

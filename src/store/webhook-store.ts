@@ -195,31 +195,31 @@ export async function insertDelivery(store: Store, row: WebhookDeliveriesTable):
   await store.kysely.insertInto("webhook_deliveries").values(row).execute();
 }
 
-/** Live, non-canary tokens whose expiry lies in (`fromIso`, `toIso`]: candidates for a reminder. */
-export async function tokensExpiringBetween(store: Store, fromIso: string, toIso: string): Promise<{ id: string; account_id: string; name: string; preview: string; expires_at: string }[]> {
+/**
+ * Non-canary tokens whose expiry lies in (`fromIso`, `toIso`] and that have no reminder for
+ * `thresholdDays` yet, soonest first, at most `limit`: candidates for a reminder. Those already
+ * reminded are left out in the query, so a batch always makes progress.
+ */
+export async function tokensToRemind(
+  store: Store,
+  fromIso: string,
+  toIso: string,
+  thresholdDays: number,
+  limit: number,
+): Promise<{ id: string; account_id: string; name: string; preview: string; expires_at: string }[]> {
   const rows = await store.kysely
-    .selectFrom("tokens")
-    .select(["id", "account_id", "name", "preview", "expires_at"])
-    .where("expires_at", ">", fromIso)
-    .where("expires_at", "<=", toIso)
-    .where("canary", "=", 0)
-    .orderBy("expires_at")
-    .limit(1000)
+    .selectFrom("tokens as t")
+    .select(["t.id", "t.account_id", "t.name", "t.preview", "t.expires_at"])
+    .where("t.expires_at", ">", fromIso)
+    .where("t.expires_at", "<=", toIso)
+    .where("t.canary", "=", 0)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom("token_reminders as r").select("r.token_id").whereRef("r.token_id", "=", "t.id").where("r.threshold_days", "=", thresholdDays))),
+    )
+    .orderBy("t.expires_at")
+    .limit(limit)
     .execute();
   return rows.map((r) => ({ ...r, expires_at: r.expires_at ?? toIso }));
-}
-
-/** The thresholds already reminded of for these tokens. */
-export async function remindersOf(store: Store, tokenIds: readonly string[]): Promise<Map<string, Set<number>>> {
-  const map = new Map<string, Set<number>>();
-  if (tokenIds.length === 0) return map;
-  const rows = await store.kysely.selectFrom("token_reminders").select(["token_id", "threshold_days"]).where("token_id", "in", [...tokenIds]).execute();
-  for (const r of rows) {
-    const set = map.get(r.token_id) ?? new Set<number>();
-    set.add(Number(r.threshold_days));
-    map.set(r.token_id, set);
-  }
-  return map;
 }
 
 /** Claims a reminder; false when it was already sent (by this or another instance). */

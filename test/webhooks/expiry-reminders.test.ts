@@ -7,6 +7,7 @@ import { Webhook } from "standardwebhooks";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { manualClock } from "../../src/core/clock.js";
 import { createMailer } from "../../src/service/mailer.js";
+import { runExpiryReminders } from "../../src/service/webhook-reminders.js";
 import { expectNoSecret } from "../helpers/api-harness.js";
 import { startSmtpSink } from "../helpers/smtp-sink.js";
 import { openWebhookHarness } from "../helpers/webhook-harness.js";
@@ -76,6 +77,21 @@ describe("expiry reminders", () => {
     clock.advance(HOUR);
     await settle();
     expect(reminders()).toEqual(["token.expiring:1:short-lived"]);
+  });
+
+  it("reminds every token, however many expire at once (batches make progress)", async () => {
+    const clock = manualClock(Date.parse("2026-06-01T00:00:00.000Z"));
+    const h = await openWebhookHarness({ clock, worker: false });
+    const operator = { principal: await h.latchkey.operator("default"), ip: null };
+    for (let i = 0; i < 7; i++) await h.latchkey.tokens.create(operator, { name: `t${i}`, hasFull: true, expiresAt: new Date(clock.nowMillis() + (3 + i) * HOUR).toISOString() });
+    const deps = { store: h.latchkey.store, ids: h.latchkey.ids, clock, mailer: null, onError: (e: unknown) => console.warn(e) };
+    expect(await runExpiryReminders(deps, [7, 1], 2)).toBe(7);
+    expect(await runExpiryReminders(deps, [7, 1], 2)).toBe(0);
+    const audit = (await h.call("GET", "/v1/audit?limit=100")).body.data.filter((e: any) => e.action === "token.expiring");
+    expect(audit.map((e: any) => e.details.threshold_days)).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    clock.advance(DAY);
+    expect(await runExpiryReminders(deps, [7, 1], 2)).toBe(7); // token.expired, each once
+    expect(await runExpiryReminders(deps, [7, 1], 2)).toBe(0);
   });
 
   it("uses the configured thresholds", async () => {
