@@ -68,7 +68,10 @@ describe("SSRF guard", () => {
 
   it("refuses literal private addresses when the endpoint is saved", async () => {
     const h = await openWebhookHarness({ events: { allowPrivate: false }, worker: false });
-    for (const url of ["http://127.0.0.1/hook", "http://[::1]/hook", "http://169.254.169.254/latest", "http://[::ffff:127.0.0.1]/", "http://10.0.0.8/", "http://0.0.0.0/"]) {
+    const spellings = ["http://127.0.0.1/hook", "http://[::1]/hook", "http://169.254.169.254/latest", "http://[::ffff:127.0.0.1]/", "http://10.0.0.8/", "http://0.0.0.0/"];
+    // Other spellings of loopback that URL parsers turn into 127.0.0.1 (hex, decimal, short, octal).
+    spellings.push("http://0x7f000001/", "http://2130706433/", "http://127.1/", "http://0177.0.0.1/", "https://[0:0:0:0:0:ffff:7f00:1]/", "http://[fd00::1]:8080/");
+    for (const url of spellings) {
       const res = await h.call("POST", "/v1/webhooks", { name: "x", url, events: ["token.created"] });
       expect([url, res.status, res.body.code, Object.keys(res.body.errors ?? {})]).toEqual([url, 422, "validation_failed", ["url"]]);
     }
