@@ -71,35 +71,46 @@ export async function insertEvent(store: Store, event: WebhookEventsTable, deliv
 }
 
 /**
+ * Due deliveries, oldest first: pending, `next_attempt_at` reached, no live lease, endpoint enabled,
+ * and no older pending delivery of the same endpoint and order key (so a token's events go in order).
+ */
+function dueQuery(store: Store, nowIso: string, limit: number) {
+  return store.kysely
+    .selectFrom("webhook_deliveries as d")
+    .innerJoin("webhooks as w", "w.id", "d.webhook_id")
+    .select("d.id")
+    .where("d.status", "=", "pending")
+    .where("d.next_attempt_at", "<=", nowIso)
+    .where((eb) => eb.or([eb("d.lease_until", "is", null), eb("d.lease_until", "<=", nowIso)]))
+    .where("w.enabled", "=", 1)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("webhook_deliveries as p")
+            .select(sql<number>`1`.as("one"))
+            .whereRef("p.webhook_id", "=", "d.webhook_id")
+            .whereRef("p.order_key", "=", "d.order_key")
+            .where("p.status", "=", "pending")
+            .whereRef("p.id", "<", "d.id"),
+        ),
+      ),
+    )
+    .orderBy("d.id")
+    .limit(limit);
+}
+
+/**
  * Leases up to `limit` due deliveries for `owner` until `leaseUntilIso`.
  *
  * @param nowIso the current instant (RFC 3339 UTC); due means `next_attempt_at <= now` and no live lease.
  * @returns the leased deliveries, oldest first, with their events and endpoints.
  */
 export async function leaseDueDeliveries(store: Store, owner: string, nowIso: string, leaseUntilIso: string, limit: number): Promise<LeasedDelivery[]> {
+  // Most polls find nothing: look without a transaction first, so an idle worker takes no write lock
+  // (SQLite transactions begin IMMEDIATE) and holds no PostgreSQL row lock.
+  if ((await dueQuery(store, nowIso, 1).execute()).length === 0) return [];
   const ids = await store.transaction(async (tx) => {
-    let query = tx.kysely
-      .selectFrom("webhook_deliveries as d")
-      .innerJoin("webhooks as w", "w.id", "d.webhook_id")
-      .select("d.id")
-      .where("d.status", "=", "pending")
-      .where("d.next_attempt_at", "<=", nowIso)
-      .where((eb) => eb.or([eb("d.lease_until", "is", null), eb("d.lease_until", "<=", nowIso)]))
-      .where("w.enabled", "=", 1)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom("webhook_deliveries as p")
-              .select(sql<number>`1`.as("one"))
-              .whereRef("p.webhook_id", "=", "d.webhook_id")
-              .whereRef("p.order_key", "=", "d.order_key")
-              .where("p.status", "=", "pending")
-              .whereRef("p.id", "<", "d.id"),
-          ),
-        ),
-      )
-      .orderBy("d.id")
-      .limit(limit);
+    let query = dueQuery(tx, nowIso, limit);
     if (tx.dialect.kind === "postgres") query = query.forUpdate("d").skipLocked();
     const due = (await query.execute()).map((r) => r.id);
     if (due.length === 0) return [];
