@@ -168,7 +168,7 @@ export class LeakIntake {
     if (found === null) return "false_positive";
     this.deps.verifier.invalidateToken(found.id);
     this.deps.kick();
-    await mailNotice(store, this.deps.mailer, found.account_id, { kind: "leaked", tokenName: found.name, preview: found.preview, url: match.url }).catch(this.deps.onError);
+    void mailNotice(store, this.deps.mailer, found.account_id, { kind: "leaked", tokenName: found.name, preview: found.preview, url: match.url }).catch(this.deps.onError);
     return "true_positive";
   }
 }

@@ -37,7 +37,9 @@ function htmlOf(lines: readonly string[]): string {
 }
 
 /**
- * Mails a notice to the account's owners and admins; does nothing without a mailer.
+ * Mails a notice to the account's owners and admins; does nothing without a mailer. Callers do not
+ * wait for it (`void mailNotice(...).catch(onError)`): a slow or unreachable SMTP server must hold up
+ * neither deliveries nor the answer to a leak report.
  *
  * @throws Error from the mailer (the caller logs it; the change itself is already made).
  */

@@ -66,7 +66,7 @@ export async function runExpiryReminders(deps: ReminderDeps, thresholdsDays: rea
         });
         if (!claimed) continue;
         fired++;
-        await mailNotice(store, deps.mailer, token.account_id, { kind: "expiring", tokenName: token.name, preview: token.preview, expiresAt: token.expires_at, thresholdDays: days }).catch(deps.onError);
+        void mailNotice(store, deps.mailer, token.account_id, { kind: "expiring", tokenName: token.name, preview: token.preview, expiresAt: token.expires_at, thresholdDays: days }).catch(deps.onError);
       }
       if (batch.length < batchSize) break;
     }

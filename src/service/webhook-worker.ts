@@ -203,7 +203,7 @@ export class WebhookWorker {
       return true;
     });
     if (!disabled) return;
-    await mailNotice(store, this.deps.mailer, webhook.account_id, { kind: "webhook_disabled", webhookName: webhook.name, url: webhook.url, failingSince: webhook.failing_since ?? iso(nowMillis) }).catch(this.deps.onError);
+    void mailNotice(store, this.deps.mailer, webhook.account_id, { kind: "webhook_disabled", webhookName: webhook.name, url: webhook.url, failingSince: webhook.failing_since ?? iso(nowMillis) }).catch(this.deps.onError);
   }
 
   private retryDelayMillis(attempts: number): number {

@@ -5,6 +5,7 @@
  * a 401 and changes nothing.
  */
 import { generateKeyPairSync, sign } from "node:crypto";
+import { createServer, type AddressInfo } from "node:net";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -100,6 +101,23 @@ describe("leak intake", () => {
     expect(await verify(created.accessToken)).toBe("token_paused");
     expect((await h.call("PUT", `/v1/token/${created.id}/settings`, { status: "unpause" })).status).toBe(200);
     expect(await verify(created.accessToken)).toBe("ok");
+  });
+
+  it("answers at once even when the SMTP server never answers (mail does not hold up the report)", async () => {
+    const mute = createServer(() => undefined); // accepts connections, never greets
+    await new Promise<void>((resolve) => mute.listen(0, "127.0.0.1", resolve));
+    onTestFinished(() => new Promise<void>((resolve) => mute.close(() => resolve())));
+    const smtpUrl = `smtp://127.0.0.1:${(mute.address() as AddressInfo).port}`;
+    const h = await openWebhookHarness({ worker: false, events: { leakKeysFile: keysFile, mailer: createMailer({ smtpUrl, from: "latchkey <noreply@example.com>" }) } });
+    await h.latchkey.users.create({ email: "owner@example.com", password: "a long enough passphrase", accountId: (await h.latchkey.accounts.find("default")).id });
+    const created = (await h.call("POST", "/v1/token", { name: "ci", has_full: true })).body.data;
+    const body = JSON.stringify([{ token: created.accessToken, type: "t", url: "", source: "content" }]);
+    const started = performance.now();
+    const res = await h.app.inject({ method: "POST", url: "/v1/leaks", headers: signed(body), payload: body });
+    expect(res.statusCode).toBe(200);
+    expect(performance.now() - started).toBeLessThan(2000);
+    h.latchkey.mailer?.close();
+    mute.close();
   });
 
   it("checks the keys file at start, naming the problem", () => {
