@@ -40,8 +40,8 @@ describe("canary tokens", () => {
       verifier.verify(w.body, w.headers);
       expect(w.json).toMatchObject({ type: "canary.used", data: { token: { id: created.body.data.id, name: "aws-prod (bait)", canary: true }, details: { ip: "127.0.0.1" } } });
     }
-    const audit = await h.call("GET", "/v1/audit");
-    const uses = audit.body.data.filter((e: any) => e.action === "token.canary_use");
+    const { events } = await h.latchkey.auditEvents({ principal: await h.latchkey.operator("default"), ip: null }, { page: 1, limit: 100 });
+    const uses = events.filter((e) => e.action === "token.canary_use");
     expect(uses).toHaveLength(3);
     expect(uses[0]).toMatchObject({ actor: { type: "system", id: null }, ip: "127.0.0.1", target: { type: "token", id: created.body.data.id } });
   });

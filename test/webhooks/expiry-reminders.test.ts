@@ -87,8 +87,8 @@ describe("expiry reminders", () => {
     const deps = { store: h.latchkey.store, ids: h.latchkey.ids, clock, mailer: null, onError: (e: unknown) => console.warn(e) };
     expect(await runExpiryReminders(deps, [7, 1], 2)).toBe(7);
     expect(await runExpiryReminders(deps, [7, 1], 2)).toBe(0);
-    const audit = (await h.call("GET", "/v1/audit?limit=100")).body.data.filter((e: any) => e.action === "token.expiring");
-    expect(audit.map((e: any) => e.details.threshold_days)).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    const { events } = await h.latchkey.auditEvents(operator, { page: 1, limit: 100 });
+    expect(events.filter((e) => e.action === "token.expiring").map((e) => e.details.threshold_days)).toEqual([1, 1, 1, 1, 1, 1, 1]);
     clock.advance(DAY);
     expect(await runExpiryReminders(deps, [7, 1], 2)).toBe(7); // token.expired, each once
     expect(await runExpiryReminders(deps, [7, 1], 2)).toBe(0);

@@ -64,7 +64,7 @@ describe("leak intake", () => {
     ]);
     expectNoSecret(res.body, created.accessToken);
     expect(await verify(created.accessToken)).toBe("token_paused");
-    const audit = (await h.call("GET", "/v1/audit")).body.data.find((e: any) => e.action === "token.leak");
+    const audit = (await h.latchkey.auditEvents({ principal: await h.latchkey.operator("default"), ip: null }, { page: 1, limit: 100 })).events.find((e: any) => e.action === "token.leak");
     expect(audit).toMatchObject({ actor: { type: "system" }, target: { id: created.id }, details: { url, source: "content", paused: true } });
     const [event] = await r.waitFor((a) => a.length >= 1);
     expect(event?.json).toMatchObject({ type: "token.leaked", data: { token: { id: created.id, status: "pause" }, details: { url } } });
@@ -91,7 +91,7 @@ describe("leak intake", () => {
       expect([label, res.statusCode, JSON.parse(res.body).code]).toEqual([label, 401, "leak_signature_invalid"]);
     }
     expect(await verify(created.accessToken)).toBe("ok");
-    expect((await h.call("GET", "/v1/audit")).body.data.filter((e: any) => e.action === "token.leak")).toEqual([]);
+    expect((await h.latchkey.auditEvents({ principal: await h.latchkey.operator("default"), ip: null }, { page: 1, limit: 100 })).events.filter((e: any) => e.action === "token.leak")).toEqual([]);
   });
 
   it("resuming a leaked token lifts its quarantine", async () => {

@@ -41,7 +41,7 @@ it("disables an endpoint failing for three days, tells its owners, and resumes w
   await until(async () => (await h.call("GET", `/v1/webhooks/${hook.id}`)).body.data.enabled === false, "disabled");
   expect((await h.call("GET", `/v1/webhooks/${hook.id}`)).body.data).toMatchObject({ enabled: false, disabled_reason: "failing" });
   expect((await h.call("GET", `/v1/webhooks/${hook.id}/deliveries`)).body.data[0]).toMatchObject({ status: "failed", response_status: 500, response: "receiver is down" });
-  const audit = (await h.call("GET", "/v1/audit")).body.data.find((e: any) => e.action === "webhook.disable");
+  const audit = (await h.latchkey.auditEvents({ principal: await h.latchkey.operator("default"), ip: null }, { page: 1, limit: 100 })).events.find((e: any) => e.action === "webhook.disable");
   expect(audit).toMatchObject({ actor: { type: "system" }, target: { type: "webhook", id: hook.id }, details: { reason: "failing" } });
   const [mail] = await smtp.waitFor(1);
   expect(mail?.subject).toBe('Webhook endpoint "flaky" was disabled');

@@ -16,11 +16,13 @@ describe("two instances (PostgreSQL)", () => {
     const ids: string[] = [];
     await Promise.all(
       Array.from({ length: 30 }, async (_, i) => {
+        // One admin token for both instances: a token manages only the tokens it made.
+        const admin = first.rootSecret;
         const h = i % 2 === 0 ? first : second;
-        const { id } = (await h.call("POST", "/v1/token", { name: `t${i}`, has_full: true })).body.data;
+        const { id } = (await h.call("POST", "/v1/token", { name: `t${i}`, has_full: true }, admin)).body.data;
         ids.push(id);
-        expect((await h.call("PUT", `/v1/token/${id}/settings`, { status: "pause" })).status).toBe(200);
-        expect((await (i % 3 === 0 ? first : second).call("DELETE", `/v1/token/${id}`)).status).toBe(204);
+        expect((await h.call("PUT", `/v1/token/${id}/settings`, { status: "pause" }, admin)).status).toBe(200);
+        expect((await (i % 3 === 0 ? first : second).call("DELETE", `/v1/token/${id}`, undefined, admin)).status).toBe(204);
       }),
     );
     await r.waitFor((a) => a.length >= 90, 20_000);
