@@ -34,6 +34,51 @@ export interface Config {
   readonly rateLimitWhenRedisDown: "open" | "closed";
   /** Days of usage counts kept (default 90). */
   readonly usageRetentionDays: number;
+  /** Lifecycle events: webhooks, mail, leak reports (environment only; readEventConfig). */
+  readonly events: EventConfig;
+}
+
+/** Settings of webhooks, mail and leak reports (docs/webhooks.md). Environment only: the SMTP URL may hold a password. */
+export interface EventConfig {
+  /** LATCHKEY_SMTP_URL: smtp:// or smtps://, or null for no mail. */
+  readonly smtpUrl: string | null;
+  /** LATCHKEY_SMTP_FROM: the From of latchkey's mail. */
+  readonly smtpFrom: string;
+  /** LATCHKEY_WEBHOOK_ALLOW_PRIVATE: deliver to private, loopback and link-local addresses. */
+  readonly webhookAllowPrivate: boolean;
+  /** LATCHKEY_LEAK_KEYS_FILE: GitHub's secret-scanning public keys, or null (POST /v1/leaks refuses all). */
+  readonly leakKeysFile: string | null;
+  /** LATCHKEY_EXPIRY_REMINDER_DAYS: days before expiry to remind, e.g. [7, 1]. */
+  readonly expiryReminderDays: readonly number[];
+}
+
+/**
+ * Reads the lifecycle-event settings from the environment.
+ *
+ * @throws Error naming the variable and its rule.
+ */
+export function readEventConfig(env: NodeJS.ProcessEnv): EventConfig {
+  const value = (name: string): string => (env[name] ?? "").trim();
+  const smtpUrl = value("LATCHKEY_SMTP_URL");
+  if (smtpUrl !== "" && !/^smtps?:\/\/[^/\s]+/.test(smtpUrl)) throw new Error("LATCHKEY_SMTP_URL must be smtp://[user:password@]host[:port] or smtps://...");
+  const smtpFrom = value("LATCHKEY_SMTP_FROM");
+  if (smtpUrl !== "" && smtpFrom === "") throw new Error("LATCHKEY_SMTP_FROM is required with LATCHKEY_SMTP_URL, e.g. latchkey <noreply@example.com>");
+  if (smtpFrom !== "" && !/^[^\r\n]*@[^\r\n]*$/.test(smtpFrom)) throw new Error("LATCHKEY_SMTP_FROM must be an e-mail address, e.g. latchkey <noreply@example.com>");
+  const allowPrivate = value("LATCHKEY_WEBHOOK_ALLOW_PRIVATE") || "false";
+  if (allowPrivate !== "true" && allowPrivate !== "false") throw new Error("LATCHKEY_WEBHOOK_ALLOW_PRIVATE must be true or false");
+  const daysText = value("LATCHKEY_EXPIRY_REMINDER_DAYS") || "7,1";
+  const days = daysText.split(",").map((d) => d.trim());
+  if (!days.every((d) => /^\d{1,3}$/.test(d) && Number(d) >= 1 && Number(d) <= 365) || new Set(days.map(Number)).size !== days.length) {
+    throw new Error(`LATCHKEY_EXPIRY_REMINDER_DAYS must be distinct whole days from 1 to 365, comma-separated (e.g. 7,1), not ${JSON.stringify(daysText)}`);
+  }
+  const leakKeysFile = value("LATCHKEY_LEAK_KEYS_FILE");
+  return {
+    smtpUrl: smtpUrl === "" ? null : smtpUrl,
+    smtpFrom,
+    webhookAllowPrivate: allowPrivate === "true",
+    leakKeysFile: leakKeysFile === "" ? null : leakKeysFile,
+    expiryReminderDays: days.map(Number).sort((a, b) => b - a),
+  };
 }
 
 /** Flags as commander parses them (camel-cased names of the variables). */
@@ -103,6 +148,7 @@ export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     revocationTimeoutMs: Number(revocationText),
     rateLimitWhenRedisDown: whenDown,
     usageRetentionDays: Number(retentionText),
+    events: readEventConfig(env),
   };
 }
 

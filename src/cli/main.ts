@@ -14,6 +14,7 @@ import { registerTokenCommands } from "./token-commands.js";
 import { registerRotationCommands } from "./rotation-commands.js";
 import { registerUserCommands } from "./user-commands.js";
 import { RefusalInTerms } from "./cli-terms.js";
+import { registerWebhookCommands } from "./webhook-commands.js";
 
 /** Builds the program; `io` and `env` are injected for tests. */
 export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
@@ -41,6 +42,7 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
   registerAccountCommands(program, io, config);
   registerUserCommands(program, io, config);
   registerRotationCommands(program, io, config);
+  registerWebhookCommands(program, io, config);
   return program;
 }
 
@@ -81,6 +83,8 @@ const CLI_FLAG_OF_FIELD: Record<string, string> = {
   expires_at: "--expires",
   email: "--email",
   password: "password",
+  url: "--url",
+  events: "--event",
 };
 
 function reportError(error: unknown, io: CliIo): number {

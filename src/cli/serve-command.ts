@@ -5,6 +5,8 @@ import { dashboardPlugin } from "../http/dashboard-plugin.js";
 import { sessionResolver } from "../http/session-cookie.js";
 import { createFailureLimiter } from "../service/failure-limiter.js";
 import { Latchkey } from "../service/latchkey.js";
+import { loadLeakKeys } from "../service/leak-intake.js";
+import { createMailer } from "../service/mailer.js";
 import type { CliIo } from "./cli-output.js";
 import { catalogueOf, routeMapOf, type Config } from "./config.js";
 
@@ -16,14 +18,19 @@ export function registerServeCommand(program: Command, io: CliIo, config: () => 
       const settings = config();
       const catalogue = catalogueOf(settings);
       const routeMap = routeMapOf(settings, catalogue);
+      const { events } = settings;
+      if (events.leakKeysFile !== null) loadLeakKeys(events.leakKeysFile); // refuse a bad file at start
       const latchkey = await Latchkey.open({
         databaseUrl: settings.databaseUrl,
         catalogue,
         tokenPrefix: settings.tokenPrefix,
         revocationTimeoutMs: settings.revocationTimeoutMs,
         usage: { redisUrl: settings.redisUrl, windowsWhenRedisDown: settings.rateLimitWhenRedisDown, retentionDays: settings.usageRetentionDays },
+        events: { allowPrivate: events.webhookAllowPrivate, leakKeysFile: events.leakKeysFile, mailer: createMailer({ smtpUrl: events.smtpUrl, from: events.smtpFrom }) },
+        onBackgroundError: (error) => io.err(`background work failed: ${(error as Error).message ?? String(error)}`),
       });
       await latchkey.usageGate.limiter.ready();
+      latchkey.startWebhookWorker({ reminderDays: events.expiryReminderDays });
       const failureLimiter = createFailureLimiter({ failuresPerWindow: settings.failedAttemptsPerMinute, redisUrl: settings.redisUrl });
       await failureLimiter.ready();
       const app = await buildApp(latchkey, {

@@ -35,10 +35,11 @@ export function registerTokenCommands(program: Command, io: CliIo, config: () =>
     .option("--expires <when>", "expiry: YYYY-MM-DD (through that UTC day) or an RFC 3339 date-time")
     .option("--not-before <when>", "refused before this RFC 3339 date-time, e.g. 2026-12-31T09:00:00Z")
     .option("--allowed-ip <address...>", "usable only from these IPv4/IPv6 addresses and CIDR ranges, e.g. 203.0.113.0/24")
+    .option("--canary", "a canary token: grants nothing; every use is refused as unknown and reported (canary.used)")
     .option("--secret-only", "print only the secret, for scripts")
     .addOption(accountOption())
     .addOption(jsonOption())
-    .action(async (opts: { name: string; full?: boolean; scope?: string[]; domain?: string[]; expires?: string; notBefore?: string; allowedIp?: string[]; secretOnly?: boolean; account: string; json?: boolean }) => {
+    .action(async (opts: { name: string; full?: boolean; scope?: string[]; domain?: string[]; expires?: string; notBefore?: string; allowedIp?: string[]; canary?: boolean; secretOnly?: boolean; account: string; json?: boolean }) => {
       if (opts.full && opts.scope) throw new UsageError("give --full or --scope, not both");
       const scopes = opts.scope?.flatMap((s) => s.split(",")).filter((s) => s !== "");
       if (!opts.full && (scopes === undefined || scopes.length === 0)) {
@@ -54,6 +55,7 @@ export function registerTokenCommands(program: Command, io: CliIo, config: () =>
           ...(opts.expires ? { expiresAt: opts.expires } : {}),
           ...(opts.notBefore ? { notBefore: opts.notBefore } : {}),
           ...(opts.allowedIp ? { allowedIps: opts.allowedIp.flatMap((a) => a.split(",")).filter((a) => a !== "") } : {}),
+          ...(opts.canary ? { canary: true } : {}),
         });
         if (opts.secretOnly) io.out(secret);
         else if (opts.json) io.out(JSON.stringify({ ...tokenJson(created), accessToken: secret }, null, 2));

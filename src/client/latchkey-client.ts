@@ -43,6 +43,8 @@ export interface Token {
   readonly allowed_ips: readonly string[] | null;
   /** The secret the last rotation replaced, while kept: refused from `valid_until` (`token_rotated`). */
   readonly previous_secret: { readonly preview: string; readonly valid_until: string; readonly last_used_at: string | null } | null;
+  /** Present (true) on canary tokens only. */
+  readonly canary?: true;
 }
 
 /** A token just rotated: its new secret (`accessToken`, shown this once) and when the old one stops working. */
@@ -108,6 +110,8 @@ export interface CreateTokenInput {
   readonly rate_limits?: readonly RateWindow[] | null;
   /** Uses left, refilled daily or monthly. */
   readonly credits?: Credits | null;
+  /** A canary token: grants nothing, every use reported as `canary.used` (docs/webhooks.md). */
+  readonly canary?: boolean;
 }
 
 /** One rate window: at most `limit` verifications per `window_seconds` (windows aligned to the epoch). */
@@ -151,6 +155,56 @@ export interface UsageReport {
 /** A token's usage, with its last use. */
 export interface TokenUsageReport extends UsageReport {
   readonly last_use: { readonly used_at: string; readonly ip: string | null; readonly area: string; readonly method: string } | null;
+}
+
+/** A webhook endpoint (docs/webhooks.md); its signing secret is never part of it. */
+export interface Webhook {
+  readonly id: string;
+  readonly name: string;
+  readonly url: string;
+  /** Event types delivered, e.g. `token.paused`. */
+  readonly events: readonly string[];
+  readonly enabled: boolean;
+  /** `failing`: latchkey disabled it after three days of failed deliveries. */
+  readonly disabled_reason: "failing" | null;
+  readonly failing_since: string | null;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+/** An endpoint just created: the only time its Standard Webhooks signing secret is shown. */
+export interface CreatedWebhook extends Webhook {
+  /** `whsec_...`: give it to `new Webhook(secret).verify(...)` of the standardwebhooks package. */
+  readonly signing_secret: string;
+}
+
+/** Body of `webhooks.create`. */
+export interface CreateWebhookInput {
+  readonly name: string;
+  readonly url: string;
+  readonly events: readonly string[];
+  readonly enabled?: boolean;
+}
+
+/** Body of `webhooks.update`: any of the fields. */
+export type UpdateWebhookInput = Partial<CreateWebhookInput>;
+
+/** One delivery of an endpoint's log. */
+export interface WebhookDelivery {
+  readonly id: string;
+  /** Also the `webhook-id` header. */
+  readonly event_id: string;
+  readonly event_type: string;
+  readonly status: "pending" | "succeeded" | "failed";
+  readonly attempts: number;
+  readonly next_attempt_at: string | null;
+  readonly last_attempt_at: string | null;
+  readonly response_status: number | null;
+  readonly duration_ms: number | null;
+  /** The first bytes of the last answer, or why there was none. */
+  readonly response: string | null;
+  readonly created_at: string;
+  readonly delivered_at: string | null;
 }
 
 /** Body of `tokens.update`: rename and/or pause or resume. */
@@ -330,6 +384,13 @@ export const OPERATIONS = {
   lookupToken: { method: "POST", path: "/v1/token/lookup" },
   getAccountPolicy: { method: "GET", path: "/v1/account/policy" },
   setAccountPolicy: { method: "PUT", path: "/v1/account/policy" },
+  listWebhooks: { method: "GET", path: "/v1/webhooks" },
+  showWebhook: { method: "GET", path: "/v1/webhooks/{id}" },
+  createWebhook: { method: "POST", path: "/v1/webhooks" },
+  updateWebhook: { method: "PUT", path: "/v1/webhooks/{id}" },
+  deleteWebhook: { method: "DELETE", path: "/v1/webhooks/{id}" },
+  listWebhookDeliveries: { method: "GET", path: "/v1/webhooks/{id}/deliveries" },
+  redeliverWebhookDelivery: { method: "POST", path: "/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver" },
 } as const;
 
 /** The name of an operation. */
@@ -393,13 +454,24 @@ export interface LatchkeyClient {
   readonly scopes: { list(): Promise<{ data: Area[] }> };
   readonly audit: { list(query?: PageQuery): Promise<Page<AuditEvent>> };
   verify(input: VerifyInput): Promise<VerifyResult>;
+  /** Webhook endpoints (needs webhooks_full for all domains). */
+  readonly webhooks: {
+    list(query?: PageQuery): Promise<Page<Webhook>>;
+    show(id: string): Promise<{ data: Webhook }>;
+    create(input: CreateWebhookInput): Promise<{ data: CreatedWebhook }>;
+    update(id: string, input: UpdateWebhookInput): Promise<{ data: Webhook }>;
+    delete(id: string): Promise<void>;
+    deliveries(id: string, query?: PageQuery): Promise<Page<WebhookDelivery>>;
+    /** Queues the delivery's event again (same webhook-id). */
+    redeliver(id: string, deliveryId: string): Promise<{ data: WebhookDelivery }>;
+  };
 }
 
 /** Makes a client. */
 export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyClient {
-  const call = async <T>(operation: OperationName, request: { id?: string; query?: PageQuery | UsageQuery; body?: unknown; idempotencyKey?: string } = {}): Promise<T> => {
+  const call = async <T>(operation: OperationName, request: { id?: string; deliveryId?: string; query?: PageQuery | UsageQuery; body?: unknown; idempotencyKey?: string } = {}): Promise<T> => {
     const { method, path } = OPERATIONS[operation];
-    const url = new URL(path.replace("{id}", encodeURIComponent(request.id ?? "")), options.baseUrl);
+    const url = new URL(path.replace("{id}", encodeURIComponent(request.id ?? "")).replace("{deliveryId}", encodeURIComponent(request.deliveryId ?? "")), options.baseUrl);
     for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
     const headers: Record<string, string> = { accept: "application/json" };
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
@@ -451,6 +523,15 @@ export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyCl
     scopes: { list: () => call("listScopes") },
     audit: { list: (query) => call("listAudit", query === undefined ? {} : { query }) },
     verify: (input) => call("verify", { body: input }),
+    webhooks: {
+      list: (query) => call("listWebhooks", query === undefined ? {} : { query }),
+      show: (id) => call("showWebhook", { id }),
+      create: (input) => call("createWebhook", { body: input }),
+      update: (id, input) => call("updateWebhook", { id, body: input }),
+      delete: (id) => call("deleteWebhook", { id }),
+      deliveries: (id, query) => call("listWebhookDeliveries", query === undefined ? { id } : { id, query }),
+      redeliver: (id, deliveryId) => call("redeliverWebhookDelivery", { id, deliveryId }),
+    },
   };
 }
 

@@ -45,6 +45,7 @@ import { registerAccountPolicy } from "./routes/account-policy.js";
 import { registerUsageLimits } from "./routes/usage-limits.js";
 import { registerUsageReports } from "./routes/usage-reports.js";
 import { registerVerify } from "./routes/verify.js";
+import { registerWebhookRoutes } from "./routes/webhook-routes.js";
 import { ErrorSchema } from "./wire-format.js";
 import { compileRouteMap } from "./route-matcher.js";
 
@@ -84,6 +85,7 @@ export const REDACTED_PATHS = [
   "*.token",
   "*.accessToken",
   "*.secret",
+  "*.signing_secret",
   "*.password",
   "body.token",
   "body.password",
@@ -195,6 +197,7 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
   registerChangeStream(app, latchkey, options.verifyKey ?? null);
   registerUsageLimits(app, latchkey, resolvers);
   registerUsageReports(app, latchkey, resolvers);
+  await registerWebhookRoutes(app, latchkey, resolvers);
   registerSessionShow(app, latchkey);
   registerSessionCreate(app, latchkey);
   registerSessionDelete(app, latchkey);

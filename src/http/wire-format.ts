@@ -38,6 +38,7 @@ export const TokenSchema = Type.Object(
       ],
       { description: "The secret the last rotation replaced, while kept" },
     ),
+    canary: Type.Optional(Type.Literal(true, { description: "Present on canary tokens only: grants nothing, every use reported (docs/webhooks.md)" })),
   },
   { $id: "Token" },
 );
@@ -62,6 +63,7 @@ export function tokenToWire(token: TokenDetails): TokenWire {
     not_before: token.notBefore,
     allowed_ips: token.allowedIps === null ? null : [...token.allowedIps],
     previous_secret: token.previousSecret === null ? null : { preview: token.previousSecret.preview, valid_until: token.previousSecret.validUntil, last_used_at: token.previousSecret.lastUsedAt },
+    ...(token.canary ? { canary: true as const } : {}),
   };
 }
 

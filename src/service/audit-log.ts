@@ -1,6 +1,7 @@
 /**
  * The audit log: one event per management action (who, what, when, which token or domain, from which
  * address), written in the same transaction as the change it records. Details never hold a secret.
+ * The webhook outbox is derived here too (webhook-outbox.ts), so every change's event lands with it.
  */
 import type { Clock } from "../core/clock.js";
 import type { AuditEventsTable } from "../store/database-schema.js";
@@ -10,13 +11,16 @@ import { lineagePathOf } from "../store/token-lineage-store.js";
 import type { IdFactory } from "./id-factory.js";
 import { keysetRequestOf, redactEventsFor } from "./token-visibility.js";
 import { accountOf, actorRef, type ActorContext } from "./principal.js";
+import { clearQuarantine } from "../store/webhook-store.js";
+import { writeOutboxEvent } from "./webhook-outbox.js";
 
 /** An audit event as callers see it. */
 export interface AuditEvent {
   readonly id: string;
   readonly accountId: string;
+  /** `token`, `user`, `cli` or `system`. */
   readonly actor: { readonly type: string; readonly id: string | null };
-  /** `token.create`, `token.rename`, `token.pause`, `token.unpause`, `token.delete`, `domain.create`, `domain.delete`, `account.create`, `user.create`. */
+  /** `token.create`, `token.rename`, `token.pause`, `token.unpause`, `token.delete`, `domain.create`, `domain.delete`, `account.create`, `user.create`; by latchkey itself (actor `system`): `token.expiring`, `token.expire`, `token.leak`, `token.canary_use`, `webhook.disable`. */
   readonly action: string;
   readonly target: { readonly type: string; readonly id: string };
   readonly ip: string | null;
@@ -24,23 +28,40 @@ export interface AuditEvent {
   readonly createdAt: string;
 }
 
+/** What happened, for {@link recordAuditEvent} and {@link recordSystemAuditEvent}. */
+export interface AuditEventInput {
+  action: string;
+  targetType: string;
+  targetId: string;
+  details?: Record<string, unknown>;
+  accountId?: string;
+  /** The target token's lineage; read here when not given (a delete passes it). */
+  targetLineage?: string | null;
+}
+
 /**
  * Appends an event inside the caller's transaction `tx`. For an event about a token, also keeps that
  * token's lineage (`targetLineage`, read here when not given), so that the tokens above it still see
- * the event once it is deleted (token-visibility.ts).
+ * the event once it is deleted (token-visibility.ts). Writes its webhook event and deliveries too
+ * (webhook-outbox.ts) when the action is one endpoints can subscribe to.
  */
-export async function recordAuditEvent(
-  tx: Store,
-  ids: IdFactory,
-  clock: Clock,
-  actor: ActorContext,
-  event: { action: string; targetType: string; targetId: string; details?: Record<string, unknown>; accountId?: string; targetLineage?: string | null },
-): Promise<void> {
+export async function recordAuditEvent(tx: Store, ids: IdFactory, clock: Clock, actor: ActorContext, event: AuditEventInput): Promise<void> {
   const who = actorRef(actor.principal);
-  const accountId = event.accountId ?? accountOf(actor.principal);
+  await appendEvent(tx, ids, clock, { type: who.type, id: who.id }, actor.ip, event.accountId ?? accountOf(actor.principal), event);
+}
+
+/**
+ * Appends an event done by latchkey itself (actor type `system`): expiry reminders, leak reports,
+ * canary uses, endpoints disabled after failing. `ip` is the address behind it, if any.
+ */
+export async function recordSystemAuditEvent(tx: Store, ids: IdFactory, clock: Clock, accountId: string, ip: string | null, event: AuditEventInput): Promise<void> {
+  await appendEvent(tx, ids, clock, { type: "system", id: null }, ip, accountId, event);
+}
+
+async function appendEvent(tx: Store, ids: IdFactory, clock: Clock, who: { type: string; id: string | null }, ip: string | null, accountId: string, event: AuditEventInput): Promise<void> {
   // An event about a token keeps the token's lineage, read while it still exists (a delete passes it).
   const targetLineage = event.targetType !== "token" ? null : event.targetLineage !== undefined ? event.targetLineage : await lineagePathOf(tx, accountId, event.targetId);
-  await tx.insertAuditEvent({
+  const row: AuditEventsTable = {
     id: ids("auditEvent"),
     account_id: accountId,
     target_lineage: targetLineage,
@@ -49,10 +70,14 @@ export async function recordAuditEvent(
     action: event.action,
     target_type: event.targetType,
     target_id: event.targetId,
-    ip: actor.ip,
+    ip,
     details: JSON.stringify(event.details ?? {}),
     created_at: new Date(clock.nowMillis()).toISOString(),
-  });
+  };
+  await tx.insertAuditEvent(row);
+  // A resumed token is no longer quarantined (leak-intake.ts), whoever resumed it.
+  if (row.action === "token.unpause") await clearQuarantine(tx, row.target_id);
+  await writeOutboxEvent(tx, ids, clock, row);
 }
 
 /**

@@ -14,6 +14,9 @@ export const ID_PREFIXES = {
   token: "tok",
   auditEvent: "aev",
   user: "usr",
+  webhook: "whk",
+  webhookEvent: "msg",
+  webhookDelivery: "wdl",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

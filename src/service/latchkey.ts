@@ -39,6 +39,10 @@ import { UsageGate } from "./usage-gate.js";
 import { UsageLimiter, type WindowsWhenRedisDown } from "./usage-limiter.js";
 import { UsageRecorder } from "./usage-recorder.js";
 import { UsageService } from "./usage-service.js";
+import { LeakIntake } from "./leak-intake.js";
+import type { Mailer } from "./mailer.js";
+import { WebhookService } from "./webhook-service.js";
+import { WebhookWorker, type WebhookWorkerOptions } from "./webhook-worker.js";
 
 /** How to open a {@link Latchkey}. */
 export interface LatchkeyOptions {
@@ -83,6 +87,18 @@ export interface LatchkeyOptions {
     /** Prefix of Redis keys (default `latchkey:usage`). */
     readonly keyPrefix?: string;
   };
+  /** Webhooks, e-mail and leak reports (docs/webhooks.md); all off by default. */
+  readonly events?: LatchkeyEventOptions;
+}
+
+/** Settings of lifecycle events: webhooks, mail, leak reports (docs/webhooks.md). */
+export interface LatchkeyEventOptions {
+  /** LATCHKEY_WEBHOOK_ALLOW_PRIVATE: allow private, loopback and link-local destinations. */
+  readonly allowPrivate?: boolean;
+  /** Sends the owners' mail (src/service/mailer.ts), or null/absent for none. */
+  readonly mailer?: Mailer | null;
+  /** LATCHKEY_LEAK_KEYS_FILE, or null/absent: POST /v1/leaks refuses every report. */
+  readonly leakKeysFile?: string | null;
 }
 
 /** A question for {@link Latchkey.verify}: may this token do METHOD on AREA for DOMAIN? */
@@ -97,6 +113,8 @@ export interface VerifyInput {
   readonly cost?: number;
   /** The client's address, or null/undefined when unknown (a token with an address list then refuses). */
   readonly ip?: string | null;
+  /** The address of whoever presented the token, recorded when a canary token is used (default: `ip`). */
+  readonly clientIp?: string | null;
 }
 
 export class Latchkey {
@@ -114,6 +132,15 @@ export class Latchkey {
   readonly ids: IdFactory;
   /** Limits and usage (issue 14). */
   readonly usage: UsageService;
+  /** Webhook endpoints, their delivery log, canary uses. */
+  readonly webhooks: WebhookService;
+  /** Leaked-token reports (POST /v1/leaks). */
+  readonly leaks: LeakIntake;
+  /** The mailer, when LATCHKEY_SMTP_URL is set. */
+  readonly mailer: Mailer | null;
+  /** The delivery worker, once {@link Latchkey.startWebhookWorker} ran. */
+  webhookWorker: WebhookWorker | null = null;
+  private readonly allowPrivate: boolean;
 
   /** PostgreSQL only: hears other instances' changes (null on SQLite). */
   listener: ChangeListener | null = null;
@@ -132,6 +159,8 @@ export class Latchkey {
     readonly tokenPrefix: string,
     revocationTimeoutMs: number,
     readonly usageGate: UsageGate,
+    events: LatchkeyEventOptions,
+    prefixes: readonly string[],
   ) {
     this.ids = createIdFactory(clock, random);
     this.propagation = new PropagationWaiter(store, revocationTimeoutMs);
@@ -144,6 +173,28 @@ export class Latchkey {
     this.users = new UserService(deps);
     this.rotation = new RotationService(deps, this.tokens);
     this.policy = new AccountPolicyService(deps);
+    this.mailer = events.mailer ?? null;
+    this.allowPrivate = events.allowPrivate === true;
+    const kick = (): void => this.webhookWorker?.kick();
+    this.webhooks = new WebhookService({ ...deps, allowPrivate: this.allowPrivate, kick });
+    this.leaks = new LeakIntake({ store, clock, ids: this.ids, verifier, prefixes, mailer: this.mailer, keysFile: events.leakKeysFile ?? null, onError: (e) => this.onBackgroundError(e), kick });
+  }
+
+  /** Where errors of background work go (set from the options in {@link Latchkey.open}). */
+  private onBackgroundError: (error: unknown) => void = () => undefined;
+
+  /**
+   * Starts delivering webhooks and firing expiry reminders from this instance (`latchkey serve`
+   * does; CLI commands do not). Any number of instances may run one (docs/webhooks.md).
+   */
+  startWebhookWorker(options: WebhookWorkerOptions = {}): WebhookWorker {
+    if (this.webhookWorker !== null) return this.webhookWorker;
+    this.webhookWorker = new WebhookWorker(
+      { store: this.store, ids: this.ids, clock: this.clock, random: this.random, mailer: this.mailer, allowPrivate: this.allowPrivate, onError: (e) => this.onBackgroundError(e) },
+      options,
+    );
+    this.webhookWorker.start();
+    return this.webhookWorker;
   }
 
   /**
@@ -177,14 +228,21 @@ export class Latchkey {
           ...background,
         }),
       );
+      const prefixes = [tokenPrefix, ...(options.acceptedPrefixes ?? [])];
+      let latchkeyOpened: Latchkey | null = null;
       const verifier = new Verifier(store, catalogue, clock, {
         usageGate,
-        prefixes: [tokenPrefix, ...(options.acceptedPrefixes ?? [])],
+        prefixes,
+        onCanaryUse: (use) => {
+          latchkeyOpened?.webhooks.recordCanaryUse(use).catch((error: unknown) => options.onBackgroundError?.(error));
+        },
         ...(options.cacheEntries === undefined ? {} : { cacheEntries: options.cacheEntries }),
         ...(options.lastUsedFlushMillis === undefined ? {} : { lastUsedFlushMillis: options.lastUsedFlushMillis }),
         ...(options.onBackgroundError === undefined ? {} : { onBackgroundError: options.onBackgroundError }),
       });
-      const latchkey = new Latchkey(store, catalogue, verifier, clock, options.random ?? cryptoRandom, tokenPrefix, options.revocationTimeoutMs ?? DEFAULT_REVOCATION_TIMEOUT_MS, usageGate);
+      const latchkey = new Latchkey(store, catalogue, verifier, clock, options.random ?? cryptoRandom, tokenPrefix, options.revocationTimeoutMs ?? DEFAULT_REVOCATION_TIMEOUT_MS, usageGate, options.events ?? {}, prefixes);
+      latchkeyOpened = latchkey;
+      if (options.onBackgroundError !== undefined) latchkey.onBackgroundError = options.onBackgroundError;
       await latchkey.accounts.ensureDefault();
       if (store.dialect.kind === "sqlite") latchkey.stopLocalFeed = startLocalChangeFeed(store, latchkey.changes, options.onBackgroundError);
       if (store.dialect.kind === "postgres") {
@@ -219,7 +277,7 @@ export class Latchkey {
   verify(input: VerifyInput): Promise<VerifyDecision> {
     // Not `async`: the verifier's promise is handed on as is, without a further promise and its ticks.
     try {
-      return this.verifier.verify(input.token, { area: input.area, level: levelForMethod(input.method), domain: input.domain ?? null, method: input.method, ip: input.ip ?? null, cost: input.cost ?? 1 });
+      return this.verifier.verify(input.token, { area: input.area, level: levelForMethod(input.method), domain: input.domain ?? null, method: input.method, ip: input.ip ?? null, cost: input.cost ?? 1 }, input.clientIp ?? input.ip ?? null);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -236,7 +294,7 @@ export class Latchkey {
    *   token_not_yet_valid, ip_not_allowed; rate_limited, credits_exhausted (429), limits_unavailable (503).
    */
   async authenticate(secret: string | null | undefined, use?: { readonly area: string; readonly method: string; readonly ip: string | null }): Promise<Principal> {
-    const lookup = await this.verifier.lookup(secret);
+    const lookup = await this.verifier.lookup(secret, use?.ip ?? null);
     if (lookup.kind === "missing") throw new ServiceError("token_missing");
     if (lookup.kind === "malformed") throw new ServiceError("token_malformed");
     if (lookup.kind === "unknown") throw new ServiceError("token_unknown");
@@ -285,6 +343,8 @@ export class Latchkey {
 
   /** Flushes last-used instants and closes the database. */
   async close(): Promise<void> {
+    await this.webhookWorker?.stop();
+    this.mailer?.close();
     this.stopLocalFeed?.();
     this.changes.clear();
     await this.listener?.stop();

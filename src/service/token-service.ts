@@ -64,6 +64,8 @@ export interface CreateTokenInput {
   /** Rate windows and credits in their wire shapes (issue 14; checked by core parseLimits). */
   readonly rateLimits?: unknown;
   readonly credits?: unknown;
+  /** A canary token: grants nothing, refused as unknown, every use reported (docs/webhooks.md). Scopes are ignored. */
+  readonly canary?: boolean;
 }
 
 /** Input of {@link TokenService.update}. Any other field is refused by the caller's schema. */
@@ -140,7 +142,8 @@ export class TokenService {
     if (!name.ok) problem("name", name.problem);
 
     let permissions: PermissionSet | null = null;
-    if (input.hasFull === true) permissions = FULL_ACCESS;
+    if (input.canary === true) permissions = { hasFull: false, levels: new Map() };
+    else if (input.hasFull === true) permissions = FULL_ACCESS;
     else if (input.scopes === undefined) problem("scopes", "Choose Full access (has_full: true) or at least one scope.");
     else {
       const parsed = parseScopes(catalogue, input.scopes);
@@ -222,11 +225,12 @@ export class TokenService {
               last_used_at: null,
               not_before: conditions.notBeforeMillis === null ? null : new Date(conditions.notBeforeMillis).toISOString(),
               allowed_ips: conditions.allowedIps === null ? null : JSON.stringify(conditions.allowedIps.text),
+              canary: input.canary === true ? 1 : 0,
             },
             domainIds,
           );
           await writeNewTokenLimits(tx, actor, id, accountId, limits.limits, nowMillis, this.deps.usageLimiter);
-          await recordAuditEvent(tx, this.deps.ids, clock, actor, { action: "token.create", targetType: "token", targetId: id, details: { name: name.value } });
+          await recordAuditEvent(tx, this.deps.ids, clock, actor, { action: "token.create", targetType: "token", targetId: id, details: input.canary === true ? { name: name.value, canary: true } : { name: name.value } });
           await tx.notifyChange(`token:${id}`);
         });
       } catch (error) {

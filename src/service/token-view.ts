@@ -34,6 +34,8 @@ export interface TokenDetails {
   readonly allowedIps: readonly string[] | null;
   /** The secret a rotation replaced, while kept: its preview, the end of its grace, its last use. */
   readonly previousSecret: { readonly preview: string; readonly validUntil: string; readonly lastUsedAt: string | null } | null;
+  /** A canary token (grants nothing; every use reported). */
+  readonly canary: boolean;
 }
 
 /**
@@ -78,5 +80,6 @@ export function detailsOfRow(catalogue: Catalogue, row: TokenWithDomains): Token
     notBefore: row.not_before ?? null,
     allowedIps: storedAllowedIps(row.allowed_ips)?.text ?? null,
     previousSecret: row.previous_secret === undefined ? null : { preview: row.previous_secret.preview, validUntil: row.previous_secret.grace_ends_at, lastUsedAt: row.previous_secret.last_used_at },
+    canary: row.canary === 1,
   };
 }

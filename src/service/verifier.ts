@@ -53,6 +53,11 @@ export interface VerifierOptions {
   readonly onBackgroundError?: (error: unknown) => void;
   /** Rate limits, credits and usage counts, applied to every decision (issue 14; src/service/usage-gate.ts). */
   readonly usageGate?: UsageGate;
+  /**
+   * Told of every use of a canary token (which is answered as unknown). Canary records are never
+   * cached, so each use reaches this hook, and normal tokens' cached path has no check added.
+   */
+  readonly onCanaryUse?: (use: { tokenId: string; accountId: string; name: string; ip: string | null }) => void;
 }
 
 /** A cached answer: the record (null: no such token) and the lookup handed out for it. */
@@ -117,16 +122,18 @@ export class Verifier {
    *
    * @param secret the secret as presented, or null/empty when none was.
    * @param question area, level and optional domain.
+   * @param clientIp the caller's address, reported with a canary token's use (null: unknown).
    * @returns the decision; never rejects for any input (a database failure does reject).
    */
-  verify(secret: string | null | undefined, question: VerifyQuestion): Promise<VerifyDecision> {
+  verify(secret: string | null | undefined, question: VerifyQuestion, clientIp: string | null = null): Promise<VerifyDecision> {
     try {
       const resolved = this.resolve(secret);
       if (typeof resolved !== "string") return this.conclude(resolved, question);
       const generation = this.generation;
       const atOnce = this.readAtOnce(resolved);
-      if (atOnce !== null) return this.conclude(this.remember(resolved, atOnce.read, generation), question);
-      return this.read(resolved).then((read) => this.conclude(this.remember(resolved, read, generation), question));
+      const ip = clientIp ?? question.ip ?? null;
+      if (atOnce !== null) return this.conclude(this.remember(resolved, atOnce.read, generation, ip), question);
+      return this.read(resolved).then((read) => this.conclude(this.remember(resolved, read, generation, ip), question));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -164,11 +171,11 @@ export class Verifier {
   }
 
   /** Resolves a presented secret to its record: missing, malformed (no read), unknown or found. */
-  async lookup(secret: string | null | undefined): Promise<TokenLookup> {
+  async lookup(secret: string | null | undefined, clientIp: string | null = null): Promise<TokenLookup> {
     const resolved = this.resolve(secret);
     if (typeof resolved !== "string") return resolved;
     const generation = this.generation;
-    return this.remember(resolved, await this.read(resolved), generation);
+    return this.remember(resolved, await this.read(resolved), generation, clientIp);
   }
 
   /**
@@ -193,7 +200,13 @@ export class Verifier {
   }
 
   /** Turns a read row into a lookup, caching it unless an invalidation came after the read began. */
-  private remember(hash: string, read: VerificationRead | undefined, generation: number): TokenLookup {
+  private remember(hash: string, read: VerificationRead | undefined, generation: number, clientIp: string | null): TokenLookup {
+    if (read !== undefined && read.row.canary === 1) {
+      // A canary grants nothing and is answered exactly as an unknown token; never cached, so that
+      // every use is read, and reported.
+      this.options.onCanaryUse?.({ tokenId: read.row.id, accountId: read.row.account_id, name: read.row.name, ip: clientIp });
+      return UNKNOWN;
+    }
     // A read while the trust has lapsed is fresh, so it may be kept: the feed is in order, and a lost
     // feed bypasses the cache (which empties it) before it is trusted again.
     const store = this.cacheTrustedUntil !== Number.NEGATIVE_INFINITY && generation === this.generation;

@@ -47,6 +47,8 @@ export interface TokensTable {
   not_before?: string | null;
   /** JSON array of canonical CIDR strings (issue 13), or null for any address. Immutable. Optional on insert. */
   allowed_ips?: string | null;
+  /** 1: a canary token, which grants nothing and reports every use (migration 0006). */
+  canary?: number;
 }
 
 export interface TokenDomainsTable {
@@ -184,6 +186,74 @@ export interface TokenLastUseTable {
   method: string;
 }
 
+/** A webhook endpoint of an account (migration 0006; docs/webhooks.md). */
+export interface WebhooksTable {
+  id: string;
+  account_id: string;
+  name: string;
+  url: string;
+  /** JSON array of event types. */
+  events: string;
+  enabled: number;
+  /** The Standard Webhooks signing secret, `whsec_<base64>`; read only by the delivery worker. */
+  signing_secret: string;
+  /** When the current run of failed deliveries began, or null. */
+  failing_since: string | null;
+  /** Why latchkey disabled it (`failing`), or null. */
+  disabled_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One lifecycle event, written in the transaction of its change. */
+export interface WebhookEventsTable {
+  /** `msg_<ulid>`: also the `webhook-id` header. */
+  id: string;
+  account_id: string;
+  type: string;
+  /** The JSON body sent, never holding a secret. */
+  payload: string;
+  created_at: string;
+}
+
+/** One event for one endpoint: the unit the worker leases, sends and retries. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  /** Deliveries of one key (a token id) go out one after the other, oldest first. */
+  order_key: string;
+  /** `pending`, `succeeded` or `failed` (given up). */
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  last_attempt_at: string | null;
+  last_status_code: number | null;
+  last_duration_ms: number | null;
+  /** The first bytes of the last answer (or the error), for the delivery log. */
+  last_response: string | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
+/** An expiry reminder already sent (threshold 0: the token.expired event). */
+export interface TokenRemindersTable {
+  token_id: string;
+  threshold_days: number;
+  sent_at: string;
+}
+
+/** Why a token was paused by latchkey itself (a leak report). */
+export interface TokenQuarantinesTable {
+  token_id: string;
+  reason: string;
+  url: string | null;
+  created_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   domains: DomainsTable;
@@ -200,4 +270,9 @@ export interface Database {
   token_limits: TokenLimitsTable;
   token_usage: TokenUsageTable;
   token_last_use: TokenLastUseTable;
+  webhooks: WebhooksTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  token_reminders: TokenRemindersTable;
+  token_quarantines: TokenQuarantinesTable;
 }

@@ -9,6 +9,7 @@ import * as tokenLineage from "./migrations/0003-token-lineage.js";
 import * as instancesChanges from "./migrations/0004-instances-changes.js";
 import * as rotationConditionsPolicy from "./migrations/0005-rotation-conditions-policy.js";
 import * as usageLimits from "./migrations/0008-usage-limits.js";
+import * as webhooks from "./migrations/0006-webhooks.js";
 
 /** Every migration by name. */
 export const migrationProvider: MigrationProvider = {
@@ -20,6 +21,7 @@ export const migrationProvider: MigrationProvider = {
       "0004-instances-changes": instancesChanges,
       "0005-rotation-conditions-policy": rotationConditionsPolicy,
       "0008-usage-limits": usageLimits,
+      "0006-webhooks": webhooks,
     };
   },
 };

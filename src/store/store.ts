@@ -43,7 +43,7 @@ export interface TokenWithDomains extends TokensTable {
 }
 
 /** What verification reads of a token: the columns its record is built from, and its domains. */
-export type TokenVerificationRow = Pick<TokensTable, "id" | "account_id" | "name" | "has_full" | "scopes" | "all_domains" | "expires_at" | "paused" | "not_before" | "allowed_ips"> & {
+export type TokenVerificationRow = Pick<TokensTable, "id" | "account_id" | "name" | "has_full" | "scopes" | "all_domains" | "expires_at" | "paused" | "not_before" | "allowed_ips" | "canary"> & {
   /** The parent token's id; null or absent for a root (lineage, token-lineage-store.ts). */
   readonly parent_id?: string | null;
   readonly domains: { id: string; name: string }[];
@@ -421,7 +421,7 @@ export class Store {
     // json_group_array(... order by) costs a temporary B-tree per read; a token has few domains, so
     // they are sorted here instead.
     this.byHash ??= sqlite.prepare(
-      `select t.id, t.account_id, t.name, t.has_full, t.scopes, t.all_domains, t.expires_at, t.paused, t.parent_id, t.not_before, t.allowed_ips,
+      `select t.id, t.account_id, t.name, t.has_full, t.scopes, t.all_domains, t.expires_at, t.paused, t.parent_id, t.not_before, t.allowed_ips, t.canary,
          case when t.all_domains = 1 then '[]' else (
            select json_group_array(json_object('id', d.id, 'name', d.name))
            from token_domains td join domains d on d.id = td.domain_id where td.token_id = t.id) end as domains_json,

@@ -33,9 +33,13 @@ import {
   type TokenLimits,
   type TokenUsageReport,
   type UsageReport,
+  type CreatedWebhook,
+  type CreateWebhookInput,
+  type Webhook,
+  type WebhookDelivery,
 } from "../../src/client/latchkey-client.js";
 
-const TOKEN: Record<keyof Token, true> = { id: true, name: true, status: true, scopes: true, has_full: true, domains: true, domain: true, preview: true, expires_at: true, created_at: true, updated_at: true, last_used_at: true, not_before: true, allowed_ips: true, previous_secret: true };
+const TOKEN: Record<keyof Token, true> = { id: true, name: true, status: true, scopes: true, has_full: true, domains: true, domain: true, preview: true, expires_at: true, created_at: true, updated_at: true, last_used_at: true, not_before: true, allowed_ips: true, previous_secret: true, canary: true };
 const ROTATED_TOKEN: Record<keyof RotatedToken, true> = { ...TOKEN, accessToken: true, previous_valid_until: true };
 const ROTATE_TOKEN_INPUT: Record<keyof RotateTokenInput, true> = { grace_seconds: true };
 const TOKEN_LOOKUP: Record<keyof TokenLookup, true> = { id: true, name: true, secret: true };
@@ -53,7 +57,11 @@ const TOKEN_LIMITS: Record<keyof TokenLimits, true> = { rate_limits: true, credi
 const USAGE_REPORT: Record<keyof UsageReport, true> = { from: true, to: true, granularity: true, series: true, totals: true, areas: true, tokens: true };
 const TOKEN_USAGE_REPORT: Record<keyof TokenUsageReport, true> = { ...USAGE_REPORT, last_use: true };
 const VERIFIED_TOKEN: Record<keyof VerifiedToken, true> = { id: true, name: true, account_id: true, scopes: true, has_full: true, domains: true, expires_at: true, secret: true };
-const CREATE_TOKEN_INPUT: Record<keyof CreateTokenInput, true> = { name: true, scopes: true, has_full: true, domain_id: true, domains: true, expires_at: true, not_before: true, allowed_ips: true, rate_limits: true, credits: true };
+const CREATE_TOKEN_INPUT: Record<keyof CreateTokenInput, true> = { name: true, scopes: true, has_full: true, domain_id: true, domains: true, expires_at: true, not_before: true, allowed_ips: true, rate_limits: true, credits: true, canary: true };
+const WEBHOOK: Record<keyof Webhook, true> = { id: true, name: true, url: true, events: true, enabled: true, disabled_reason: true, failing_since: true, created_at: true, updated_at: true };
+const CREATED_WEBHOOK: Record<keyof CreatedWebhook, true> = { ...WEBHOOK, signing_secret: true };
+const CREATE_WEBHOOK_INPUT: Record<keyof CreateWebhookInput, true> = { name: true, url: true, events: true, enabled: true };
+const WEBHOOK_DELIVERY: Record<keyof WebhookDelivery, true> = { id: true, event_id: true, event_type: true, status: true, attempts: true, next_attempt_at: true, last_attempt_at: true, response_status: true, duration_ms: true, response: true, created_at: true, delivered_at: true };
 const UPDATE_TOKEN_INPUT: Record<keyof UpdateTokenInput, true> = { name: true, status: true };
 const VERIFY_INPUT: Record<keyof VerifyInput, true> = { token: true, method: true, area: true, domain: true, cost: true, ip: true };
 const TOKEN_FAMILY: Record<keyof TokenFamily, true> = { created_by: true, parent_id: true, children: true, descendants: true };
@@ -90,6 +98,13 @@ const RESPONSES: Record<OperationName, { status: string; shape: "page" | "data" 
   setTokenLimits: { status: "200", shape: "data", keys: TOKEN_LIMITS },
   getTokenUsage: { status: "200", shape: "data", keys: TOKEN_USAGE_REPORT },
   getAccountUsage: { status: "200", shape: "data", keys: USAGE_REPORT },
+  listWebhooks: { status: "200", shape: "page", keys: WEBHOOK },
+  showWebhook: { status: "200", shape: "data", keys: WEBHOOK },
+  createWebhook: { status: "201", shape: "data", keys: CREATED_WEBHOOK },
+  updateWebhook: { status: "200", shape: "data", keys: WEBHOOK },
+  deleteWebhook: { status: "204", shape: "none" },
+  listWebhookDeliveries: { status: "200", shape: "page", keys: WEBHOOK_DELIVERY },
+  redeliverWebhookDelivery: { status: "202", shape: "data", keys: WEBHOOK_DELIVERY },
 };
 
 /** Request bodies the client sends; the client's keys must all be in the schema, and (but for update) the reverse. */
@@ -106,6 +121,8 @@ const BODIES: Partial<Record<OperationName, { keys: Record<string, true>; exact:
   lookupToken: { keys: { secret: true }, exact: true },
   setAccountPolicy: { keys: ACCOUNT_POLICY_INPUT, exact: true },
   setTokenLimits: { keys: TOKEN_LIMITS, exact: true },
+  createWebhook: { keys: CREATE_WEBHOOK_INPUT, exact: true },
+  updateWebhook: { keys: CREATE_WEBHOOK_INPUT, exact: true },
 };
 
 type Schema = { $ref?: string; properties?: Record<string, Schema>; items?: Schema; allOf?: Schema[] };

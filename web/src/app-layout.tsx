@@ -8,14 +8,16 @@ import type { Session } from "./api-types";
 import { ActivityIcon, ChevronDownIcon, GlobeIcon, KeyIcon, LogoutIcon, PlugIcon, SettingsIcon } from "./icons";
 import { LatchkeyLogo } from "./latchkey-logo";
 import { navigate, type PagePath } from "./router";
+import { WebhookIcon } from "./webhooks-page";
 
 const NAV: { path: PagePath; label: string; icon: ReactNode; active: (path: string) => boolean }[] = [
   { path: "/integrations", label: "Integrations", icon: <PlugIcon />, active: (p) => p === "/integrations" },
   { path: "/tokens", label: "API tokens", icon: <KeyIcon />, active: (p) => p === "/tokens" },
   { path: "/domains", label: "Domains", icon: <GlobeIcon />, active: (p) => p === "/domains" },
   { path: "/activity", label: "Activity", icon: <ActivityIcon />, active: (p) => p === "/activity" },
-  { path: "/settings", label: "Settings", icon: <SettingsIcon />, active: (p) => p === "/settings" },
   { path: "/usage", label: "Usage", icon: <ActivityIcon />, active: (p) => p === "/usage" },
+  { path: "/webhooks", label: "Webhooks", icon: <WebhookIcon />, active: (p) => p === "/webhooks" },
+  { path: "/settings", label: "Settings", icon: <SettingsIcon />, active: (p) => p === "/settings" },
 ];
 
 export function AppLayout({ session, path, onSignedOut, children }: { session: Session; path: string; onSignedOut: () => void; children: ReactNode }) {

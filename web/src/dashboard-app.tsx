@@ -17,6 +17,7 @@ import { SetupPage } from "./setup-page";
 import { SignInPage } from "./sign-in-page";
 import { TokensPage } from "./tokens-page";
 import { UsagePage } from "./usage-page";
+import { WebhooksPage } from "./webhooks-page";
 
 const TITLES: Record<string, string> = {
   "/integrations": "Integrations",
@@ -25,6 +26,7 @@ const TITLES: Record<string, string> = {
   "/activity": "Activity",
   "/settings": "Settings",
   "/usage": "Usage",
+  "/webhooks": "Webhooks",
   "/sign-in": "Sign in",
   "/setup": "Set up latchkey",
 };
@@ -96,6 +98,8 @@ export function DashboardApp() {
         <ActivityPage session={session} />
       ) : path === "/usage" ? (
         <UsagePage />
+      ) : path === "/webhooks" ? (
+        <WebhooksPage />
       ) : path === "/settings" ? (
         <SettingsPage />
       ) : path in TITLES || path === "/" ? (

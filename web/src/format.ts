@@ -68,6 +68,11 @@ const ACTIONS: Record<string, string> = {
   "user.create": "User created",
   "user.sign_in_failed": "Failed sign-in",
   "user.lock": "User locked out",
+  "token.expiring": "Token about to expire",
+  "token.expire": "Token expired",
+  "token.leak": "Token found in public, paused",
+  "token.canary_use": "Canary token used",
+  "webhook.disable": "Webhook endpoint disabled",
 };
 
 /** An audit event's action in words. */
@@ -121,5 +126,6 @@ export function actorLabel(event: AuditEvent, names: ActorNames): string {
     if (!names.allTokensKnown) return seen === undefined ? `API token ${id}` : `${seen} (API token)`;
     return seen === undefined ? `API token ${id} (deleted)` : `${seen} (API token ${id}, deleted)`;
   }
+  if (type === "system") return "latchkey";
   return "Command line";
 }

@@ -5,7 +5,7 @@
 import { useSyncExternalStore } from "react";
 
 /** The dashboard's pages. */
-export type PagePath = "/integrations" | "/tokens" | "/domains" | "/activity" | "/usage" | "/settings" | "/setup" | "/sign-in";
+export type PagePath = "/integrations" | "/tokens" | "/domains" | "/activity" | "/usage" | "/webhooks" | "/settings" | "/setup" | "/sign-in";
 
 const listeners = new Set<() => void>();
 

@@ -68,7 +68,8 @@ async function check(latchkey: Latchkey, routes: RouteMatcher, request: FastifyR
   if (domain === "ambiguous") return refuse(reply, "domain_not_allowed");
   const presented = readBearerToken(authorizationHeaders(request.raw.rawHeaders));
   if (presented.kind === "malformed") return refuse(reply, "token_malformed");
-  const decision = await latchkey.verify({ token: presented.kind === "bearer" ? presented.token : null, method: original.method, area, domain, ip: forwardedClientAddress(request) });
+  const ip = forwardedClientAddress(request);
+  const decision = await latchkey.verify({ token: presented.kind === "bearer" ? presented.token : null, method: original.method, area, domain, ip, clientIp: ip ?? request.ip });
   if (!decision.allowed) return refuse(reply, decision.code, decision.required, decision);
   const token = verifiedTokenOf(latchkey.catalogue, decision.record);
   reply.header("x-latchkey-token-id", token.id);

@@ -21,6 +21,7 @@ export const CreateTokenBody = Type.Object(
     allowed_ips: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 1000, description: "IPv4/IPv6 addresses and CIDR ranges (no host bits, no zone) it may be used from (ip_not_allowed otherwise). Immutable" })),
     rate_limits: Type.Optional(RateLimitsSchema),
     credits: Type.Optional(CreditsSchema),
+    canary: Type.Optional(Type.Boolean({ description: "A canary token: grants nothing, is refused as unknown, and every use is reported (canary.used). Scopes are ignored." })),
   },
   { additionalProperties: false },
 );
@@ -51,6 +52,7 @@ export function registerTokenCreate(app: App, latchkey: Latchkey, resolvers: rea
         ...(body.allowed_ips !== undefined ? { allowedIps: body.allowed_ips } : {}),
         ...(body.rate_limits !== undefined ? { rateLimits: body.rate_limits } : {}),
         ...(body.credits !== undefined ? { credits: body.credits } : {}),
+        ...(body.canary !== undefined ? { canary: body.canary } : {}),
       });
       reply.header("cache-control", "no-store");
       return reply.code(201).send({ data: { ...tokenToWire(token), accessToken: secret } });

@@ -80,7 +80,7 @@ export function registerVerify(app: App, latchkey: Latchkey, verifyKey: string |
     async (request, reply) => {
       if (expectedDigest !== null && !hasVerifyKey(request, expectedDigest)) await refuseGuess(request, new ServiceError("verify_key_invalid"));
       const { token, method, area, domain, cost, ip } = request.body;
-      const decision = await latchkey.verify({ token, method, area, domain: domain ?? null, ...(cost === undefined ? {} : { cost }), ip: ip ?? null });
+      const decision = await latchkey.verify({ token, method, area, domain: domain ?? null, ...(cost === undefined ? {} : { cost }), ip: ip ?? null, clientIp: ip ?? request.ip });
       if (!decision.allowed) {
         if (decision.code === "token_malformed" || decision.code === "token_unknown") {
           const count = await request.server.latchkeyFailures.recordFailure(request.ip);
