@@ -114,7 +114,10 @@ function printPolicy(io: CliIo, view: Awaited<ReturnType<Latchkey["policy"]["get
     out_of_policy: view.outOfPolicy,
     out_of_policy_total: view.outOfPolicyTotal,
   };
-  if (json) return io.out(JSON.stringify(wire, null, 2));
+  if (json) {
+    io.out(JSON.stringify(wire, null, 2));
+    return;
+  }
   io.out(
     formatFields({
       "max lifetime": view.policy.maxLifetimeDays === null ? "no limit" : `${view.policy.maxLifetimeDays} days`,

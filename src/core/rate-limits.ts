@@ -89,9 +89,12 @@ export function parseLimits(rateLimits: unknown, credits: unknown): ParsedLimits
     else if (rateLimits.length > MAX_WINDOWS) problem("rate_limits", `At most ${MAX_WINDOWS} windows.`);
     else {
       const names = new Set<string>();
-      rateLimits.forEach((item: unknown, i) => {
+      for (const [i, item] of (rateLimits as unknown[]).entries()) {
         const at = `rate_limits[${i}]`;
-        if (typeof item !== "object" || item === null || Array.isArray(item)) return problem(at, "Give {name, limit, window_seconds}.");
+        if (typeof item !== "object" || item === null || Array.isArray(item)) {
+          problem(at, "Give {name, limit, window_seconds}.");
+          continue;
+        }
         const w = item as Record<string, unknown>;
         const extra = Object.keys(w).filter((k) => k !== "name" && k !== "limit" && k !== "window_seconds");
         for (const k of extra) problem(`${at}.${k.slice(0, 40)}`, "This field is not accepted.");
@@ -104,7 +107,7 @@ export function parseLimits(rateLimits: unknown, credits: unknown): ParsedLimits
         const secondsOk = wholeIn(w.window_seconds, 1, MAX_WINDOW_SECONDS);
         if (!secondsOk) problem(`${at}.window_seconds`, `Whole seconds from 1 to ${MAX_WINDOW_SECONDS}.`);
         if (nameOk && limitOk && secondsOk && extra.length === 0) windows.push({ name: w.name as string, limit: w.limit as number, windowSeconds: w.window_seconds as number });
-      });
+      }
     }
   }
   let parsedCredits: CreditsConfig | null = null;

@@ -95,7 +95,7 @@ function addressListOf(ranges: readonly AddressRange[], text: readonly string[])
     for (let w = 0; w < words.length; w++) {
       const bits = Math.max(0, Math.min(32, range.prefixLength - w * 32));
       const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-      target.push((words[w]! & mask) >>> 0, mask);
+      target.push(((words[w] ?? 0) & mask) >>> 0, mask);
     }
   }
   return {
@@ -104,13 +104,19 @@ function addressListOf(ranges: readonly AddressRange[], text: readonly string[])
     contains(address: string): boolean {
       const client = clientAddressWords(address);
       if (client === null) return false;
+      const [a = 0, b = 0, c = 0, d = 0] = client;
       if (client.length === 1) {
-        const word = client[0]!;
-        for (let i = 0; i < v4.length; i += 2) if (((word & v4[i + 1]!) >>> 0) === v4[i]) return true;
+        for (let i = 0; i < v4.length; i += 2) if (((a & (v4[i + 1] ?? 0)) >>> 0) === v4[i]) return true;
         return false;
       }
       for (let i = 0; i < v6.length; i += 8) {
-        if (((client[0]! & v6[i + 1]!) >>> 0) === v6[i] && ((client[1]! & v6[i + 3]!) >>> 0) === v6[i + 2] && ((client[2]! & v6[i + 5]!) >>> 0) === v6[i + 4] && ((client[3]! & v6[i + 7]!) >>> 0) === v6[i + 6]) return true;
+        if (
+          ((a & (v6[i + 1] ?? 0)) >>> 0) === v6[i] &&
+          ((b & (v6[i + 3] ?? 0)) >>> 0) === v6[i + 2] &&
+          ((c & (v6[i + 5] ?? 0)) >>> 0) === v6[i + 4] &&
+          ((d & (v6[i + 7] ?? 0)) >>> 0) === v6[i + 6]
+        )
+          return true;
       }
       return false;
     },

@@ -8,7 +8,6 @@ import type SQLite from "better-sqlite3";
 import { type Kysely, Migrator, sql, type Transaction } from "kysely";
 import pg from "pg";
 import type { AccountsTable, AuditEventsTable, Database, DomainsTable, SessionsTable, TokenPreviousSecretsTable, TokensTable, UsersTable } from "./database-schema.js";
-import { previousSecretsOf } from "./rotation-store.js";
 import { migrationProvider } from "./migration-provider.js";
 import { accountOfChange, nextChangeSeq, numberAndNotify, type AnnouncedChange } from "./change-sequence.js";
 
@@ -577,7 +576,9 @@ export class Store {
             .where("token_domains.token_id", "in", ids)
             .orderBy("domains.name")
             .execute();
-    const previous = await previousSecretsOf(this, rows.map((row) => row.id));
+    const previousRows =
+      ids.length === 0 ? [] : await this.db.selectFrom("token_previous_secrets").selectAll().where("token_id", "in", ids).execute();
+    const previous = new Map(previousRows.map((row) => [row.token_id, row]));
     return rows.map((row) => ({ ...row, domains: links.filter((l) => l.token_id === row.id).map((l) => ({ id: l.id, name: l.name })), previous_secret: previous.get(row.id) }));
   }
 

@@ -5,7 +5,7 @@
  */
 import { ActionIcon, Alert, Button, Group, NumberInput, Select, Stack, Switch, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { api, ApiError, fieldErrors, messageOf } from "./api-client";
 import { AlertIcon, PlusIcon, TrashIcon } from "./icons";
 import { plainTokenName } from "./token-name";
@@ -27,13 +27,13 @@ export function UsageLimitsEditor({ tokenId, tokenName }: { tokenId: string; tok
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const show = (limits: TokenLimits) => {
+  const show = useCallback((limits: TokenLimits) => {
     setWindows(limits.rate_limits.map((w) => ({ ...w })));
     setCreditsOn(limits.credits !== null);
     setRemaining(limits.credits?.remaining ?? 1000);
     setRefill(limits.credits?.refill?.interval ?? "none");
     setAmount(limits.credits?.refill?.amount ?? 1000);
-  };
+  }, []);
 
   useEffect(() => {
     let current = true;
@@ -46,7 +46,7 @@ export function UsageLimitsEditor({ tokenId, tokenName }: { tokenId: string; tok
     return () => {
       current = false;
     };
-  }, [tokenId]);
+  }, [tokenId, show]);
 
   /** The server's rules (src/core/rate-limits.ts), checked here first so a slip costs no request. */
   const problemsOf = (rows: WindowRow[]): Record<string, string> => {
