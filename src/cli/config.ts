@@ -50,6 +50,8 @@ export interface EventConfig {
   readonly leakKeysFile: string | null;
   /** LATCHKEY_EXPIRY_REMINDER_DAYS: days before expiry to remind, e.g. [7, 1]. */
   readonly expiryReminderDays: readonly number[];
+  /** LATCHKEY_WEBHOOK_RETENTION_DAYS: days the delivery log keeps finished deliveries (default 30). */
+  readonly webhookRetentionDays: number;
 }
 
 /**
@@ -71,8 +73,11 @@ export function readEventConfig(env: NodeJS.ProcessEnv): EventConfig {
   if (!days.every((d) => /^\d{1,3}$/.test(d) && Number(d) >= 1 && Number(d) <= 365) || new Set(days.map(Number)).size !== days.length) {
     throw new Error(`LATCHKEY_EXPIRY_REMINDER_DAYS must be distinct whole days from 1 to 365, comma-separated (e.g. 7,1), not ${JSON.stringify(daysText)}`);
   }
+  const retentionText = value("LATCHKEY_WEBHOOK_RETENTION_DAYS") || "30";
+  if (!/^\d{1,4}$/.test(retentionText) || Number(retentionText) < 1) throw new Error(`LATCHKEY_WEBHOOK_RETENTION_DAYS must be a whole number of days, 1 or more, not ${JSON.stringify(retentionText.slice(0, 20))}`);
   const leakKeysFile = value("LATCHKEY_LEAK_KEYS_FILE");
   return {
+    webhookRetentionDays: Number(retentionText),
     smtpUrl: smtpUrl === "" ? null : smtpUrl,
     smtpFrom,
     webhookAllowPrivate: allowPrivate === "true",

@@ -30,7 +30,7 @@ export function registerServeCommand(program: Command, io: CliIo, config: () => 
         onBackgroundError: (error) => io.err(`background work failed: ${(error as Error).message ?? String(error)}`),
       });
       await latchkey.usageGate.limiter.ready();
-      latchkey.startWebhookWorker({ reminderDays: events.expiryReminderDays });
+      latchkey.startWebhookWorker({ reminderDays: events.expiryReminderDays, retentionDays: events.webhookRetentionDays });
       const failureLimiter = createFailureLimiter({ failuresPerWindow: settings.failedAttemptsPerMinute, redisUrl: settings.redisUrl });
       await failureLimiter.ready();
       const app = await buildApp(latchkey, {

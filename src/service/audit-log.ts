@@ -20,7 +20,7 @@ export interface AuditEvent {
   readonly accountId: string;
   /** `token`, `user`, `cli` or `system`. */
   readonly actor: { readonly type: string; readonly id: string | null };
-  /** `token.create`, `token.rename`, `token.pause`, `token.unpause`, `token.delete`, `domain.create`, `domain.delete`, `account.create`, `user.create`; by latchkey itself (actor `system`): `token.expiring`, `token.expire`, `token.leak`, `token.canary_use`, `webhook.disable`. */
+  /** `token.create`, `token.rename`, `token.pause`, `token.unpause`, `token.delete`, `domain.create`, `domain.delete`, `account.create`, `user.create`; by latchkey itself (actor `system`): `token.expiring`, `token.expire`, `token.leak`, `token.canary_use`, `token.rate_limit`, `webhook.disable`. */
   readonly action: string;
   readonly target: { readonly type: string; readonly id: string };
   readonly ip: string | null;

@@ -213,6 +213,7 @@ export class Latchkey {
       const usageStore = new UsageStore(store);
       const usage = options.usage ?? {};
       const background = options.onBackgroundError === undefined ? {} : { onBackgroundError: options.onBackgroundError };
+      let latchkeyOpened: Latchkey | null = null;
       const usageGate = new UsageGate(
         catalogue,
         new UsageLimiter(usageStore, clock, {
@@ -227,9 +228,11 @@ export class Latchkey {
           ...(usage.flushMillis === undefined ? {} : { flushMillis: usage.flushMillis }),
           ...background,
         }),
+        (hit) => {
+          latchkeyOpened?.webhooks.recordRateLimited(hit).catch((error: unknown) => options.onBackgroundError?.(error));
+        },
       );
       const prefixes = [tokenPrefix, ...(options.acceptedPrefixes ?? [])];
-      let latchkeyOpened: Latchkey | null = null;
       const verifier = new Verifier(store, catalogue, clock, {
         usageGate,
         prefixes,

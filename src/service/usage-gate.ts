@@ -12,11 +12,37 @@ import { ServiceError } from "./service-error.js";
 import type { LimitRefusal, UsageLimiter } from "./usage-limiter.js";
 import type { UsageRecorder } from "./usage-recorder.js";
 
+/** A token's first refusal by one of its rate windows in that window (for the `token.rate_limited` event). */
+export interface RateLimitHit {
+  readonly tokenId: string;
+  readonly accountId: string;
+  /** The window's name, limit and length in whole seconds, as the token's limits state them. */
+  readonly window: string;
+  readonly limit: number | null;
+  readonly windowSeconds: number | null;
+  /** When the full window ends, epoch milliseconds (now + Retry-After). */
+  readonly windowEndsAtMillis: number;
+  /** The caller's address, when known. */
+  readonly ip: string | null;
+}
+
+/** Most (token, window) pairs remembered for {@link UsageGate}'s once-per-window report. */
+const MAX_REMEMBERED_HITS = 10_000;
+
 export class UsageGate {
+  /** `token id NUL window name` -> end of the window already reported, epoch milliseconds. */
+  private readonly reported = new Map<string, number>();
+
+  /**
+   * @param onRateLimited told once per token, window and window period (per instance; the webhook
+   *   service keeps it to one event across instances) when a rate window first refuses a use. Off the
+   *   hot path: a refused request already left it, and the hook must not block.
+   */
   constructor(
     private readonly catalogue: Catalogue,
     readonly limiter: UsageLimiter,
     readonly recorder: UsageRecorder,
+    private readonly onRateLimited?: (hit: RateLimitHit) => void,
   ) {}
 
   /**
@@ -52,6 +78,7 @@ export class UsageGate {
     const nowMillis = this.limiter.nowMillis();
     const refusal = record.limits == null ? null : await this.limiter.consume(record.id, record.accountId, record.limits, 1);
     this.count(record, question, refusal === null ? "ok" : refusal.code, nowMillis);
+    if (refusal?.code === "rate_limited") this.report(record, refusal, ip, nowMillis);
     if (refusal !== null) {
       throw new ServiceError(refusal.code, { message: refusal.message, ...(refusal.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: refusal.retryAfterSeconds }) });
     }
@@ -64,6 +91,7 @@ export class UsageGate {
     }
     const costNeverFits = refusal.code === "credits_exhausted" && refusal.costNeverFits === true;
     if (!costNeverFits) this.count(record, question, refusal.code, nowMillis);
+    if (refusal.code === "rate_limited") this.report(record, refusal, question.ip ?? null, nowMillis);
     return {
       allowed: false,
       code: refusal.code,
@@ -74,6 +102,30 @@ export class UsageGate {
       ...(refusal.code === "rate_limited" ? { window: refusal.window } : {}),
       ...(costNeverFits ? { costNeverFits } : {}),
     };
+  }
+
+  /** Tells {@link onRateLimited} of a window's first refusal in its period. */
+  private report(record: TokenRecord, refusal: Extract<LimitRefusal, { code: "rate_limited" }>, ip: string | null, nowMillis: number): void {
+    if (this.onRateLimited === undefined) return;
+    const key = `${record.id}\u0000${refusal.window}`;
+    const reportedUntil = this.reported.get(key);
+    if (reportedUntil !== undefined && nowMillis < reportedUntil) return;
+    const windowEndsAtMillis = nowMillis + refusal.retryAfterSeconds * 1000;
+    if (this.reported.size >= MAX_REMEMBERED_HITS) {
+      for (const [k, until] of this.reported) if (until <= nowMillis) this.reported.delete(k);
+      if (this.reported.size >= MAX_REMEMBERED_HITS) this.reported.clear();
+    }
+    this.reported.set(key, windowEndsAtMillis);
+    const window = record.limits?.limits.windows.find((w) => w.name === refusal.window);
+    this.onRateLimited({
+      tokenId: record.id,
+      accountId: record.accountId,
+      window: refusal.window,
+      limit: window?.limit ?? null,
+      windowSeconds: window?.windowSeconds ?? null,
+      windowEndsAtMillis,
+      ip,
+    });
   }
 
   private count(record: TokenRecord, question: VerifyQuestion, code: string, nowMillis: number): void {

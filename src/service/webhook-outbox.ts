@@ -17,7 +17,7 @@ import type { Store } from "../store/store.js";
 import { insertEvent, subscribedWebhooks } from "../store/webhook-store.js";
 import type { IdFactory } from "./id-factory.js";
 
-/** Every event type an endpoint can subscribe to (token.rate_limited belongs to rate limits, not built yet). */
+/** Every event type an endpoint can subscribe to. */
 export const WEBHOOK_EVENT_TYPES = [
   "token.created",
   "token.renamed",
@@ -28,6 +28,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "token.expiring",
   "token.expired",
   "token.leaked",
+  "token.rate_limited",
   "canary.used",
 ] as const;
 
@@ -44,6 +45,7 @@ const EVENT_OF_ACTION: Readonly<Record<string, WebhookEventType>> = {
   "token.expiring": "token.expiring",
   "token.expire": "token.expired",
   "token.leak": "token.leaked",
+  "token.rate_limit": "token.rate_limited",
   "token.canary_use": "canary.used",
 };
 

@@ -21,6 +21,7 @@ import {
   insertWebhook,
   listDeliveries,
   listWebhooks,
+  rateLimitWindowsReportedSince,
   roleOfUser,
   updateWebhook,
   type DeliveryLogRow,
@@ -32,6 +33,7 @@ import { accountOf, requireAllDomains, requireLevel, type ActorContext } from ".
 import { ServiceError, validationError } from "./service-error.js";
 import { isWebhookEventType, WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./webhook-outbox.js";
 import { isPublicAddress } from "./webhook-sender.js";
+import type { RateLimitHit } from "./usage-gate.js";
 
 /** An endpoint as callers see it (never its signing secret). */
 export interface WebhookDetails {
@@ -242,6 +244,30 @@ export class WebhookService {
       });
     });
     this.deps.kick();
+  }
+
+  /**
+   * Records a token's first refusal by a rate window in that window's period: an audit event
+   * (`token.rate_limit`, actor `system`) and so the `token.rate_limited` event, at most one per token,
+   * window and period across instances (the usage gate reports once per instance; this checks the
+   * events already recorded in the period, under a lock). Skipped when the token is gone.
+   */
+  async recordRateLimited(hit: RateLimitHit): Promise<void> {
+    const { store, ids, clock } = this.deps;
+    const periodMillis = (hit.windowSeconds ?? 0) * 1000;
+    const since = new Date(Math.min(clock.nowMillis(), hit.windowEndsAtMillis - periodMillis)).toISOString();
+    const recorded = await store.transaction(async (tx) => {
+      const reported = await rateLimitWindowsReportedSince(tx, hit.accountId, hit.tokenId, since);
+      if (reported === null || reported.windows.has(hit.window)) return false;
+      await recordSystemAuditEvent(tx, ids, clock, hit.accountId, hit.ip, {
+        action: "token.rate_limit",
+        targetType: "token",
+        targetId: hit.tokenId,
+        details: { name: reported.tokenName, window: hit.window, limit: hit.limit, window_seconds: hit.windowSeconds, window_ends_at: new Date(hit.windowEndsAtMillis).toISOString() },
+      });
+      return true;
+    });
+    if (recorded) this.deps.kick();
   }
 
   /** @throws ServiceError scope_missing, all_domains_required. */

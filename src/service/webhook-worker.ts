@@ -18,7 +18,7 @@ import { Webhook } from "standardwebhooks";
 import { systemClock, type Clock } from "../core/clock.js";
 import type { RandomSource } from "../core/random-source.js";
 import type { Store } from "../store/store.js";
-import { disableWebhook, finishAttempt, leaseDueDeliveries, setWebhookFailing, type LeasedDelivery } from "../store/webhook-store.js";
+import { disableWebhook, finishAttempt, leaseDueDeliveries, pruneWebhookHistory, setWebhookFailing, type LeasedDelivery } from "../store/webhook-store.js";
 import { recordSystemAuditEvent } from "./audit-log.js";
 import type { IdFactory } from "./id-factory.js";
 import type { Mailer } from "./mailer.js";
@@ -27,6 +27,8 @@ import { runExpiryReminders } from "./webhook-reminders.js";
 import { sendWebhook } from "./webhook-sender.js";
 
 const DAY_MILLIS = 24 * 60 * 60 * 1000;
+/** Days the delivery log keeps finished deliveries (LATCHKEY_WEBHOOK_RETENTION_DAYS). */
+export const DEFAULT_RETENTION_DAYS = 30;
 
 /** Tunables of the worker; the defaults are production's, tests shorten them. */
 export interface WebhookWorkerOptions {
@@ -46,6 +48,11 @@ export interface WebhookWorkerOptions {
   readonly giveUpAfterMillis?: number;
   /** Disable an endpoint failing this long (default 3 days). */
   readonly disableAfterMillis?: number;
+  /**
+   * Days finished deliveries and their events are kept in the delivery log (default 30; pending ones
+   * are kept until they finish). Pruned with the reminder run.
+   */
+  readonly retentionDays?: number;
   /** Expiry reminder thresholds, days before expiry (default 7 and 1). */
   readonly reminderDays?: readonly number[];
   /** How often expiries are looked for, milliseconds (default 60,000). */
@@ -127,6 +134,8 @@ export class WebhookWorker {
       if (performance.now() - this.lastReminderRun >= interval) {
         this.lastReminderRun = performance.now();
         await runExpiryReminders(this.deps, this.options.reminderDays ?? [7, 1]);
+        const keptMillis = (this.options.retentionDays ?? DEFAULT_RETENTION_DAYS) * DAY_MILLIS;
+        await pruneWebhookHistory(this.deps.store, iso(this.deps.clock.nowMillis() - keptMillis));
       }
       // Keep going while deliveries are due (a success may have unblocked the next of its token).
       while (!this.stopped && (await this.deliverDue()) > 0);

@@ -270,3 +270,49 @@ export async function ownerAddresses(store: Store, accountId: string): Promise<s
 export async function roleOfUser(store: Store, userId: string): Promise<string | undefined> {
   return (await store.kysely.selectFrom("users").select("role").where("id", "=", userId).executeTakeFirst())?.role;
 }
+
+/**
+ * The windows a token's rate-limit events (`token.rate_limit` audit events) already name since
+ * `sinceIso`, inside the caller's transaction. On PostgreSQL it first takes a transaction-scoped
+ * advisory lock on the token, so that two instances reporting the same window take turns and the
+ * second sees the first's event (SQLite has one writer at a time).
+ *
+ * @returns the token's name and the windows reported; null when the token is gone.
+ */
+export async function rateLimitWindowsReportedSince(tx: Store, accountId: string, tokenId: string, sinceIso: string): Promise<{ readonly tokenName: string; readonly windows: ReadonlySet<string> } | null> {
+  if (tx.dialect.kind === "postgres") await sql`select pg_advisory_xact_lock(hashtext(${`latchkey.rate_limit.${tokenId}`}))`.execute(tx.query);
+  const token = await tx.query.selectFrom("tokens").select("name").where("account_id", "=", accountId).where("id", "=", tokenId).executeTakeFirst();
+  if (token === undefined) return null;
+  const rows = await tx.query
+    .selectFrom("audit_events")
+    .select("details")
+    .where("account_id", "=", accountId)
+    .where("action", "=", "token.rate_limit")
+    .where("target_type", "=", "token")
+    .where("target_id", "=", tokenId)
+    .where("created_at", ">=", sinceIso)
+    .execute();
+  const windows = new Set<string>();
+  for (const row of rows) {
+    const details = JSON.parse(row.details) as { window?: unknown };
+    if (typeof details.window === "string") windows.add(details.window);
+  }
+  return { tokenName: token.name, windows };
+}
+
+/**
+ * Removes the webhook history older than `beforeIso`: finished deliveries (`succeeded` or `failed`),
+ * then the events no delivery refers to any more. A pending delivery and its event are kept whatever
+ * their age. Returns how many deliveries and events were removed.
+ */
+export async function pruneWebhookHistory(store: Store, beforeIso: string): Promise<{ deliveries: number; events: number }> {
+  return store.transaction(async (tx) => {
+    const deliveries = await tx.query.deleteFrom("webhook_deliveries").where("status", "in", ["succeeded", "failed"]).where("created_at", "<", beforeIso).executeTakeFirst();
+    const events = await tx.query
+      .deleteFrom("webhook_events")
+      .where("created_at", "<", beforeIso)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom("webhook_deliveries").select("webhook_deliveries.id").whereRef("webhook_deliveries.event_id", "=", "webhook_events.id"))))
+      .executeTakeFirst();
+    return { deliveries: Number(deliveries.numDeletedRows), events: Number(events.numDeletedRows) };
+  });
+}

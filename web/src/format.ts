@@ -72,6 +72,7 @@ const ACTIONS: Record<string, string> = {
   "token.expire": "Token expired",
   "token.leak": "Token found in public, paused",
   "token.canary_use": "Canary token used",
+  "token.rate_limit": "Token over a rate limit",
   "webhook.disable": "Webhook endpoint disabled",
 };
 

@@ -39,5 +39,6 @@ export const EVENTS: { type: string; label: string }[] = [
   { type: "token.expiring", label: "Token about to expire" },
   { type: "token.expired", label: "Token expired" },
   { type: "token.leaked", label: "Token found in public (paused)" },
+  { type: "token.rate_limited", label: "Token over a rate limit" },
   { type: "canary.used", label: "Canary token used" },
 ];
