@@ -41,8 +41,9 @@ export function registerTokenCommands(program: Command, io: CliIo, config: () =>
     .addOption(jsonOption())
     .action(async (opts: { name: string; full?: boolean; scope?: string[]; domain?: string[]; expires?: string; notBefore?: string; allowedIp?: string[]; canary?: boolean; secretOnly?: boolean; account: string; json?: boolean }) => {
       if (opts.full && opts.scope) throw new UsageError("give --full or --scope, not both");
+      if (opts.canary && (opts.full || opts.scope)) throw new UsageError("a --canary token grants nothing: give neither --full nor --scope");
       const scopes = opts.scope?.flatMap((s) => s.split(",")).filter((s) => s !== "");
-      if (!opts.full && (scopes === undefined || scopes.length === 0)) {
+      if (!opts.canary && !opts.full && (scopes === undefined || scopes.length === 0)) {
         throw new UsageError("give --full (Full access) or --scope with at least one scope (Custom access), e.g. --scope domains_read");
       }
       await withLatchkey(config(), async (latchkey) => {

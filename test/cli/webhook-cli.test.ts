@@ -58,7 +58,9 @@ describe("latchkey webhook", () => {
 
   it("creates a canary token that is refused as unknown", async () => {
     const res = await cli("token", "create", "--name", "bait", "--canary", "--secret-only");
-    expect(res.code).toBe(0);
+    expect([res.code, res.err]).toEqual([0, ""]);
+    const both = await cli("token", "create", "--name", "bait 2", "--canary", "--full");
+    expect([both.code, both.err]).toEqual([2, "error: a --canary token grants nothing: give neither --full nor --scope"]);
     const service = await Latchkey.open({ databaseUrl });
     try {
       expect((await service.verify({ token: res.out, method: "GET", area: "domains" })).code).toBe("token_unknown");
@@ -77,11 +79,14 @@ describe("event settings", () => {
       [{ LATCHKEY_EXPIRY_REMINDER_DAYS: "7,0" }, /LATCHKEY_EXPIRY_REMINDER_DAYS must be distinct whole days/],
       [{ LATCHKEY_EXPIRY_REMINDER_DAYS: "7,7" }, /distinct/],
       [{ LATCHKEY_EXPIRY_REMINDER_DAYS: "a week" }, /LATCHKEY_EXPIRY_REMINDER_DAYS/],
+      [{ LATCHKEY_WEBHOOK_RETENTION_DAYS: "0" }, /LATCHKEY_WEBHOOK_RETENTION_DAYS must be a whole number of days, 1 or more/],
+      [{ LATCHKEY_WEBHOOK_RETENTION_DAYS: "30d" }, /LATCHKEY_WEBHOOK_RETENTION_DAYS/],
     ];
     for (const [env, message] of cases) expect(() => readEventConfig(env)).toThrow(message);
-    expect(readEventConfig({})).toEqual({ smtpUrl: null, smtpFrom: "", webhookAllowPrivate: false, leakKeysFile: null, expiryReminderDays: [7, 1] });
-    expect(readEventConfig({ LATCHKEY_SMTP_URL: "smtps://u:p@mail.example.com:465", LATCHKEY_SMTP_FROM: "latchkey <n@example.com>", LATCHKEY_WEBHOOK_ALLOW_PRIVATE: "true", LATCHKEY_EXPIRY_REMINDER_DAYS: "1,14,3" })).toMatchObject({
+    expect(readEventConfig({})).toEqual({ smtpUrl: null, smtpFrom: "", webhookAllowPrivate: false, leakKeysFile: null, expiryReminderDays: [7, 1], webhookRetentionDays: 30 });
+    expect(readEventConfig({ LATCHKEY_SMTP_URL: "smtps://u:p@mail.example.com:465", LATCHKEY_SMTP_FROM: "latchkey <n@example.com>", LATCHKEY_WEBHOOK_ALLOW_PRIVATE: "true", LATCHKEY_EXPIRY_REMINDER_DAYS: "1,14,3", LATCHKEY_WEBHOOK_RETENTION_DAYS: "7" })).toMatchObject({
       webhookAllowPrivate: true,
+      webhookRetentionDays: 7,
       expiryReminderDays: [14, 3, 1],
     });
   });
