@@ -27,6 +27,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Most test files wait on sockets, databases, browsers and timers rather than the CPU: three at once
+    // on a 2-core machine keeps the cores busy (vitest's default is one fewer than the cores).
+    maxWorkers: Number(process.env.LATCHKEY_TEST_WORKERS ?? 3),
     globalSetup: ["test/global-setup.ts"],
     projects: [
       { extends: true, test: { name: "unit", include: UNIT } },
