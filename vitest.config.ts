@@ -20,6 +20,7 @@ const E2E = [
   "test/postgres/two-instances.test.ts",
   "test/hardening/crash-safety.test.ts",
   "test/store/sqlite-concurrent-writers.test.ts",
+  "test/operations/**/*.test.ts",
 ];
 
 export default defineConfig({

@@ -34,6 +34,8 @@ export interface Config {
   readonly rateLimitWhenRedisDown: "open" | "closed";
   /** Days of usage counts kept (default 90). */
   readonly usageRetentionDays: number;
+  /** Longest wait for requests in flight on SIGTERM, milliseconds (LATCHKEY_SHUTDOWN_TIMEOUT_MS, default 10000; src/cli/shutdown.ts). */
+  readonly shutdownTimeoutMs: number;
   /** Lifecycle events: webhooks, mail, leak reports (environment only; readEventConfig). */
   readonly events: EventConfig;
 }
@@ -137,6 +139,8 @@ export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
   if (whenDown !== "open" && whenDown !== "closed") throw new Error("LATCHKEY_RATE_LIMIT_WHEN_REDIS_DOWN must be open or closed");
   const retentionText = pick(undefined, "LATCHKEY_USAGE_RETENTION_DAYS", "90");
   if (!/^\d{1,5}$/.test(retentionText) || Number(retentionText) < 1) throw new Error("LATCHKEY_USAGE_RETENTION_DAYS must be a whole number of days, 1 or more");
+  const shutdownText = pick(undefined, "LATCHKEY_SHUTDOWN_TIMEOUT_MS", "10000");
+  if (!/^\d{1,7}$/.test(shutdownText) || Number(shutdownText) > 3_600_000) throw new Error(`LATCHKEY_SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds 0..3600000, not ${JSON.stringify(shutdownText)}`);
   return {
     host: pick(flags.host, "LATCHKEY_HOST", "127.0.0.1"),
     port,
@@ -153,6 +157,7 @@ export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     revocationTimeoutMs: Number(revocationText),
     rateLimitWhenRedisDown: whenDown,
     usageRetentionDays: Number(retentionText),
+    shutdownTimeoutMs: Number(shutdownText),
     events: readEventConfig(env),
   };
 }

@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from "commander";
 import { ServiceError } from "../service/service-error.js";
 import { UsageError, type CliIo } from "./cli-output.js";
 import { registerAccountCommands } from "./account-commands.js";
+import { registerBackupCommands } from "./backup-commands.js";
 import { readConfig, type ConfigFlags } from "./config.js";
 import { registerDomainCommands } from "./domain-commands.js";
 import { registerServeCommand } from "./serve-command.js";
@@ -15,12 +16,13 @@ import { registerRotationCommands } from "./rotation-commands.js";
 import { registerUserCommands } from "./user-commands.js";
 import { RefusalInTerms } from "./cli-terms.js";
 import { registerWebhookCommands } from "./webhook-commands.js";
+import { packageVersion } from "../service/package-version.js";
 
 /** Builds the program; `io` and `env` are injected for tests. */
 export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
   const program = new Command("latchkey")
     .description("Self-hosted API tokens: named, domain-scoped, expiring, with Full or Custom access.")
-    .version("0.1.0")
+    .version(packageVersion())
     .addOption(new Option("--host <address>", "LATCHKEY_HOST: address to listen on"))
     .addOption(new Option("--port <port>", "LATCHKEY_PORT: port to listen on"))
     .addOption(new Option("--database-url <url>", "LATCHKEY_DATABASE_URL: sqlite:PATH or postgres://..."))
@@ -43,6 +45,7 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
   registerUserCommands(program, io, config);
   registerRotationCommands(program, io, config);
   registerWebhookCommands(program, io, config);
+  registerBackupCommands(program, io, config);
   return program;
 }
 

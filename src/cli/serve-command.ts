@@ -9,6 +9,9 @@ import { loadLeakKeys } from "../service/leak-intake.js";
 import { createMailer } from "../service/mailer.js";
 import type { CliIo } from "./cli-output.js";
 import { catalogueOf, routeMapOf, type Config } from "./config.js";
+import { acquireDatabaseLock } from "../service/database-lock.js";
+import { sqliteFileOf } from "../service/database-file.js";
+import { shutDown, stopSignal } from "./shutdown.js";
 
 export function registerServeCommand(program: Command, io: CliIo, config: () => Config): void {
   program
@@ -20,6 +23,10 @@ export function registerServeCommand(program: Command, io: CliIo, config: () => 
       const routeMap = routeMapOf(settings, catalogue);
       const { events } = settings;
       if (events.leakKeysFile !== null) loadLeakKeys(events.leakKeysFile); // refuse a bad file at start
+      // SQLite: one server per file, and `latchkey restore` refuses while it runs (src/service/database-lock.ts).
+      const file = sqliteFileOf(settings.databaseUrl);
+      const lock = file === null ? null : acquireDatabaseLock(file, "serve");
+      process.once("exit", () => lock?.release());
       const latchkey = await Latchkey.open({
         databaseUrl: settings.databaseUrl,
         catalogue,
@@ -52,17 +59,8 @@ export function registerServeCommand(program: Command, io: CliIo, config: () => 
       const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
       io.out(`latchkey listening on http://${host}:${port} (database ${settings.databaseUrl.replace(/\/\/[^@/]*@/, "//***@")})`);
       if (setupCode !== null) io.out(`Set up the first user: http://${setupHost(settings.host)}:${port}/setup#code=${setupCode}`);
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off("SIGINT", stop);
-          process.off("SIGTERM", stop);
-          resolve();
-        };
-        process.on("SIGINT", stop);
-        process.on("SIGTERM", stop);
-      });
-      await app.close();
-      await latchkey.close();
+      await shutDown(app, latchkey, await stopSignal(), settings.shutdownTimeoutMs);
+      lock?.release();
     });
 }
 

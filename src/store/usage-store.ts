@@ -77,10 +77,22 @@ export class UsageStore {
   /** Adds counts and replaces last uses (newer only), in one transaction. */
   async writeBatch(counts: readonly UsageCountRow[], lastUses: readonly LastUseRow[]): Promise<void> {
     if (counts.length === 0 && lastUses.length === 0) return;
+    // One row per key: PostgreSQL refuses an upsert that meets the same row twice ("ON CONFLICT DO
+    // UPDATE command cannot affect row a second time"), and a batch can repeat a key: a failed batch
+    // retried with the next one's counts of the same hour, or a clock set back into an hour already
+    // closed (found by the upgrade fixture's replay, test/upgrade/release-fixtures.test.ts).
+    const merged = new Map<string, TokenUsageTable>();
+    for (const c of counts) {
+      const key = `${c.tokenId}\0${c.hour}\0${c.area}\0${c.code}`;
+      const row = merged.get(key);
+      if (row === undefined) merged.set(key, { token_id: c.tokenId, account_id: c.accountId, hour: c.hour, area: c.area, code: c.code, count: c.count });
+      else row.count = Number(row.count) + c.count;
+    }
+    const all = [...merged.values()];
     await this.store.transaction(async (tx) => {
       const db = tx.kysely;
-      for (let at = 0; at < counts.length; at += 500) {
-        const rows: TokenUsageTable[] = counts.slice(at, at + 500).map((c) => ({ token_id: c.tokenId, account_id: c.accountId, hour: c.hour, area: c.area, code: c.code, count: c.count }));
+      for (let at = 0; at < all.length; at += 500) {
+        const rows = all.slice(at, at + 500);
         await db
           .insertInto("token_usage")
           .values(rows)
