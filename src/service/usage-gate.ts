@@ -11,12 +11,15 @@ import type { TokenRecord, VerifyDecision, VerifyQuestion } from "../core/verify
 import { ServiceError } from "./service-error.js";
 import type { LimitRefusal, UsageLimiter } from "./usage-limiter.js";
 import type { UsageRecorder } from "./usage-recorder.js";
+import { SILENT_OBSERVER, type ServiceObserver } from "./service-observer.js";
 
 export class UsageGate {
   constructor(
     private readonly catalogue: Catalogue,
     readonly limiter: UsageLimiter,
     readonly recorder: UsageRecorder,
+    /** Told of each refusal for a token's windows or credits (metrics). */
+    private readonly observer: ServiceObserver = SILENT_OBSERVER,
   ) {}
 
   /**
@@ -53,6 +56,7 @@ export class UsageGate {
     const refusal = record.limits == null ? null : await this.limiter.consume(record.id, record.accountId, record.limits, 1);
     this.count(record, question, refusal === null ? "ok" : refusal.code, nowMillis);
     if (refusal !== null) {
+      this.observer.rateLimitRefusal("token_limits", refusal.code);
       throw new ServiceError(refusal.code, { message: refusal.message, ...(refusal.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: refusal.retryAfterSeconds }) });
     }
   }
@@ -63,7 +67,10 @@ export class UsageGate {
       return decision;
     }
     const costNeverFits = refusal.code === "credits_exhausted" && refusal.costNeverFits === true;
-    if (!costNeverFits) this.count(record, question, refusal.code, nowMillis);
+    if (!costNeverFits) {
+      this.count(record, question, refusal.code, nowMillis);
+      this.observer.rateLimitRefusal("token_limits", refusal.code);
+    }
     return {
       allowed: false,
       code: refusal.code,
