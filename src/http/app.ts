@@ -152,6 +152,12 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
   // JSON only: a text/plain body (which browsers send cross-site without a preflight) is refused with 415.
   app.removeContentTypeParser("text/plain");
   app.setNotFoundHandler((_request, reply) => sendError(reply, "not_found"));
+  // Generic clients send `Content-Type: application/json` on a DELETE with no body; Fastify would
+  // refuse the empty JSON body with 400. A bodiless DELETE has nothing to parse: drop the header.
+  app.addHook("onRequest", async (request) => {
+    const { headers } = request;
+    if (request.method === "DELETE" && headers["transfer-encoding"] === undefined && (headers["content-length"] === undefined || headers["content-length"] === "0")) delete headers["content-type"];
+  });
   app.addSchema(ErrorSchema);
   const failures = options.failureLimiter ?? createFailureLimiter({ failuresPerWindow: 30 });
   app.decorate("latchkeyFailures", failures);
