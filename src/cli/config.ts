@@ -1,11 +1,17 @@
 /**
  * Configuration: environment variables (DESIGN.md, "Configuration"), overridden by CLI flags of the
- * same names (`--database-url` for LATCHKEY_DATABASE_URL, and so on).
+ * same names (`--database-url` for LATCHKEY_DATABASE_URL, and so on); secrets also from `NAME_FILE`,
+ * and everything also from the YAML file of LATCHKEY_CONFIG, below the environment
+ * (src/cli/config-settings.ts). Every problem is reported at once, one line each.
  */
 import { SEED_CATALOGUE, type Catalogue } from "../core/catalogue.js";
 import { EMPTY_ROUTE_MAP, type RouteMap } from "../core/route-map.js";
 import { loadCatalogueFile } from "../service/latchkey.js";
 import { loadRouteMapFile } from "../service/route-map-file.js";
+import { loadLeakKeys } from "../service/leak-intake.js";
+import { sqliteFileOf } from "../service/database-file.js";
+import { TOKEN_PREFIX_PATTERN } from "../core/token-secret.js";
+import { SETTINGS, SettingSources } from "./config-settings.js";
 
 /** The settings in force. */
 export interface Config {
@@ -22,6 +28,8 @@ export interface Config {
   readonly redisUrl: string | null;
   /** Shared key POST /v1/verify requires, or null (open). */
   readonly verifyKey: string | null;
+  /** Bearer token GET /metrics requires (LATCHKEY_METRICS_TOKEN), or null (open). */
+  readonly metricsToken: string | null;
   /** Fastify trustProxy: false, true, or a comma-separated list of proxy addresses/CIDRs. */
   readonly trustProxy: boolean | string[];
   /** Path of the forward-auth route map (JSON, or YAML by extension), or null for none. */
@@ -40,9 +48,9 @@ export interface Config {
   readonly events: EventConfig;
 }
 
-/** Settings of webhooks, mail and leak reports (docs/webhooks.md). Environment only: the SMTP URL may hold a password. */
+/** Settings of webhooks, mail and leak reports (docs/webhooks.md). */
 export interface EventConfig {
-  /** LATCHKEY_SMTP_URL: smtp:// or smtps://, or null for no mail. */
+  /** LATCHKEY_SMTP_URL (with LATCHKEY_SMTP_PASSWORD put in): smtp:// or smtps://, or null for no mail. */
   readonly smtpUrl: string | null;
   /** LATCHKEY_SMTP_FROM: the From of latchkey's mail. */
   readonly smtpFrom: string;
@@ -56,27 +64,56 @@ export interface EventConfig {
   readonly webhookRetentionDays: number;
 }
 
+/** Configuration problems, one line each naming the variable and its rule (all of them, not the first). */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join("\n"));
+    this.name = "ConfigError";
+  }
+}
+
 /**
  * Reads the lifecycle-event settings from the environment.
  *
- * @throws Error naming the variable and its rule.
+ * @throws ConfigError naming each variable and its rule.
  */
 export function readEventConfig(env: NodeJS.ProcessEnv): EventConfig {
-  const value = (name: string): string => (env[name] ?? "").trim();
-  const smtpUrl = value("LATCHKEY_SMTP_URL");
-  if (smtpUrl !== "" && !/^smtps?:\/\/[^/\s]+/.test(smtpUrl)) throw new Error("LATCHKEY_SMTP_URL must be smtp://[user:password@]host[:port] or smtps://...");
+  const sources = new SettingSources(env, new Map());
+  const events = eventSettings(sources);
+  if (sources.problems.length > 0) throw new ConfigError(sources.problems);
+  return events;
+}
+
+function eventSettings(sources: SettingSources): EventConfig {
+  const problems = sources.problems;
+  const value = (name: string): string => sources.text(name);
+  let smtpUrl = value("LATCHKEY_SMTP_URL");
+  if (smtpUrl !== "" && !/^smtps?:\/\/[^/\s]+/.test(smtpUrl)) problems.push("LATCHKEY_SMTP_URL must be smtp://[user:password@]host[:port] or smtps://...");
+  const smtpPassword = value("LATCHKEY_SMTP_PASSWORD");
+  if (smtpPassword !== "") {
+    if (smtpUrl === "") problems.push("LATCHKEY_SMTP_PASSWORD is the password of LATCHKEY_SMTP_URL's user: set LATCHKEY_SMTP_URL too (smtp://user@host:587)");
+    else if (/^smtps?:\/\/[^/\s]+/.test(smtpUrl)) {
+      const url = new URL(smtpUrl);
+      if (url.username === "") problems.push("LATCHKEY_SMTP_PASSWORD needs a user name in LATCHKEY_SMTP_URL (smtp://user@host:587)");
+      else if (url.password !== "") problems.push("LATCHKEY_SMTP_PASSWORD: LATCHKEY_SMTP_URL holds a password already; give it in one place");
+      else {
+        url.password = encodeURIComponent(smtpPassword);
+        smtpUrl = url.toString();
+      }
+    }
+  }
   const smtpFrom = value("LATCHKEY_SMTP_FROM");
-  if (smtpUrl !== "" && smtpFrom === "") throw new Error("LATCHKEY_SMTP_FROM is required with LATCHKEY_SMTP_URL, e.g. latchkey <noreply@example.com>");
-  if (smtpFrom !== "" && !/^[^\r\n]*@[^\r\n]*$/.test(smtpFrom)) throw new Error("LATCHKEY_SMTP_FROM must be an e-mail address, e.g. latchkey <noreply@example.com>");
-  const allowPrivate = value("LATCHKEY_WEBHOOK_ALLOW_PRIVATE") || "false";
-  if (allowPrivate !== "true" && allowPrivate !== "false") throw new Error("LATCHKEY_WEBHOOK_ALLOW_PRIVATE must be true or false");
-  const daysText = value("LATCHKEY_EXPIRY_REMINDER_DAYS") || "7,1";
+  if (smtpUrl !== "" && smtpFrom === "") problems.push("LATCHKEY_SMTP_FROM is required with LATCHKEY_SMTP_URL, e.g. latchkey <noreply@example.com>");
+  if (smtpFrom !== "" && !/^[^\r\n]*@[^\r\n]*$/.test(smtpFrom)) problems.push("LATCHKEY_SMTP_FROM must be an e-mail address, e.g. latchkey <noreply@example.com>");
+  const allowPrivate = value("LATCHKEY_WEBHOOK_ALLOW_PRIVATE");
+  if (allowPrivate !== "true" && allowPrivate !== "false") problems.push("LATCHKEY_WEBHOOK_ALLOW_PRIVATE must be true or false");
+  const daysText = value("LATCHKEY_EXPIRY_REMINDER_DAYS");
   const days = daysText.split(",").map((d) => d.trim());
   if (!days.every((d) => /^\d{1,3}$/.test(d) && Number(d) >= 1 && Number(d) <= 365) || new Set(days.map(Number)).size !== days.length) {
-    throw new Error(`LATCHKEY_EXPIRY_REMINDER_DAYS must be distinct whole days from 1 to 365, comma-separated (e.g. 7,1), not ${JSON.stringify(daysText)}`);
+    problems.push(`LATCHKEY_EXPIRY_REMINDER_DAYS must be distinct whole days from 1 to 365, comma-separated (e.g. 7,1), not ${JSON.stringify(daysText)}`);
   }
-  const retentionText = value("LATCHKEY_WEBHOOK_RETENTION_DAYS") || "30";
-  if (!/^\d{1,4}$/.test(retentionText) || Number(retentionText) < 1) throw new Error(`LATCHKEY_WEBHOOK_RETENTION_DAYS must be a whole number of days, 1 or more, not ${JSON.stringify(retentionText.slice(0, 20))}`);
+  const retentionText = value("LATCHKEY_WEBHOOK_RETENTION_DAYS");
+  if (!/^\d{1,4}$/.test(retentionText) || Number(retentionText) < 1) problems.push(`LATCHKEY_WEBHOOK_RETENTION_DAYS must be a whole number of days, 1 or more, not ${JSON.stringify(retentionText.slice(0, 20))}`);
   const leakKeysFile = value("LATCHKEY_LEAK_KEYS_FILE");
   return {
     webhookRetentionDays: Number(retentionText),
@@ -106,60 +143,133 @@ export interface ConfigFlags {
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
+/** The flags given, by the variable each stands for (`--database-url` for LATCHKEY_DATABASE_URL). */
+export function flagsByName(flags: ConfigFlags): Map<string, string> {
+  const byName = new Map<string, string>();
+  for (const spec of SETTINGS) {
+    if (spec.flag === null) continue;
+    const camel = spec.flag.slice(2).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()) as keyof ConfigFlags;
+    const given = flags[camel];
+    if (given !== undefined && given !== "") byName.set(spec.name, given);
+  }
+  return byName;
+}
+
+/**
+ * Reads and checks every setting (flags, environment, `*_FILE`, the LATCHKEY_CONFIG file, defaults;
+ * src/cli/config-settings.ts).
+ *
+ * @returns the settings, or null with every problem (one line each, naming the variable and its rule).
+ */
+export function checkConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): { readonly config: Config | null; readonly problems: readonly string[] } {
+  const sources = new SettingSources(env, flagsByName(flags));
+  const problems = sources.problems;
+  const pick = (name: string): string => sources.text(name);
+  const portText = pick("LATCHKEY_PORT");
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) problems.push(`LATCHKEY_PORT must be a port number 0..65535, not ${JSON.stringify(portText)}`);
+  const host = pick("LATCHKEY_HOST");
+  if (/[\s/]/.test(host)) problems.push(`LATCHKEY_HOST must be an address or host name to listen on (e.g. 127.0.0.1, 0.0.0.0, ::), not ${JSON.stringify(host)}`);
+  const databaseUrl = pick("LATCHKEY_DATABASE_URL");
+  try {
+    sqliteFileOf(databaseUrl);
+  } catch (error) {
+    // Never the URL itself: it may hold a password.
+    const message = (error as Error).message;
+    problems.push(message.startsWith("LATCHKEY_DATABASE_URL") ? message : "LATCHKEY_DATABASE_URL must be sqlite:PATH or postgres://USER@HOST:PORT/DATABASE (this one is not a valid URL)");
+  }
+  const tokenPrefix = pick("LATCHKEY_TOKEN_PREFIX");
+  if (!TOKEN_PREFIX_PATTERN.test(tokenPrefix)) problems.push(`LATCHKEY_TOKEN_PREFIX must match ${TOKEN_PREFIX_PATTERN.source}, e.g. lk_`);
+  const logLevel = pick("LATCHKEY_LOG_LEVEL");
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LATCHKEY_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`);
+  const scopesFile = pick("LATCHKEY_SCOPES_FILE");
+  const limitText = pick("LATCHKEY_FAILED_ATTEMPTS_PER_MINUTE");
+  if (!/^\d{1,9}$/.test(limitText)) problems.push(`LATCHKEY_FAILED_ATTEMPTS_PER_MINUTE must be a whole number (0 turns the limit off), not ${JSON.stringify(limitText)}`);
+  const redisUrl = pick("LATCHKEY_REDIS_URL");
+  if (redisUrl !== "" && !/^rediss?:\/\//.test(redisUrl)) problems.push("LATCHKEY_REDIS_URL must start with redis:// or rediss://");
+  const verifyKey = pick("LATCHKEY_VERIFY_KEY");
+  if (verifyKey !== "" && verifyKey.length < 16) problems.push("LATCHKEY_VERIFY_KEY must be at least 16 characters");
+  const metricsToken = pick("LATCHKEY_METRICS_TOKEN");
+  if (metricsToken !== "" && (metricsToken.length < 16 || /\s/.test(metricsToken))) problems.push("LATCHKEY_METRICS_TOKEN must be at least 16 characters without spaces");
+  const trustText = pick("LATCHKEY_TRUST_PROXY");
+  const routesFile = pick("LATCHKEY_ROUTES_FILE");
+  let publicUrl: string | null = null;
+  try {
+    publicUrl = checkPublicUrl(pick("LATCHKEY_PUBLIC_URL"));
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  const revocationText = pick("LATCHKEY_REVOCATION_TIMEOUT_MS");
+  if (!/^\d{1,5}$/.test(revocationText) || Number(revocationText) < 1 || Number(revocationText) > 60_000) problems.push(`LATCHKEY_REVOCATION_TIMEOUT_MS must be a whole number of milliseconds 1..60000, not ${JSON.stringify(revocationText)}`);
+  const whenDown = pick("LATCHKEY_RATE_LIMIT_WHEN_REDIS_DOWN");
+  if (whenDown !== "open" && whenDown !== "closed") problems.push("LATCHKEY_RATE_LIMIT_WHEN_REDIS_DOWN must be open or closed");
+  const retentionText = pick("LATCHKEY_USAGE_RETENTION_DAYS");
+  if (!/^\d{1,5}$/.test(retentionText) || Number(retentionText) < 1) problems.push("LATCHKEY_USAGE_RETENTION_DAYS must be a whole number of days, 1 or more");
+  const shutdownText = pick("LATCHKEY_SHUTDOWN_TIMEOUT_MS");
+  if (!/^\d{1,7}$/.test(shutdownText) || Number(shutdownText) > 3_600_000) problems.push(`LATCHKEY_SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds 0..3600000, not ${JSON.stringify(shutdownText.slice(0, 20))}`);
+  const events = eventSettings(sources);
+  if (problems.length > 0) return { config: null, problems: [...problems] };
+  const config: Config = {
+    host,
+    port,
+    databaseUrl,
+    scopesFile: scopesFile === "" ? null : scopesFile,
+    tokenPrefix,
+    logLevel,
+    failedAttemptsPerMinute: Number(limitText),
+    redisUrl: redisUrl === "" ? null : redisUrl,
+    verifyKey: verifyKey === "" ? null : verifyKey,
+    metricsToken: metricsToken === "" ? null : metricsToken,
+    trustProxy: trustText === "true" ? true : trustText === "false" ? false : trustText.split(",").map((s) => s.trim()).filter((s) => s !== ""),
+    routesFile: routesFile === "" ? null : routesFile,
+    publicUrl,
+    revocationTimeoutMs: Number(revocationText),
+    rateLimitWhenRedisDown: whenDown as "open" | "closed",
+    usageRetentionDays: Number(retentionText),
+    shutdownTimeoutMs: Number(shutdownText),
+    events,
+  };
+  return { config, problems: [] };
+}
+
 /**
  * Reads the configuration.
  *
  * @param env the environment (process.env).
  * @param flags command-line flags; each wins over its variable.
- * @throws Error naming the variable and its rule.
+ * @throws ConfigError naming each variable with a problem and its rule.
  */
 export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Config {
-  const pick = (flag: string | undefined, name: string, fallback: string): string => {
-    const value = flag ?? env[name];
-    return value === undefined || value === "" ? fallback : value;
-  };
-  const portText = pick(flags.port, "LATCHKEY_PORT", "8080");
-  const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535) throw new Error(`LATCHKEY_PORT must be a port number 0..65535, not ${JSON.stringify(portText)}`);
-  const logLevel = pick(flags.logLevel, "LATCHKEY_LOG_LEVEL", "info");
-  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LATCHKEY_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`);
-  const scopesFile = pick(flags.scopesFile, "LATCHKEY_SCOPES_FILE", "");
-  const limitText = pick(flags.failedAttemptsPerMinute, "LATCHKEY_FAILED_ATTEMPTS_PER_MINUTE", "30");
-  if (!/^\d{1,9}$/.test(limitText)) throw new Error(`LATCHKEY_FAILED_ATTEMPTS_PER_MINUTE must be a whole number (0 turns the limit off), not ${JSON.stringify(limitText)}`);
-  const redisUrl = pick(flags.redisUrl, "LATCHKEY_REDIS_URL", "");
-  if (redisUrl !== "" && !/^rediss?:\/\//.test(redisUrl)) throw new Error("LATCHKEY_REDIS_URL must start with redis:// or rediss://");
-  const verifyKey = pick(flags.verifyKey, "LATCHKEY_VERIFY_KEY", "");
-  if (verifyKey !== "" && verifyKey.length < 16) throw new Error("LATCHKEY_VERIFY_KEY must be at least 16 characters");
-  const trustText = pick(flags.trustProxy, "LATCHKEY_TRUST_PROXY", "false");
-  const routesFile = pick(flags.routesFile, "LATCHKEY_ROUTES_FILE", "");
-  const publicUrl = checkPublicUrl(pick(flags.publicUrl, "LATCHKEY_PUBLIC_URL", ""));
-  const revocationText = pick(undefined, "LATCHKEY_REVOCATION_TIMEOUT_MS", "1000");
-  if (!/^\d{1,5}$/.test(revocationText) || Number(revocationText) < 1 || Number(revocationText) > 60_000) throw new Error(`LATCHKEY_REVOCATION_TIMEOUT_MS must be a whole number of milliseconds 1..60000, not ${JSON.stringify(revocationText)}`);
-  const whenDown = pick(undefined, "LATCHKEY_RATE_LIMIT_WHEN_REDIS_DOWN", "open");
-  if (whenDown !== "open" && whenDown !== "closed") throw new Error("LATCHKEY_RATE_LIMIT_WHEN_REDIS_DOWN must be open or closed");
-  const retentionText = pick(undefined, "LATCHKEY_USAGE_RETENTION_DAYS", "90");
-  if (!/^\d{1,5}$/.test(retentionText) || Number(retentionText) < 1) throw new Error("LATCHKEY_USAGE_RETENTION_DAYS must be a whole number of days, 1 or more");
-  const shutdownText = pick(undefined, "LATCHKEY_SHUTDOWN_TIMEOUT_MS", "10000");
-  if (!/^\d{1,7}$/.test(shutdownText) || Number(shutdownText) > 3_600_000) throw new Error(`LATCHKEY_SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds 0..3600000, not ${JSON.stringify(shutdownText)}`);
-  return {
-    host: pick(flags.host, "LATCHKEY_HOST", "127.0.0.1"),
-    port,
-    databaseUrl: pick(flags.databaseUrl, "LATCHKEY_DATABASE_URL", "sqlite:./data/latchkey.db"),
-    scopesFile: scopesFile === "" ? null : scopesFile,
-    tokenPrefix: pick(flags.tokenPrefix, "LATCHKEY_TOKEN_PREFIX", "lk_"),
-    logLevel,
-    failedAttemptsPerMinute: Number(limitText),
-    redisUrl: redisUrl === "" ? null : redisUrl,
-    verifyKey: verifyKey === "" ? null : verifyKey,
-    trustProxy: trustText === "true" ? true : trustText === "false" ? false : trustText.split(",").map((s) => s.trim()).filter((s) => s !== ""),
-    routesFile: routesFile === "" ? null : routesFile,
-    publicUrl,
-    revocationTimeoutMs: Number(revocationText),
-    rateLimitWhenRedisDown: whenDown,
-    usageRetentionDays: Number(retentionText),
-    shutdownTimeoutMs: Number(shutdownText),
-    events: readEventConfig(env),
-  };
+  const { config, problems } = checkConfig(env, flags);
+  if (config === null) throw new ConfigError(problems);
+  return config;
+}
+
+/**
+ * The problems of the files the settings name (catalogue, route map, leak keys), each on one line
+ * naming its variable; [] when all load.
+ */
+export function checkConfigFiles(config: Config): string[] {
+  const problems: string[] = [];
+  let catalogue: Catalogue = SEED_CATALOGUE;
+  try {
+    catalogue = catalogueOf(config);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  try {
+    routeMapOf(config, catalogue);
+  } catch (error) {
+    problems.push((error as Error).message.replace(/\n/g, "; "));
+  }
+  if (config.events.leakKeysFile !== null) {
+    try {
+      loadLeakKeys(config.events.leakKeysFile);
+    } catch (error) {
+      problems.push((error as Error).message.replace(/\n/g, "; "));
+    }
+  }
+  return problems;
 }
 
 /**

@@ -8,9 +8,10 @@ import { ServiceError } from "../service/service-error.js";
 import { UsageError, type CliIo } from "./cli-output.js";
 import { registerAccountCommands } from "./account-commands.js";
 import { registerBackupCommands } from "./backup-commands.js";
-import { readConfig, type ConfigFlags } from "./config.js";
+import { ConfigError, readConfig, type ConfigFlags } from "./config.js";
+import { ConfigCheckFailed, registerConfigCommand } from "./config-command.js";
 import { registerDomainCommands } from "./domain-commands.js";
-import { registerServeCommand } from "./serve-command.js";
+import { registerServeCommand, StartRefused } from "./serve-command.js";
 import { registerTokenCommands } from "./token-commands.js";
 import { registerRotationCommands } from "./rotation-commands.js";
 import { registerUserCommands } from "./user-commands.js";
@@ -46,6 +47,7 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
   registerRotationCommands(program, io, config);
   registerWebhookCommands(program, io, config);
   registerBackupCommands(program, io, config);
+  registerConfigCommand(program, io, env);
   return program;
 }
 
@@ -94,6 +96,12 @@ function reportError(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) {
     if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0) return 0;
     return 2;
+  }
+  if (error instanceof ConfigCheckFailed) return 1;
+  if (error instanceof StartRefused) return 3;
+  if (error instanceof ConfigError) {
+    for (const problem of error.problems) io.err(`error: ${problem}`);
+    return 3;
   }
   if (error instanceof UsageError) {
     io.err(`error: ${error.message}`);

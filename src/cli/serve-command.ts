@@ -1,16 +1,23 @@
-/** `latchkey serve`: runs the HTTP service until SIGINT or SIGTERM. */
+/**
+ * `latchkey serve`: runs the HTTP service until SIGINT or SIGTERM. Its own lines (start, set-up,
+ * problems, shutdown) are JSON lines (src/cli/serve-log.ts), as the request log is.
+ */
+import { rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { buildApp } from "../http/app.js";
 import { dashboardPlugin } from "../http/dashboard-plugin.js";
 import { sessionResolver } from "../http/session-cookie.js";
 import { createFailureLimiter } from "../service/failure-limiter.js";
 import { Latchkey } from "../service/latchkey.js";
-import { loadLeakKeys } from "../service/leak-intake.js";
+import { LatchkeyMetrics } from "../service/metrics.js";
+import { sqliteFileOf } from "../service/database-file.js";
 import { createMailer } from "../service/mailer.js";
 import type { CliIo } from "./cli-output.js";
-import { catalogueOf, routeMapOf, type Config } from "./config.js";
+import { catalogueOf, checkConfigFiles, ConfigError, routeMapOf, type Config } from "./config.js";
 import { acquireDatabaseLock } from "../service/database-lock.js";
-import { sqliteFileOf } from "../service/database-file.js";
+import { redactedDatabaseUrl, serveLog, type ServeLog } from "./serve-log.js";
 import { shutDown, stopSignal } from "./shutdown.js";
 
 export function registerServeCommand(program: Command, io: CliIo, config: () => Config): void {
@@ -18,50 +25,146 @@ export function registerServeCommand(program: Command, io: CliIo, config: () => 
     .command("serve")
     .description("Run the HTTP service (API, verify endpoint, docs, dashboard); migrates the database first")
     .action(async () => {
-      const settings = config();
-      const catalogue = catalogueOf(settings);
-      const routeMap = routeMapOf(settings, catalogue);
-      const { events } = settings;
-      if (events.leakKeysFile !== null) loadLeakKeys(events.leakKeysFile); // refuse a bad file at start
-      // SQLite: one server per file, and `latchkey restore` refuses while it runs (src/service/database-lock.ts).
-      const file = sqliteFileOf(settings.databaseUrl);
-      const lock = file === null ? null : acquireDatabaseLock(file, "serve");
-      process.once("exit", () => lock?.release());
-      const latchkey = await Latchkey.open({
-        databaseUrl: settings.databaseUrl,
-        catalogue,
-        tokenPrefix: settings.tokenPrefix,
-        revocationTimeoutMs: settings.revocationTimeoutMs,
-        usage: { redisUrl: settings.redisUrl, windowsWhenRedisDown: settings.rateLimitWhenRedisDown, retentionDays: settings.usageRetentionDays },
-        events: { allowPrivate: events.webhookAllowPrivate, leakKeysFile: events.leakKeysFile, mailer: createMailer({ smtpUrl: events.smtpUrl, from: events.smtpFrom }) },
-        onBackgroundError: (error) => io.err(`background work failed: ${(error as Error).message ?? String(error)}`),
-      });
-      await latchkey.usageGate.limiter.ready();
-      latchkey.startWebhookWorker({ reminderDays: events.expiryReminderDays, retentionDays: events.webhookRetentionDays });
-      const failureLimiter = createFailureLimiter({ failuresPerWindow: settings.failedAttemptsPerMinute, redisUrl: settings.redisUrl });
-      await failureLimiter.ready();
-      const app = await buildApp(latchkey, {
-        logger: { level: settings.logLevel },
-        principalResolvers: [sessionResolver(latchkey.users)],
-        failureLimiter,
-        verifyKey: settings.verifyKey,
-        trustProxy: settings.trustProxy,
-        plugins: [dashboardPlugin()],
-        routeMap,
-        publicUrl: settings.publicUrl,
-      });
-      // No user yet: a one-time set-up code, printed as a link once listening. The code is in the
-      // fragment, which browsers never send, so it reaches no access log.
-      const setupCode = await latchkey.users.openSetup();
-      await app.listen({ host: settings.host, port: settings.port });
-      const address = app.server.address();
-      const port = typeof address === "object" && address !== null ? address.port : settings.port;
-      const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
-      io.out(`latchkey listening on http://${host}:${port} (database ${settings.databaseUrl.replace(/\/\/[^@/]*@/, "//***@")})`);
-      if (setupCode !== null) io.out(`Set up the first user: http://${setupHost(settings.host)}:${port}/setup#code=${setupCode}`);
-      await shutDown(app, latchkey, await stopSignal(), settings.shutdownTimeoutMs);
-      lock?.release();
+      let settings: Config;
+      try {
+        settings = config();
+      } catch (error) {
+        if (error instanceof ConfigError) refuseStart(serveLog(io, "info"), error.problems);
+        throw error;
+      }
+      const log = serveLog(io, settings.logLevel);
+      try {
+        await serve(settings, log);
+      } catch (error) {
+        if (error instanceof StartRefused) throw error;
+        // A database, port or address problem: one fatal line naming the setting to check.
+        refuseStart(log, [(error as Error).message ?? String(error)]);
+      }
     });
+}
+
+/** Starts the service with checked settings, and runs it until SIGINT or SIGTERM. */
+async function serve(settings: Config, log: ServeLog): Promise<void> {
+  const fileProblems = checkConfigFiles(settings);
+  if (fileProblems.length > 0) refuseStart(log, fileProblems);
+  const catalogue = catalogueOf(settings);
+  const routeMap = routeMapOf(settings, catalogue);
+  const { events } = settings;
+  const metrics = new LatchkeyMetrics();
+  // SQLite: one server per file, and `latchkey restore` refuses while it runs (src/service/database-lock.ts).
+  const file = sqliteFileOf(settings.databaseUrl);
+  const lock = file === null ? null : acquireDatabaseLock(file, "serve");
+  process.once("exit", () => lock?.release());
+  const latchkey = await Latchkey.open({
+    databaseUrl: settings.databaseUrl,
+    catalogue,
+    tokenPrefix: settings.tokenPrefix,
+    revocationTimeoutMs: settings.revocationTimeoutMs,
+    usage: { redisUrl: settings.redisUrl, windowsWhenRedisDown: settings.rateLimitWhenRedisDown, retentionDays: settings.usageRetentionDays },
+    events: {
+      allowPrivate: events.webhookAllowPrivate,
+      leakKeysFile: events.leakKeysFile,
+      mailer: createMailer({ smtpUrl: events.smtpUrl, from: events.smtpFrom }),
+    },
+    onBackgroundError: (error) => log.error("background work failed", { err: (error as Error).message ?? String(error) }),
+    observer: metrics,
+  });
+  await latchkey.usageGate.limiter.ready();
+  latchkey.startWebhookWorker({ reminderDays: events.expiryReminderDays, retentionDays: events.webhookRetentionDays });
+  const failureLimiter = createFailureLimiter({ failuresPerWindow: settings.failedAttemptsPerMinute, redisUrl: settings.redisUrl });
+  await failureLimiter.ready();
+  const app = await buildApp(latchkey, {
+    logger: { level: settings.logLevel },
+    principalResolvers: [sessionResolver(latchkey.users)],
+    failureLimiter,
+    verifyKey: settings.verifyKey,
+    trustProxy: settings.trustProxy,
+    plugins: [dashboardPlugin()],
+    routeMap,
+    publicUrl: settings.publicUrl,
+    metrics,
+    metricsToken: settings.metricsToken,
+  });
+  // No user yet: a one-time set-up code, for a link written to a file only its owner may read
+  // (never to a log line, where log shippers would keep it). The code is in the link's fragment,
+  // which browsers never send, so it reaches no access log either.
+  const setupCode = await latchkey.users.openSetup();
+  try {
+    await app.listen({ host: settings.host, port: settings.port });
+  } catch (error) {
+    await app.close();
+    await latchkey.close();
+    lock?.release();
+    throw listenError(error, settings);
+  }
+  const address = app.server.address();
+  const port = typeof address === "object" && address !== null ? address.port : settings.port;
+  const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
+  const url = `http://${host}:${port}`;
+  log.info(`latchkey listening on ${url}`, {
+    url,
+    host: settings.host,
+    port,
+    database: redactedDatabaseUrl(settings.databaseUrl),
+    store: latchkey.store.dialect.kind,
+    change_feed: latchkey.changeFeedState,
+    metrics_path: "/metrics",
+    metrics_token: settings.metricsToken !== null,
+    verify_key: settings.verifyKey !== null,
+  });
+  const setupFile = setupCode === null ? null : writeSetupLink(settings, `http://${setupHost(settings.host)}:${port}/setup#code=${setupCode}`, port);
+  if (setupFile !== null)
+    log.info("set-up open: the link that creates the first user is in setup_link_file (readable by this user only)", { setup_link_file: setupFile });
+  const startedAt = performance.now();
+  const signal = await stopSignal();
+  const report = await shutDown(app, latchkey, signal, settings.shutdownTimeoutMs);
+  lock?.release();
+  if (setupFile !== null) rmSync(setupFile, { force: true });
+  log.info("latchkey stopped", { signal, drained: report.drained, took_ms: report.tookMs, uptime_seconds: Math.round((performance.now() - startedAt) / 1000) });
+}
+
+/** Logs each problem of the configuration as a fatal line naming its variable, and ends the start (exit 3). */
+function refuseStart(log: ServeLog, problems: readonly string[]): never {
+  for (const problem of problems) log.fatal(problem, { setting: /^LATCHKEY_[A-Z_]+/.exec(problem)?.[0] ?? null });
+  throw new StartRefused(problems.length);
+}
+
+/** The start was refused after its problems were logged (exit 3, nothing more printed). */
+export class StartRefused extends Error {
+  constructor(readonly count: number) {
+    super(`${count} configuration problem${count === 1 ? "" : "s"}`);
+  }
+}
+
+/** A listen failure in the settings' words: a busy port names LATCHKEY_PORT, a bad address LATCHKEY_HOST. */
+function listenError(error: unknown, settings: Config): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EADDRINUSE")
+    return new Error(
+      `LATCHKEY_PORT ${settings.port} is already in use on ${settings.host} (is latchkey running already?); stop that process or set LATCHKEY_PORT to a free port`,
+    );
+  if (code === "EACCES")
+    return new Error(`LATCHKEY_PORT ${settings.port}: not allowed to listen on it (ports below 1024 need privileges); choose a port of 1024 or more`);
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EAI_AGAIN")
+    return new Error(`LATCHKEY_HOST ${settings.host} is not an address of this machine (${code}); use 127.0.0.1, 0.0.0.0 or one of its addresses`);
+  return error as Error;
+}
+
+/**
+ * Writes the set-up link to a file of mode 0600: beside the SQLite database, or in the temporary
+ * folder for PostgreSQL and an in-memory database. Returns its path, or null when it cannot be written
+ * (the first user can still be made with `latchkey user create`).
+ */
+function writeSetupLink(settings: Config, link: string, port: number): string | null {
+  const sqliteFile = sqliteFileOf(settings.databaseUrl);
+  const path = sqliteFile !== null ? join(dirname(resolve(sqliteFile)), "setup-link.txt") : join(tmpdir(), `latchkey-setup-${port}.txt`);
+  try {
+    rmSync(path, { force: true });
+    writeFileSync(path, `${link}\n`, { mode: 0o600, flag: "wx" });
+    return path;
+  } catch {
+    return null;
+  }
 }
 
 /** A host for a link a person can open: a wildcard address becomes the loopback one. */

@@ -29,6 +29,7 @@ export const ERROR_CATALOG = {
   invalid_credentials: { status: 401, message: "The e-mail address or password is wrong." },
   csrf_failed: { status: 403, message: "The request did not carry a valid CSRF token." },
   verify_key_invalid: { status: 401, message: "The verify key is missing or wrong." },
+  metrics_token_invalid: { status: 401, message: "The metrics token is missing or wrong." },
   leak_signature_invalid: { status: 401, message: "The leak report's signature is missing or does not verify with a configured key." },
   setup_closed: { status: 403, message: "Set-up is closed: an owner already exists, or the code is wrong." },
   malformed_request: { status: 400, message: "The request could not be read." },

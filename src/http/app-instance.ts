@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from "fastify";
 import type { FailureLimiter } from "../service/failure-limiter.js";
 import type { ActorContext, Principal } from "../service/principal.js";
+import type { ServiceObserver } from "../service/service-observer.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -13,6 +14,8 @@ declare module "fastify" {
     latchkeyFailures: FailureLimiter;
     /** LATCHKEY_PUBLIC_URL without a trailing slash, or "" (list links are then paths). */
     latchkeyPublicUrl: string;
+    /** The service's observer (metrics), for refusals counted in the HTTP layer. */
+    latchkeyObserver: ServiceObserver;
   }
   interface FastifyRequest {
     /** The authenticated actor, set before validation on routes that declare `security`. */

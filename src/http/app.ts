@@ -45,6 +45,8 @@ import { registerAccountPolicy } from "./routes/account-policy.js";
 import { registerUsageLimits } from "./routes/usage-limits.js";
 import { registerUsageReports } from "./routes/usage-reports.js";
 import { registerVerify } from "./routes/verify.js";
+import { registerMetricsRoute } from "./routes/metrics-route.js";
+import type { LatchkeyMetrics } from "../service/metrics.js";
 import { registerWebhookRoutes } from "./routes/webhook-routes.js";
 import { ErrorSchema } from "./wire-format.js";
 import { compileRouteMap } from "./route-matcher.js";
@@ -74,6 +76,10 @@ export interface AppOptions {
   readonly routeMap?: RouteMap;
   /** Where clients reach latchkey (LATCHKEY_PUBLIC_URL), for the links of lists; null or absent: links are paths. Never the Host header. */
   readonly publicUrl?: string | null;
+  /** Serves GET /metrics from these metrics (src/service/metrics.ts); absent: no /metrics. */
+  readonly metrics?: LatchkeyMetrics;
+  /** When set, GET /metrics requires `Authorization: Bearer <this>` (LATCHKEY_METRICS_TOKEN). */
+  readonly metricsToken?: string | null;
 }
 
 /** Paths of a secret wherever it could appear in a log line; pino writes "[redacted]" instead. */
@@ -146,10 +152,17 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
   // JSON only: a text/plain body (which browsers send cross-site without a preflight) is refused with 415.
   app.removeContentTypeParser("text/plain");
   app.setNotFoundHandler((_request, reply) => sendError(reply, "not_found"));
+  // Generic clients send `Content-Type: application/json` on a DELETE with no body; Fastify would
+  // refuse the empty JSON body with 400. A bodiless DELETE has nothing to parse: drop the header.
+  app.addHook("onRequest", async (request) => {
+    const { headers } = request;
+    if (request.method === "DELETE" && headers["transfer-encoding"] === undefined && (headers["content-length"] === undefined || headers["content-length"] === "0")) delete headers["content-type"];
+  });
   app.addSchema(ErrorSchema);
   const failures = options.failureLimiter ?? createFailureLimiter({ failuresPerWindow: 30 });
   app.decorate("latchkeyFailures", failures);
   app.decorate("latchkeyPublicUrl", (options.publicUrl ?? "").replace(/\/+$/, ""));
+  app.decorate("latchkeyObserver", latchkey.observer);
   app.addHook("onClose", async () => failures.close());
   await registerSecurityHeaders(app);
 
@@ -176,6 +189,7 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
     if (request.routeOptions.schema?.security !== undefined) request.latchkeyActor = await actorFor(latchkey, request, resolvers);
   });
   registerHealth(app, latchkey);
+  if (options.metrics !== undefined) registerMetricsRoute(app, latchkey, options.metrics, options.metricsToken ?? null);
   registerVerify(app, latchkey, options.verifyKey ?? null);
   await registerForwardAuth(app, latchkey, compileRouteMap(options.routeMap ?? EMPTY_ROUTE_MAP));
   registerScopeList(app, latchkey, resolvers);

@@ -40,7 +40,10 @@ export async function actorFor(latchkey: Latchkey, request: FastifyRequest, reso
  */
 export async function refuseGuess(request: FastifyRequest, refusal: ServiceError): Promise<never> {
   const count = await request.server.latchkeyFailures.recordFailure(request.ip);
-  if (count.limited) throw new ServiceError("rate_limited", { retryAfterSeconds: count.retryAfterSeconds });
+  if (count.limited) {
+    request.server.latchkeyObserver.rateLimitRefusal("failed_attempts", "rate_limited");
+    throw new ServiceError("rate_limited", { retryAfterSeconds: count.retryAfterSeconds });
+  }
   throw refusal;
 }
 

@@ -122,7 +122,9 @@ type Decide = (token: string, method: string, domain: string | null, ip: string 
 function inProcess(area: string, latchkey: Latchkey): Decide {
   if (!latchkey.catalogue.byKey.has(area)) throw new TypeError(`requireScope: "${area}" is not an area of latchkey's catalogue`);
   return async (token, method, domain, ip) => {
+    const startedAt = performance.now();
     const decision = await latchkey.verify({ token, method, area, domain, ip });
+    latchkey.observer.verification("middleware", decision.allowed ? "ok" : decision.code, (performance.now() - startedAt) / 1000);
     if (decision.allowed) return { allowed: true, token: verifiedTokenOf(latchkey.catalogue, decision.record) };
     if (decision.retryAfterSeconds !== undefined || decision.message !== undefined) {
       const body: RefusalBody = { allowed: false, status: decision.status, code: decision.code, message: decision.message ?? ERROR_CATALOG[decision.code].message, ...(decision.retryAfterSeconds === undefined ? {} : { retry_after_seconds: decision.retryAfterSeconds }) };

@@ -65,6 +65,8 @@ export class ChangeListener {
   /** Bumped on every new connection: work begun for an older one is dropped. */
   private connection = 0;
   private lastHeardAt = Number.NEGATIVE_INFINITY;
+  /** Round trip of the latest own heartbeat heard, milliseconds (NaN before the first). */
+  private heartbeatRoundTripMs = Number.NaN;
   /** When the latest own heartbeat heard on the current connection was sent (performance.now()). */
   private latestSentAt = Number.NEGATIVE_INFINITY;
   private retryDelayMillis: number;
@@ -105,6 +107,15 @@ export class ChangeListener {
   get state(): ChangeFeedState {
     if (!this.subscribed) return "down";
     return !this.needsCatchUp && this.parts.verifier.isCacheTrusted ? "live" : "catching_up";
+  }
+
+  /**
+   * The feed's lag for metrics: `heartbeatRoundTripMs`, how long the latest own heartbeat took to come
+   * back through the feed (NaN before the first); `silenceMs`, time since the feed last delivered
+   * anything (Infinity when it never did). Milliseconds.
+   */
+  get lag(): { readonly heartbeatRoundTripMs: number; readonly silenceMs: number } {
+    return { heartbeatRoundTripMs: this.heartbeatRoundTripMs, silenceMs: performance.now() - this.lastHeardAt };
   }
 
   /** The backend process id of the listening connection (for tests that cut it), or null. */
@@ -175,6 +186,7 @@ export class ChangeListener {
       const [, id, sentAtText] = line.split(" ");
       if (id !== registry.identity.id) return;
       this.latestSentAt = Math.max(this.latestSentAt, Number(sentAtText));
+      this.heartbeatRoundTripMs = this.lastHeardAt - Number(sentAtText);
       const trustedUntil = this.latestSentAt + this.trustMs;
       if (this.needsCatchUp) this.catchUp(connection);
       else {

@@ -43,6 +43,7 @@ import { LeakIntake } from "./leak-intake.js";
 import type { Mailer } from "./mailer.js";
 import { WebhookService } from "./webhook-service.js";
 import { WebhookWorker, type WebhookWorkerOptions } from "./webhook-worker.js";
+import { SILENT_OBSERVER, type ServiceObserver } from "./service-observer.js";
 
 /** How to open a {@link Latchkey}. */
 export interface LatchkeyOptions {
@@ -89,6 +90,8 @@ export interface LatchkeyOptions {
   };
   /** Webhooks, e-mail and leak reports (docs/webhooks.md); all off by default. */
   readonly events?: LatchkeyEventOptions;
+  /** Told of verifications, refusals, propagation waits and webhook deliveries (metrics; default: nobody). */
+  readonly observer?: ServiceObserver;
 }
 
 /** Settings of lifecycle events: webhooks, mail, leak reports (docs/webhooks.md). */
@@ -149,6 +152,8 @@ export class Latchkey {
   /** What this instance has applied, for GET /v1/changes subscribers. */
   readonly changes = new ChangeStream();
   private stopLocalFeed: (() => void) | null = null;
+  /** Told of what the service does (LatchkeyOptions.observer); the HTTP routes report verifications to it. */
+  readonly observer: ServiceObserver;
 
   private constructor(
     readonly store: Store,
@@ -161,9 +166,11 @@ export class Latchkey {
     readonly usageGate: UsageGate,
     events: LatchkeyEventOptions,
     prefixes: readonly string[],
+    observer: ServiceObserver,
   ) {
+    this.observer = observer;
     this.ids = createIdFactory(clock, random);
-    this.propagation = new PropagationWaiter(store, revocationTimeoutMs);
+    this.propagation = new PropagationWaiter(store, revocationTimeoutMs, observer);
     const deps = { store, catalogue, clock, random, ids: this.ids, verifier, tokenPrefix, propagation: this.propagation, usageLimiter: usageGate.limiter };
     this.usage = new UsageService({ ...deps, limiter: usageGate.limiter, recorder: usageGate.recorder });
     this.tokens = new TokenService(deps);
@@ -190,7 +197,7 @@ export class Latchkey {
   startWebhookWorker(options: WebhookWorkerOptions = {}): WebhookWorker {
     if (this.webhookWorker !== null) return this.webhookWorker;
     this.webhookWorker = new WebhookWorker(
-      { store: this.store, ids: this.ids, clock: this.clock, random: this.random, mailer: this.mailer, allowPrivate: this.allowPrivate, onError: (e) => this.onBackgroundError(e) },
+      { store: this.store, ids: this.ids, clock: this.clock, random: this.random, mailer: this.mailer, allowPrivate: this.allowPrivate, onError: (e) => this.onBackgroundError(e), observer: this.observer },
       options,
     );
     this.webhookWorker.start();
@@ -228,6 +235,7 @@ export class Latchkey {
           ...(usage.flushMillis === undefined ? {} : { flushMillis: usage.flushMillis }),
           ...background,
         }),
+        options.observer ?? SILENT_OBSERVER,
         (hit) => {
           latchkeyOpened?.webhooks.recordRateLimited(hit).catch((error: unknown) => options.onBackgroundError?.(error));
         },
@@ -243,7 +251,7 @@ export class Latchkey {
         ...(options.lastUsedFlushMillis === undefined ? {} : { lastUsedFlushMillis: options.lastUsedFlushMillis }),
         ...(options.onBackgroundError === undefined ? {} : { onBackgroundError: options.onBackgroundError }),
       });
-      const latchkey = new Latchkey(store, catalogue, verifier, clock, options.random ?? cryptoRandom, tokenPrefix, options.revocationTimeoutMs ?? DEFAULT_REVOCATION_TIMEOUT_MS, usageGate, options.events ?? {}, prefixes);
+      const latchkey = new Latchkey(store, catalogue, verifier, clock, options.random ?? cryptoRandom, tokenPrefix, options.revocationTimeoutMs ?? DEFAULT_REVOCATION_TIMEOUT_MS, usageGate, options.events ?? {}, prefixes, options.observer ?? SILENT_OBSERVER);
       latchkeyOpened = latchkey;
       if (options.onBackgroundError !== undefined) latchkey.onBackgroundError = options.onBackgroundError;
       await latchkey.accounts.ensureDefault();

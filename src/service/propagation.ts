@@ -19,6 +19,7 @@
  */
 import type { Store } from "../store/store.js";
 import { liveInstances, type InstanceState } from "../store/instance-store.js";
+import { SILENT_OBSERVER, type ServiceObserver } from "./service-observer.js";
 
 /** What a change's answer says of its propagation (the `propagation` field, DESIGN.md round 2). */
 export interface Propagation {
@@ -49,10 +50,12 @@ export class PropagationWaiter {
   /**
    * @param store the store (SQLite: every answer is immediate).
    * @param timeoutMs the bound, 1..60,000 milliseconds.
+   * @param observer told of each wait's length and lost instances (metrics).
    */
   constructor(
     private readonly store: Store,
     readonly timeoutMs: number = DEFAULT_REVOCATION_TIMEOUT_MS,
+    private readonly observer: ServiceObserver = SILENT_OBSERVER,
   ) {}
 
   /**
@@ -64,13 +67,17 @@ export class PropagationWaiter {
    * @returns the propagation; never rejects for a slow instance (a database failure does reject).
    */
   async awaitPropagation(seq: number): Promise<Propagation> {
-    if (this.store.dialect.kind !== "postgres") return IMMEDIATE;
+    if (this.store.dialect.kind !== "postgres") {
+      this.observer.propagationWait(0, 0);
+      return IMMEDIATE;
+    }
     const start = performance.now();
     for (;;) {
       const instances = await liveInstances(this.store.kysely, LIVE_WINDOW_MS);
       const pending = instances.filter((i) => !hasApplied(i, seq));
       const waited = performance.now() - start;
       if (pending.length === 0 || waited >= this.timeoutMs) {
+        this.observer.propagationWait(waited / 1000, pending.length);
         return { instances: instances.length, applied: instances.length - pending.length, waited_ms: Math.round(waited), lost: pending.map((i) => i.name) };
       }
       await this.nextWake(Math.min(RECHECK_MS, this.timeoutMs - waited));

@@ -11,6 +11,7 @@ import type { TokenRecord, VerifyDecision, VerifyQuestion } from "../core/verify
 import { ServiceError } from "./service-error.js";
 import type { LimitRefusal, UsageLimiter } from "./usage-limiter.js";
 import type { UsageRecorder } from "./usage-recorder.js";
+import { SILENT_OBSERVER, type ServiceObserver } from "./service-observer.js";
 
 /** A token's first refusal by one of its rate windows in that window (for the `token.rate_limited` event). */
 export interface RateLimitHit {
@@ -42,6 +43,8 @@ export class UsageGate {
     private readonly catalogue: Catalogue,
     readonly limiter: UsageLimiter,
     readonly recorder: UsageRecorder,
+    /** Told of each refusal for a token's windows or credits (metrics). */
+    private readonly observer: ServiceObserver = SILENT_OBSERVER,
     private readonly onRateLimited?: (hit: RateLimitHit) => void,
   ) {}
 
@@ -80,6 +83,7 @@ export class UsageGate {
     this.count(record, question, refusal === null ? "ok" : refusal.code, nowMillis);
     if (refusal?.code === "rate_limited") this.report(record, refusal, ip, nowMillis);
     if (refusal !== null) {
+      this.observer.rateLimitRefusal("token_limits", refusal.code);
       throw new ServiceError(refusal.code, { message: refusal.message, ...(refusal.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: refusal.retryAfterSeconds }) });
     }
   }
@@ -90,7 +94,10 @@ export class UsageGate {
       return decision;
     }
     const costNeverFits = refusal.code === "credits_exhausted" && refusal.costNeverFits === true;
-    if (!costNeverFits) this.count(record, question, refusal.code, nowMillis);
+    if (!costNeverFits) {
+      this.count(record, question, refusal.code, nowMillis);
+      this.observer.rateLimitRefusal("token_limits", refusal.code);
+    }
     if (refusal.code === "rate_limited") this.report(record, refusal, question.ip ?? null, nowMillis);
     return {
       allowed: false,

@@ -80,6 +80,9 @@ export class Verifier {
   private readonly lastUsed = new Map<string, number>();
   private readonly previousLastUsed = new Map<string, number>();
   private generation = 0;
+  /** Lookups answered from the cache, and those that were not (a read, or refused malformed), since start (metrics). */
+  cacheHits = 0;
+  cacheMisses = 0;
   /**
    * performance.now() instant until which cached answers may be used: Infinity (SQLite, one process
    * hears its own changes), a moving instant (PostgreSQL, renewed by each heartbeat heard), or
@@ -194,8 +197,12 @@ export class Verifier {
     this.dropIfChangedElsewhere();
     if (this.cacheTrustedUntil === Number.POSITIVE_INFINITY || performance.now() < this.cacheTrustedUntil) {
       const cached = this.records.get(hash);
-      if (cached !== undefined) return cached.lookup;
+      if (cached !== undefined) {
+        this.cacheHits++;
+        return cached.lookup;
+      }
     }
+    this.cacheMisses++;
     return parseSecret(secret, this.options.prefixes).ok ? hash : MALFORMED;
   }
 

@@ -25,6 +25,7 @@ import type { Mailer } from "./mailer.js";
 import { mailNotice } from "./webhook-notices.js";
 import { runExpiryReminders } from "./webhook-reminders.js";
 import { sendWebhook } from "./webhook-sender.js";
+import type { ServiceObserver } from "./service-observer.js";
 
 const DAY_MILLIS = 24 * 60 * 60 * 1000;
 /** Days the delivery log keeps finished deliveries (LATCHKEY_WEBHOOK_RETENTION_DAYS). */
@@ -73,6 +74,8 @@ export interface WebhookWorkerDeps {
   readonly allowPrivate: boolean;
   /** Told of errors of background work (database down, mail refused); never holds a secret. */
   readonly onError: (error: unknown) => void;
+  /** Told how each attempt ended (metrics; default: nobody). */
+  readonly observer?: ServiceObserver;
 }
 
 export class WebhookWorker {
@@ -188,6 +191,7 @@ export class WebhookWorker {
       delivered_at: ok ? iso(nowMillis) : null,
     });
     if (!finished) return; // the lease expired and another instance took the delivery over
+    this.deps.observer?.webhookDelivery(ok ? "delivered" : giveUp ? "given_up" : "retrying");
     if (ok) {
       await setWebhookFailing(store, webhook.id, null);
       return;

@@ -57,9 +57,14 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   let db: Kysely<Database>;
   if (location.kind === "sqlite") {
     const memory = location.path === ":memory:";
-    if (!memory) mkdirSync(dirname(resolve(location.path)), { recursive: true });
-    const sqlite = new SQLite(memory ? ":memory:" : location.path);
-    sqlite.pragma("journal_mode = WAL");
+    let sqlite: SQLite.Database;
+    try {
+      if (!memory) mkdirSync(dirname(resolve(location.path)), { recursive: true });
+      sqlite = new SQLite(memory ? ":memory:" : location.path);
+      sqlite.pragma("journal_mode = WAL");
+    } catch (error) {
+      throw sqliteOpenError(location.path, error);
+    }
     sqlite.pragma("synchronous = NORMAL");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("busy_timeout = 5000");
@@ -70,7 +75,9 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       // Under the migrations' lock: two `create schema if not exists` at once can both find it missing,
       // and the second fails on pg_namespace's unique index (issue 11, found starting two instances).
       const setup = new pg.Client({ connectionString: location.connectionString });
-      await setup.connect();
+      await setup.connect().catch((error: unknown) => {
+        throw postgresConnectError(location.connectionString, error);
+      });
       try {
         await setup.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
         await setup.query(`create schema if not exists "${location.schema}"`);
@@ -86,10 +93,43 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     });
     // An idle client's error (the server restarting) must not crash the process; the pool replaces it.
     pool.on("error", () => undefined);
+    // Connect once now, so that a wrong host or password is told at start in words that name it.
+    try {
+      (await pool.connect()).release();
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw postgresConnectError(location.connectionString, error);
+    }
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     dialect = { kind: "postgres", pool, connectionString: location.connectionString, schema: location.schema };
   }
   return new Store(db, dialect);
+}
+
+/**
+ * A SQLite file that cannot be opened, in words that say what to check: the path, the folder, the
+ * permissions of the user latchkey runs as.
+ */
+export function sqliteOpenError(path: string, error: unknown): Error {
+  const file = resolve(path);
+  const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  const user = typeof process.getuid === "function" ? ` (uid ${process.getuid()})` : "";
+  return new Error(`LATCHKEY_DATABASE_URL: cannot open the SQLite database ${file} (${reason}): check that the folder ${dirname(file)} exists or can be created, and that the user running latchkey${user} may write to it and to the file`);
+}
+
+/**
+ * A PostgreSQL connection failure naming the host, port, database and user, never the password.
+ */
+export function postgresConnectError(connectionString: string, error: unknown): Error {
+  const url = new URL(connectionString);
+  const password = decodeURIComponent(url.password);
+  let reason = (error as Error).message || ((error as NodeJS.ErrnoException).code ?? "connection failed");
+  if (password !== "") reason = reason.split(password).join("***");
+  const user = decodeURIComponent(url.username) || "(the default)";
+  const database = decodeURIComponent(url.pathname.replace(/^\//, "")) || "(the default)";
+  return new Error(
+    `LATCHKEY_DATABASE_URL: cannot connect to PostgreSQL at ${url.hostname || "localhost"}:${url.port || "5432"} (database ${database}, user ${user}): ${reason}; check that the server runs and accepts connections from this machine, and the user, password and database name`,
+  );
 }
 
 /**

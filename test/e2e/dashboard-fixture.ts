@@ -5,7 +5,7 @@
  * share a session; the server and its database are shared, and every test makes its own tokens.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -48,10 +48,11 @@ export async function startServer(): Promise<Server> {
     const timer = setTimeout(() => fail(new Error("latchkey serve did not start within 20 s")), 20_000);
     child.once("exit", (code) => fail(new Error(`latchkey serve exited with ${code}`)));
     lines.on("line", (line) => {
-      const listening = /listening on (http:\/\/\S+)/.exec(line);
+      // JSON lines (src/cli/serve-log.ts); the set-up link is in the file the set-up line names.
+      const listening = /listening on (http:\/\/[^\s"]+)/.exec(line);
       if (listening) baseUrl = listening[1] ?? null;
-      const setup = /Set up the first user: (\S+)/.exec(line);
-      if (setup) setupLink = setup[1] ?? null;
+      const setup = /"setup_link_file":"([^"]+)"/.exec(line);
+      if (setup?.[1] !== undefined) setupLink = readFileSync(setup[1], "utf8").trim();
       // The set-up line follows the listening line when there is one; a fresh database always has it.
       if (baseUrl !== null && setupLink !== null) {
         clearTimeout(timer);

@@ -12,6 +12,8 @@ import type { ManualClock } from "../../src/core/clock.js";
 import type { RouteMap } from "../../src/core/route-map.js";
 import { buildApp, type App } from "../../src/http/app.js";
 import { Latchkey } from "../../src/service/latchkey.js";
+import type { FailureLimiter } from "../../src/service/failure-limiter.js";
+import type { LatchkeyMetrics } from "../../src/service/metrics.js";
 import { dropSchema, freshPostgresUrl } from "./postgres-database.js";
 import { rememberSecret, testLogger } from "./trace-log.js";
 
@@ -93,6 +95,10 @@ export interface HarnessOptions {
   readonly routeMap?: RouteMap;
   /** LATCHKEY_PUBLIC_URL (default: none; list links are then paths). */
   readonly publicUrl?: string;
+  /** Metrics: the service's observer and GET /metrics (behind `token` when given). Default: none. */
+  readonly metrics?: { readonly metrics: LatchkeyMetrics; readonly token?: string };
+  /** The failed-attempts limiter (default: the app's own, 30 a minute). */
+  readonly failureLimiter?: FailureLimiter;
 }
 
 /**
@@ -101,7 +107,7 @@ export interface HarnessOptions {
  */
 export async function openApiHarness(options: HarnessOptions = {}): Promise<ApiHarness> {
   const database = await testDatabase();
-  const latchkey = await Latchkey.open({ databaseUrl: database.url, ...(options.clock ? { clock: options.clock } : {}) }).catch(async (error: unknown) => {
+  const latchkey = await Latchkey.open({ databaseUrl: database.url, ...(options.clock ? { clock: options.clock } : {}), ...(options.metrics ? { observer: options.metrics.metrics } : {}) }).catch(async (error: unknown) => {
     await database.cleanup();
     throw error;
   });
@@ -112,6 +118,8 @@ export async function openApiHarness(options: HarnessOptions = {}): Promise<ApiH
       logger: testLogger(),
       ...(options.routeMap === undefined ? {} : { routeMap: options.routeMap }),
       ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics.metrics, metricsToken: options.metrics.token ?? null }),
+      ...(options.failureLimiter === undefined ? {} : { failureLimiter: options.failureLimiter }),
       plugins: [
         async (instance) => {
           instance.addHook("onResponse", async (_request, reply) => {

@@ -46,7 +46,7 @@ beforeAll(async () => {
     const timer = setTimeout(() => fail(new Error("latchkey serve did not start within 20 s")), 20_000);
     server?.once("exit", (code) => fail(new Error(`latchkey serve exited with ${code} (run npm run build first)`)));
     lines.on("line", (line) => {
-      const listening = /listening on (http:\/\/\S+)/.exec(line);
+      const listening = /listening on (http:\/\/[^\s"]+)/.exec(line); // a JSON line (src/cli/serve-log.ts)
       if (listening?.[1] !== undefined) {
         clearTimeout(timer);
         done(listening[1]);

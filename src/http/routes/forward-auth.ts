@@ -18,7 +18,7 @@
  * Hot path: no database read besides the verifier's own (usually a cache hit).
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { ERROR_CATALOG, statusOf, type ErrorCode } from "../../core/error-catalog.js";
+import { ERROR_CATALOG, isErrorCode, statusOf, type ErrorCode } from "../../core/error-catalog.js";
 import type { DomainSource } from "../../core/route-map.js";
 import type { Latchkey } from "../../service/latchkey.js";
 import type { App } from "../app-instance.js";
@@ -45,7 +45,13 @@ export async function registerForwardAuth(app: App, latchkey: Latchkey, routes: 
     // when told to); never parse one, so that a forwarded Content-Type cannot turn a check into a 400.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser("*", { parseAs: "buffer" }, (_request, _body, done) => done(null, undefined));
-    const handler = (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => check(latchkey, routes, request, reply);
+    const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+      const startedAt = performance.now();
+      const sent = await check(latchkey, routes, request, reply);
+      const code = reply.getHeader("x-latchkey-code");
+      latchkey.observer.verification("forward_auth", typeof code === "string" && isErrorCode(code) ? code : "ok", (performance.now() - startedAt) / 1000);
+      return sent;
+    };
     const options = { method: scope.supportedMethods, exposeHeadRoute: false, schema: { hide: true }, handler };
     scope.route({ ...options, url: FORWARD_AUTH_PATH });
     scope.route({ ...options, url: `${ENVOY_PREFIX}/*` });

@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
-import { ERROR_CATALOG } from "../../core/error-catalog.js";
+import { ERROR_CATALOG, type ErrorCode } from "../../core/error-catalog.js";
 import { scopeStrings } from "../../core/permissions.js";
 import type { TokenRecord } from "../../core/verify-decision.js";
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -78,6 +78,8 @@ export function registerVerify(app: App, latchkey: Latchkey, verifyKey: string |
       },
     },
     async (request, reply) => {
+      const startedAt = performance.now();
+      const observe = (code: ErrorCode | "ok"): void => latchkey.observer.verification("verify", code, (performance.now() - startedAt) / 1000);
       if (expectedDigest !== null && !hasVerifyKey(request, expectedDigest)) await refuseGuess(request, new ServiceError("verify_key_invalid"));
       const { token, method, area, domain, cost, ip } = request.body;
       const decision = await latchkey.verify({ token, method, area, domain: domain ?? null, ...(cost === undefined ? {} : { cost }), ip: ip ?? null, clientIp: ip ?? request.ip });
@@ -85,8 +87,13 @@ export function registerVerify(app: App, latchkey: Latchkey, verifyKey: string |
         if (decision.code === "token_malformed" || decision.code === "token_unknown") {
           const count = await request.server.latchkeyFailures.recordFailure(request.ip);
           // The failed-guess limiter answers as any decision does (issue 14), as data.
-          if (count.limited) return { allowed: false, status: 429, code: "rate_limited", message: "Too many failed attempts from this address. Try again later.", retry_after_seconds: count.retryAfterSeconds };
+          if (count.limited) {
+            observe("rate_limited");
+            latchkey.observer.rateLimitRefusal("failed_attempts", "rate_limited");
+            return { allowed: false, status: 429, code: "rate_limited", message: "Too many failed attempts from this address. Try again later.", retry_after_seconds: count.retryAfterSeconds };
+          }
         }
+        observe(decision.costNeverFits === true ? "validation_failed" : decision.code);
         if (decision.costNeverFits === true) throw validationError({ cost: [decision.message ?? "More than this token's credits can ever cover."] });
         return {
           allowed: false,
@@ -98,6 +105,7 @@ export function registerVerify(app: App, latchkey: Latchkey, verifyKey: string |
           ...(decision.window !== undefined ? { window: decision.window } : {}),
         };
       }
+      observe("ok");
       // An allowed answer depends on the token's record alone, and a record is never changed (a
       // change replaces it in the verifier's cache): its JSON is made once and sent as it is.
       let body = allowedBodies.get(decision.record);
