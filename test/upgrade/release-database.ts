@@ -44,10 +44,12 @@ export function fixtureSqliteFile(version: string): string {
 export async function fixturePostgres(version: string): Promise<{ url: string; schema: string }> {
   const source = new Database(fixtureSqliteFile(version), { readonly: true });
   const { url, schema } = freshPostgresUrl("upgrade");
-  const setup = new pg.Client({ connectionString: POSTGRES_URL });
-  await setup.connect();
-  await setup.query(`create schema "${schema}"`);
-  await setup.end();
+  // Under the migrations' advisory lock, as latchkey migrates: Kysely's table look-up reads every
+  // schema, and another run dropping its schema meanwhile breaks it (test/helpers/postgres-database.ts).
+  const holder = new pg.Client({ connectionString: POSTGRES_URL });
+  await holder.connect();
+  await holder.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+  await holder.query(`create schema "${schema}"`);
   // One connection: the replication role set below must hold for every insert.
   const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1, options: `-c search_path=${schema}` });
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
@@ -81,6 +83,7 @@ export async function fixturePostgres(version: string): Promise<{ url: string; s
   } finally {
     source.close();
     await db.destroy();
+    await holder.end(); // ending the session releases the lock
   }
   return { url, schema };
 }
