@@ -18,7 +18,7 @@ import { writeOutboxEvent } from "./webhook-outbox.js";
 export interface AuditEvent {
   readonly id: string;
   readonly accountId: string;
-  /** `token`, `user`, `cli` or `system`. */
+  /** `token`, `user`, `cli`, `system` or `anonymous` (a failed sign-in: nobody proved who they were). */
   readonly actor: { readonly type: string; readonly id: string | null };
   /** `token.create`, `token.rename`, `token.pause`, `token.unpause`, `token.delete`, `domain.create`, `domain.delete`, `account.create`, `user.create`; by latchkey itself (actor `system`): `token.expiring`, `token.expire`, `token.leak`, `token.canary_use`, `webhook.disable`. */
   readonly action: string;
@@ -56,6 +56,14 @@ export async function recordAuditEvent(tx: Store, ids: IdFactory, clock: Clock, 
  */
 export async function recordSystemAuditEvent(tx: Store, ids: IdFactory, clock: Clock, accountId: string, ip: string | null, event: AuditEventInput): Promise<void> {
   await appendEvent(tx, ids, clock, { type: "system", id: null }, ip, accountId, event);
+}
+
+/**
+ * Appends an event done by someone who has not proved who they are (actor type `anonymous`, no id): a
+ * failed sign-in step. `details.email` holds the address tried, `ip` where it came from.
+ */
+export async function recordAnonymousAuditEvent(tx: Store, ids: IdFactory, clock: Clock, accountId: string, ip: string | null, event: AuditEventInput): Promise<void> {
+  await appendEvent(tx, ids, clock, { type: "anonymous", id: null }, ip, accountId, event);
 }
 
 async function appendEvent(tx: Store, ids: IdFactory, clock: Clock, who: { type: string; id: string | null }, ip: string | null, accountId: string, event: AuditEventInput): Promise<void> {
