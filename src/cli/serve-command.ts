@@ -9,6 +9,7 @@ import { loadLeakKeys } from "../service/leak-intake.js";
 import { createMailer } from "../service/mailer.js";
 import type { CliIo } from "./cli-output.js";
 import { catalogueOf, routeMapOf, type Config } from "./config.js";
+import { dashboardBase, setupLink } from "./dashboard-link.js";
 
 export function registerServeCommand(program: Command, io: CliIo, config: () => Config): void {
   program
@@ -43,15 +44,16 @@ export function registerServeCommand(program: Command, io: CliIo, config: () => 
         routeMap,
         publicUrl: settings.publicUrl,
       });
-      // No user yet: a one-time set-up code, printed as a link once listening. The code is in the
-      // fragment, which browsers never send, so it reaches no access log.
-      const setupCode = await latchkey.users.openSetup();
       await app.listen({ host: settings.host, port: settings.port });
       const address = app.server.address();
       const port = typeof address === "object" && address !== null ? address.port : settings.port;
       const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
       io.out(`latchkey listening on http://${host}:${port} (database ${settings.databaseUrl.replace(/\/\/[^@/]*@/, "//***@")})`);
-      if (setupCode !== null) io.out(`Set up the first user: http://${setupHost(settings.host)}:${port}/setup#code=${setupCode}`);
+      // No user yet: the deployment's one set-up code (stored hashed, shared by every instance). The
+      // link is shown on a terminal only, never in output that may be collected as logs.
+      const setupCode = await latchkey.users.openSetup();
+      if (setupCode !== null && process.stderr.isTTY) io.err(`Set up the first user: ${setupLink(dashboardBase(settings, port), setupCode)}`);
+      else if (await latchkey.users.isSetupOpen()) io.out("No user yet: run `latchkey setup-link` for the link that creates the first one.");
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off("SIGINT", stop);
@@ -64,11 +66,4 @@ export function registerServeCommand(program: Command, io: CliIo, config: () => 
       await app.close();
       await latchkey.close();
     });
-}
-
-/** A host for a link a person can open: a wildcard address becomes the loopback one. */
-function setupHost(host: string): string {
-  if (host === "0.0.0.0" || host === "") return "127.0.0.1";
-  if (host === "::") return "[::1]";
-  return host.includes(":") ? `[${host}]` : host;
 }

@@ -6,7 +6,7 @@
 import type { Clock } from "../core/clock.js";
 import type { AuditEventsTable } from "../store/database-schema.js";
 import type { PageRequest, Store } from "../store/store.js";
-import { listAuditEventsPage, type AuditViewer, type KeysetPageRequest } from "../store/keyset-list-store.js";
+import { listAuditEventsPage, type AuditFilter, type AuditViewer, type KeysetPageRequest } from "../store/keyset-list-store.js";
 import { lineagePathOf } from "../store/token-lineage-store.js";
 import type { IdFactory } from "./id-factory.js";
 import { keysetRequestOf, redactEventsFor } from "./token-visibility.js";
@@ -90,15 +90,17 @@ async function appendEvent(tx: Store, ids: IdFactory, clock: Clock, who: { type:
 
 /**
  * Reads a page of an account's events as `viewer` may see them (null: a user or the operator, who see
- * all), newest first; a token's page is filtered and redacted (token-visibility.ts).
+ * all), newest first, narrowed by `filter` (kinds, token, person); a token's page is filtered and
+ * redacted (token-visibility.ts).
  */
 export async function listAuditEvents(
   store: Store,
   accountId: string,
   viewer: AuditViewer | null,
   page: PageRequest | KeysetPageRequest,
+  filter: AuditFilter = {},
 ): Promise<{ events: AuditEvent[]; total: number; offset: number; hasMore: boolean }> {
-  const { rows, total, offset, hasMore } = await listAuditEventsPage(store, accountId, viewer, keysetRequestOf(page));
+  const { rows, total, offset, hasMore } = await listAuditEventsPage(store, accountId, viewer, keysetRequestOf(page), filter);
   const shown = viewer === null ? rows : await redactEventsFor(store, accountId, viewer, rows);
   return { events: shown.map(eventOfRow), total, offset, hasMore };
 }

@@ -29,7 +29,7 @@ import { ServiceError } from "./service-error.js";
 import { TokenCascade } from "./token-cascade.js";
 import { TokenService } from "./token-service.js";
 import { auditViewerOf } from "./token-visibility.js";
-import type { KeysetPageRequest } from "../store/keyset-list-store.js";
+import type { AuditFilter, KeysetPageRequest } from "../store/keyset-list-store.js";
 import { UserService } from "./user-service.js";
 import { PasswordRecovery } from "./password-recovery.js";
 import { TwoFactorService } from "./two-factor-service.js";
@@ -327,9 +327,9 @@ export class Latchkey {
    * A page of the audit events the actor may see, newest first (a token: about what it may see,
    * people only with `users_read`; token-visibility.ts). Needs `tokens_full`.
    */
-  async auditEvents(actor: ActorContext, page: PageRequest | KeysetPageRequest): Promise<{ events: AuditEvent[]; total: number; offset: number; hasMore: boolean }> {
+  async auditEvents(actor: ActorContext, page: PageRequest | KeysetPageRequest, filter: AuditFilter = {}): Promise<{ events: AuditEvent[]; total: number; offset: number; hasMore: boolean }> {
     requireLevel(this.catalogue, actor.principal, "tokens", "full");
-    return listAuditEvents(this.store, accountOf(actor.principal), auditViewerOf(this.catalogue, actor.principal), page);
+    return listAuditEvents(this.store, accountOf(actor.principal), auditViewerOf(this.catalogue, actor.principal), page, filter);
   }
 
   /**
