@@ -50,15 +50,14 @@ export async function startServer(): Promise<Server> {
     lines.on("line", (line) => {
       const listening = /listening on (http:\/\/\S+)/.exec(line);
       if (listening) baseUrl = listening[1] ?? null;
-      const setup = /Set up the first user: (\S+)/.exec(line);
-      if (setup) setupLink = setup[1] ?? null;
-      // The set-up line follows the listening line when there is one; a fresh database always has it.
-      if (baseUrl !== null && setupLink !== null) {
+      // The set-up link is never printed when stdout is not a terminal: `latchkey setup-link` gives it.
+      if (baseUrl !== null) {
         clearTimeout(timer);
         done();
       }
     });
   });
+  setupLink = execFileSync(process.execPath, [join(ROOT, "bin/latchkey.js"), "setup-link"], { env: { ...process.env, LATCHKEY_DATABASE_URL: databaseUrl, LATCHKEY_PUBLIC_URL: baseUrl! } }).toString().trim();
   return {
     baseUrl: baseUrl!,
     setupLink,
