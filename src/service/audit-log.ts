@@ -7,6 +7,8 @@ import type { Clock } from "../core/clock.js";
 import type { AuditEventsTable } from "../store/database-schema.js";
 import type { PageRequest, Store } from "../store/store.js";
 import { listAuditEventsPage, type AuditFilter, type AuditViewer, type KeysetPageRequest } from "../store/keyset-list-store.js";
+
+export type { AuditFilter } from "../store/keyset-list-store.js";
 import { lineagePathOf } from "../store/token-lineage-store.js";
 import type { IdFactory } from "./id-factory.js";
 import { keysetRequestOf, redactEventsFor } from "./token-visibility.js";

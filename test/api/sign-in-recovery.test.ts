@@ -225,3 +225,16 @@ describe("set-up code", () => {
     }
   });
 });
+
+describe("account policy", () => {
+  it("requires two-factor of the owner once set: other routes answer 403 until they enrol", async () => {
+    const h = await openSessionHarness();
+    await h.createUser(EMAIL, PASSWORD);
+    const { cookie, csrf } = await h.signIn(EMAIL, PASSWORD);
+    const set = await h.call("PUT", "/v1/account/policy", { cookie, csrf, body: { max_lifetime_days: null, expiry_required: false, allowed_ips_required: false, two_factor_required_for_admins: true } });
+    expect(set.body.data.two_factor_required_for_admins).toBe(true);
+    const refused = await h.call("GET", "/v1/token", { cookie });
+    expect([refused.status, refused.body.code]).toEqual([403, "two_factor_enrollment_required"]);
+    expect((await h.call("GET", "/v1/me/two-factor", { cookie })).body.data.required).toBe(true);
+  });
+});

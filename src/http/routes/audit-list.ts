@@ -7,7 +7,7 @@
 import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
 import { validationError } from "../../service/service-error.js";
-import type { AuditFilter } from "../../store/keyset-list-store.js";
+import type { AuditFilter } from "../../service/audit-log.js";
 import type { App, PrincipalResolver } from "../app-instance.js";
 import { keysetPageBody, pageRequestOf } from "../page-cursor.js";
 import { actorFor, AUTH_ERRORS, BEARER_SECURITY, listPath } from "../request-actor.js";
