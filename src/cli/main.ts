@@ -15,6 +15,7 @@ import { registerServeCommand, StartRefused } from "./serve-command.js";
 import { registerTokenCommands } from "./token-commands.js";
 import { registerRotationCommands } from "./rotation-commands.js";
 import { registerUserCommands } from "./user-commands.js";
+import { registerSetupCommands } from "./setup-commands.js";
 import { RefusalInTerms } from "./cli-terms.js";
 import { registerWebhookCommands } from "./webhook-commands.js";
 import { packageVersion } from "../service/package-version.js";
@@ -44,6 +45,7 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
   registerDomainCommands(program, io, config);
   registerAccountCommands(program, io, config);
   registerUserCommands(program, io, config);
+  registerSetupCommands(program, io, config);
   registerRotationCommands(program, io, config);
   registerWebhookCommands(program, io, config);
   registerBackupCommands(program, io, config);

@@ -2,9 +2,6 @@
  * `latchkey serve`: runs the HTTP service until SIGINT or SIGTERM. Its own lines (start, set-up,
  * problems, shutdown) are JSON lines (src/cli/serve-log.ts), as the request log is.
  */
-import { rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { buildApp } from "../http/app.js";
 import { dashboardPlugin } from "../http/dashboard-plugin.js";
@@ -17,6 +14,7 @@ import { createMailer } from "../service/mailer.js";
 import type { CliIo } from "./cli-output.js";
 import { catalogueOf, checkConfigFiles, ConfigError, routeMapOf, type Config } from "./config.js";
 import { acquireDatabaseLock } from "../service/database-lock.js";
+import { dashboardBase, setupLink } from "./dashboard-link.js";
 import { redactedDatabaseUrl, serveLog, type ServeLog } from "./serve-log.js";
 import { shutDown, stopSignal } from "./shutdown.js";
 
@@ -34,7 +32,7 @@ export function registerServeCommand(program: Command, io: CliIo, config: () => 
       }
       const log = serveLog(io, settings.logLevel);
       try {
-        await serve(settings, log);
+        await serve(settings, log, io);
       } catch (error) {
         if (error instanceof StartRefused) throw error;
         // A database, port or address problem: one fatal line naming the setting to check.
@@ -44,7 +42,7 @@ export function registerServeCommand(program: Command, io: CliIo, config: () => 
 }
 
 /** Starts the service with checked settings, and runs it until SIGINT or SIGTERM. */
-async function serve(settings: Config, log: ServeLog): Promise<void> {
+async function serve(settings: Config, log: ServeLog, io: CliIo): Promise<void> {
   const fileProblems = checkConfigFiles(settings);
   if (fileProblems.length > 0) refuseStart(log, fileProblems);
   const catalogue = catalogueOf(settings);
@@ -85,10 +83,6 @@ async function serve(settings: Config, log: ServeLog): Promise<void> {
     metrics,
     metricsToken: settings.metricsToken,
   });
-  // No user yet: a one-time set-up code, for a link written to a file only its owner may read
-  // (never to a log line, where log shippers would keep it). The code is in the link's fragment,
-  // which browsers never send, so it reaches no access log either.
-  const setupCode = await latchkey.users.openSetup();
   try {
     await app.listen({ host: settings.host, port: settings.port });
   } catch (error) {
@@ -112,14 +106,15 @@ async function serve(settings: Config, log: ServeLog): Promise<void> {
     metrics_token: settings.metricsToken !== null,
     verify_key: settings.verifyKey !== null,
   });
-  const setupFile = setupCode === null ? null : writeSetupLink(settings, `http://${setupHost(settings.host)}:${port}/setup#code=${setupCode}`, port);
-  if (setupFile !== null)
-    log.info("set-up open: the link that creates the first user is in setup_link_file (readable by this user only)", { setup_link_file: setupFile });
+  // No user yet: the deployment's one set-up code (stored hashed, shared by every instance). The link
+  // is shown on a terminal only (stderr when it is one), never as a log line that log shippers keep.
+  const setupCode = await latchkey.users.openSetup();
+  if (setupCode !== null && process.stderr.isTTY) io.err(`Set up the first user: ${setupLink(dashboardBase(settings, port), setupCode)}`);
+  if (await latchkey.users.isSetupOpen()) log.info("set-up open: no user yet; `latchkey setup-link` prints the link that creates the first one", { setup_pending: true });
   const startedAt = performance.now();
   const signal = await stopSignal();
   const report = await shutDown(app, latchkey, signal, settings.shutdownTimeoutMs);
   lock?.release();
-  if (setupFile !== null) rmSync(setupFile, { force: true });
   log.info("latchkey stopped", { signal, drained: report.drained, took_ms: report.tookMs, uptime_seconds: Math.round((performance.now() - startedAt) / 1000) });
 }
 
@@ -148,28 +143,4 @@ function listenError(error: unknown, settings: Config): Error {
   if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EAI_AGAIN")
     return new Error(`LATCHKEY_HOST ${settings.host} is not an address of this machine (${code}); use 127.0.0.1, 0.0.0.0 or one of its addresses`);
   return error as Error;
-}
-
-/**
- * Writes the set-up link to a file of mode 0600: beside the SQLite database, or in the temporary
- * folder for PostgreSQL and an in-memory database. Returns its path, or null when it cannot be written
- * (the first user can still be made with `latchkey user create`).
- */
-function writeSetupLink(settings: Config, link: string, port: number): string | null {
-  const sqliteFile = sqliteFileOf(settings.databaseUrl);
-  const path = sqliteFile !== null ? join(dirname(resolve(sqliteFile)), "setup-link.txt") : join(tmpdir(), `latchkey-setup-${port}.txt`);
-  try {
-    rmSync(path, { force: true });
-    writeFileSync(path, `${link}\n`, { mode: 0o600, flag: "wx" });
-    return path;
-  } catch {
-    return null;
-  }
-}
-
-/** A host for a link a person can open: a wildcard address becomes the loopback one. */
-function setupHost(host: string): string {
-  if (host === "0.0.0.0" || host === "") return "127.0.0.1";
-  if (host === "::") return "[::1]";
-  return host.includes(":") ? `[${host}]` : host;
 }

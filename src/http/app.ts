@@ -32,6 +32,10 @@ import { registerSessionDelete } from "./routes/session-delete.js";
 import { registerSessionShow } from "./routes/session-show.js";
 import { registerSetupCreate } from "./routes/setup-create.js";
 import { registerSetupShow } from "./routes/setup-show.js";
+import { registerMePassword } from "./routes/me-password.js";
+import { registerMeTwoFactor } from "./routes/me-two-factor.js";
+import { registerPasswordReset } from "./routes/password-reset.js";
+import { registerSessionTwoFactor } from "./routes/session-two-factor.js";
 import { registerTokenCascade } from "./routes/token-cascade.js";
 import { registerTokenCreate } from "./routes/token-create.js";
 import { registerTokenDelete } from "./routes/token-delete.js";
@@ -95,6 +99,12 @@ export const REDACTED_PATHS = [
   "*.password",
   "body.token",
   "body.password",
+  "*.current_password",
+  "*.new_password",
+  "*.challenge",
+  "*.otpauth_url",
+  "*.qr_code",
+  "*.recovery_codes",
   // Node's client errors (431, a malformed header line) carry the raw request bytes, headers included.
   "err.rawPacket",
   "*.rawPacket",
@@ -217,6 +227,10 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
   registerSessionDelete(app, latchkey);
   registerSetupShow(app, latchkey);
   registerSetupCreate(app, latchkey);
+  registerSessionTwoFactor(app, latchkey);
+  registerMePassword(app, latchkey);
+  registerMeTwoFactor(app, latchkey);
+  registerPasswordReset(app, latchkey);
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   for (const plugin of options.plugins ?? []) await plugin(app);
   await app.ready();

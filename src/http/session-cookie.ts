@@ -67,14 +67,17 @@ export function requireCsrf(request: FastifyRequest, session: ActiveSession): vo
 /**
  * The resolver for AppOptions.principalResolvers: a request with the session cookie acts as its
  * user (the whole account, no ceiling). Null when there is no cookie, so API tokens work as before.
+ * While the account policy requires two-factor of the user and it is not on, every route but their
+ * own (/v1/me/..., src/http/session-user.ts) is refused.
  *
- * @throws ServiceError session_missing, csrf_failed.
+ * @throws ServiceError session_missing, csrf_failed, two_factor_enrollment_required.
  */
 export function sessionResolver(users: UserService): PrincipalResolver {
   return async (request) => {
     const session = await sessionOf(users, request);
     if (session === null) return null;
     requireCsrf(request, session);
+    if (session.twoFactor?.required === true && !session.twoFactor.enabled) throw new ServiceError("two_factor_enrollment_required");
     return userPrincipal(session.user);
   };
 }

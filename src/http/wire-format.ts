@@ -168,11 +168,17 @@ export const SessionSchema = Type.Object(
     user: Type.Object({ id: Type.String(), email: Type.String(), role: Type.String(), account_id: Type.String() }),
     csrf_token: Type.String({ description: "Send it back as X-CSRF-Token on every POST, PUT, PATCH and DELETE made with the cookie" }),
     expires_at: Type.String({ format: "date-time" }),
+    two_factor: Type.Optional(Type.Object({ enabled: Type.Boolean(), required: Type.Boolean({ description: "The account policy requires it of this user; until it is on, other routes answer 403 two_factor_enrollment_required" }) })),
   },
 );
 
 /** A session's wire form (never its secret, which only the cookie carries). */
 export function sessionToWire(session: ActiveSession): Static<typeof SessionSchema> {
   const { user } = session;
-  return { user: { id: user.id, email: user.email, role: user.role, account_id: user.accountId }, csrf_token: session.csrfToken, expires_at: session.expiresAt };
+  return {
+    user: { id: user.id, email: user.email, role: user.role, account_id: user.accountId },
+    csrf_token: session.csrfToken,
+    expires_at: session.expiresAt,
+    ...(session.twoFactor === undefined ? {} : { two_factor: { enabled: session.twoFactor.enabled, required: session.twoFactor.required } }),
+  };
 }

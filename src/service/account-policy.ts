@@ -31,6 +31,8 @@ export interface PolicyView {
   readonly outOfPolicy: readonly OutOfPolicyToken[];
   /** How many tokens are outside the policy in all. */
   readonly outOfPolicyTotal: number;
+  /** Owners and Admins must sign in with two-factor (issue 16; enforced in src/http/session-cookie.ts). */
+  readonly twoFactorRequiredForAdmins: boolean;
 }
 
 /** Most out-of-policy tokens listed in one answer. */
@@ -41,6 +43,8 @@ export interface PolicyInput {
   readonly maxLifetimeDays: number | null;
   readonly expiryRequired: boolean;
   readonly allowedIpsRequired: boolean;
+  /** Require two-factor sign-in of owners and Admins; absent: unchanged. */
+  readonly twoFactorRequiredForAdmins?: boolean;
 }
 
 /** An account's policy as stored, or {@link NO_POLICY}. */
@@ -78,12 +82,20 @@ export class AccountPolicyService {
     const accountId = accountOf(actor.principal);
     const { store, clock, ids } = this.deps;
     await store.transaction(async (tx) => {
-      await saveAccountPolicy(tx, { account_id: accountId, max_lifetime_days: days, expiry_required: input.expiryRequired ? 1 : 0, allowed_ips_required: input.allowedIpsRequired ? 1 : 0, updated_at: new Date(clock.nowMillis()).toISOString() });
+      const twoFactor = input.twoFactorRequiredForAdmins ?? (await findAccountPolicy(tx, accountId))?.two_factor_required_for_admins === 1;
+      await saveAccountPolicy(tx, {
+        account_id: accountId,
+        max_lifetime_days: days,
+        expiry_required: input.expiryRequired ? 1 : 0,
+        allowed_ips_required: input.allowedIpsRequired ? 1 : 0,
+        updated_at: new Date(clock.nowMillis()).toISOString(),
+        two_factor_required_for_admins: twoFactor ? 1 : 0,
+      });
       await recordAuditEvent(tx, ids, clock, actor, {
         action: "account.policy.update",
         targetType: "account",
         targetId: accountId,
-        details: { max_lifetime_days: days, expiry_required: input.expiryRequired, allowed_ips_required: input.allowedIpsRequired },
+        details: { max_lifetime_days: days, expiry_required: input.expiryRequired, allowed_ips_required: input.allowedIpsRequired, two_factor_required_for_admins: twoFactor },
       });
     });
     return this.view(accountId);
@@ -103,7 +115,7 @@ export class AccountPolicyService {
         if (outside.length < OUT_OF_POLICY_LISTED) outside.push({ id: token.id, name: token.name, rules: broken.map((v) => v.rule) });
       }
     }
-    return { policy, updatedAt: row?.updated_at ?? null, outOfPolicy: outside, outOfPolicyTotal: total };
+    return { policy, updatedAt: row?.updated_at ?? null, outOfPolicy: outside, outOfPolicyTotal: total, twoFactorRequiredForAdmins: row?.two_factor_required_for_admins === 1 };
   }
 }
 

@@ -6,7 +6,9 @@
 import type { Clock } from "../core/clock.js";
 import type { AuditEventsTable } from "../store/database-schema.js";
 import type { PageRequest, Store } from "../store/store.js";
-import { listAuditEventsPage, type AuditViewer, type KeysetPageRequest } from "../store/keyset-list-store.js";
+import { listAuditEventsPage, type AuditFilter, type AuditViewer, type KeysetPageRequest } from "../store/keyset-list-store.js";
+
+export type { AuditFilter } from "../store/keyset-list-store.js";
 import { lineagePathOf } from "../store/token-lineage-store.js";
 import type { IdFactory } from "./id-factory.js";
 import { keysetRequestOf, redactEventsFor } from "./token-visibility.js";
@@ -18,7 +20,7 @@ import { writeOutboxEvent } from "./webhook-outbox.js";
 export interface AuditEvent {
   readonly id: string;
   readonly accountId: string;
-  /** `token`, `user`, `cli` or `system`. */
+  /** `token`, `user`, `cli`, `system` or `anonymous` (a failed sign-in: nobody proved who they were). */
   readonly actor: { readonly type: string; readonly id: string | null };
   /** `token.create`, `token.rename`, `token.pause`, `token.unpause`, `token.delete`, `domain.create`, `domain.delete`, `account.create`, `user.create`; by latchkey itself (actor `system`): `token.expiring`, `token.expire`, `token.leak`, `token.canary_use`, `token.rate_limit`, `webhook.disable`. */
   readonly action: string;
@@ -58,6 +60,14 @@ export async function recordSystemAuditEvent(tx: Store, ids: IdFactory, clock: C
   await appendEvent(tx, ids, clock, { type: "system", id: null }, ip, accountId, event);
 }
 
+/**
+ * Appends an event done by someone who has not proved who they are (actor type `anonymous`, no id): a
+ * failed sign-in step. `details.email` holds the address tried, `ip` where it came from.
+ */
+export async function recordAnonymousAuditEvent(tx: Store, ids: IdFactory, clock: Clock, accountId: string, ip: string | null, event: AuditEventInput): Promise<void> {
+  await appendEvent(tx, ids, clock, { type: "anonymous", id: null }, ip, accountId, event);
+}
+
 async function appendEvent(tx: Store, ids: IdFactory, clock: Clock, who: { type: string; id: string | null }, ip: string | null, accountId: string, event: AuditEventInput): Promise<void> {
   // An event about a token keeps the token's lineage, read while it still exists (a delete passes it).
   const targetLineage = event.targetType !== "token" ? null : event.targetLineage !== undefined ? event.targetLineage : await lineagePathOf(tx, accountId, event.targetId);
@@ -82,15 +92,17 @@ async function appendEvent(tx: Store, ids: IdFactory, clock: Clock, who: { type:
 
 /**
  * Reads a page of an account's events as `viewer` may see them (null: a user or the operator, who see
- * all), newest first; a token's page is filtered and redacted (token-visibility.ts).
+ * all), newest first, narrowed by `filter` (kinds, token, person); a token's page is filtered and
+ * redacted (token-visibility.ts).
  */
 export async function listAuditEvents(
   store: Store,
   accountId: string,
   viewer: AuditViewer | null,
   page: PageRequest | KeysetPageRequest,
+  filter: AuditFilter = {},
 ): Promise<{ events: AuditEvent[]; total: number; offset: number; hasMore: boolean }> {
-  const { rows, total, offset, hasMore } = await listAuditEventsPage(store, accountId, viewer, keysetRequestOf(page));
+  const { rows, total, offset, hasMore } = await listAuditEventsPage(store, accountId, viewer, keysetRequestOf(page), filter);
   const shown = viewer === null ? rows : await redactEventsFor(store, accountId, viewer, rows);
   return { events: shown.map(eventOfRow), total, offset, hasMore };
 }

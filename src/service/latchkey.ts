@@ -29,8 +29,10 @@ import { ServiceError } from "./service-error.js";
 import { TokenCascade } from "./token-cascade.js";
 import { TokenService } from "./token-service.js";
 import { auditViewerOf } from "./token-visibility.js";
-import type { KeysetPageRequest } from "../store/keyset-list-store.js";
+import type { AuditFilter, KeysetPageRequest } from "../store/keyset-list-store.js";
 import { UserService } from "./user-service.js";
+import { PasswordRecovery } from "./password-recovery.js";
+import { TwoFactorService } from "./two-factor-service.js";
 import { AccountPolicyService } from "./account-policy.js";
 import { RotationService } from "./rotation-service.js";
 import { Verifier } from "./verifier.js";
@@ -128,6 +130,10 @@ export class Latchkey {
   readonly accounts: AccountService;
   /** Dashboard users, sessions and first-start set-up. */
   readonly users: UserService;
+  /** Change-password, reset links and unlock (issue 16). */
+  readonly recovery: PasswordRecovery;
+  /** Two-factor sign-in with TOTP and step-up (issue 16). */
+  readonly twoFactor: TwoFactorService;
   /** Rotation and "which token is this?" (issue 13). */
   readonly rotation: RotationService;
   /** The account policy (issue 13). */
@@ -181,6 +187,8 @@ export class Latchkey {
     this.rotation = new RotationService(deps, this.tokens);
     this.policy = new AccountPolicyService(deps);
     this.mailer = events.mailer ?? null;
+    this.recovery = new PasswordRecovery({ store, clock, random, ids: this.ids, users: this.users, mailer: this.mailer });
+    this.twoFactor = new TwoFactorService({ store, clock, random, ids: this.ids, users: this.users });
     this.allowPrivate = events.allowPrivate === true;
     const kick = (): void => this.webhookWorker?.kick();
     this.webhooks = new WebhookService({ ...deps, allowPrivate: this.allowPrivate, kick });
@@ -330,9 +338,9 @@ export class Latchkey {
    * A page of the audit events the actor may see, newest first (a token: about what it may see,
    * people only with `users_read`; token-visibility.ts). Needs `tokens_full`.
    */
-  async auditEvents(actor: ActorContext, page: PageRequest | KeysetPageRequest): Promise<{ events: AuditEvent[]; total: number; offset: number; hasMore: boolean }> {
+  async auditEvents(actor: ActorContext, page: PageRequest | KeysetPageRequest, filter: AuditFilter = {}): Promise<{ events: AuditEvent[]; total: number; offset: number; hasMore: boolean }> {
     requireLevel(this.catalogue, actor.principal, "tokens", "full");
-    return listAuditEvents(this.store, accountOf(actor.principal), auditViewerOf(this.catalogue, actor.principal), page);
+    return listAuditEvents(this.store, accountOf(actor.principal), auditViewerOf(this.catalogue, actor.principal), page, filter);
   }
 
   /**

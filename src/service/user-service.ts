@@ -7,13 +7,18 @@
  * recommended parameters (19 MiB, 2 passes, 1 lane) through `@node-rs/argon2`; the salt comes from the
  * injected {@link RandomSource}.
  *
- * Lock-out. Every attempt on a known address is counted *before* its password is checked, so a burst
- * of parallel guesses cannot slip past the limit: the {@link MAX_FAILED_ATTEMPTS}th consecutive
- * attempt without a success locks the user for {@link LOCK_MILLIS}; while locked every attempt, even
- * with the right password, gets `rate_limited` with the seconds left. A correct password clears the
- * count. Caveat: anybody who knows an address can keep its owner locked out; the lock is short and the
- * operator can always sign in through the CLI. An unknown address costs the same argon2 work as a known
- * one, so timing does not tell which addresses exist.
+ * Lock-out (src/service/sign-in-attempts.ts). Every attempt on a known address is counted *before* its
+ * password is checked: the {@link MAX_FAILED_ATTEMPTS}th consecutive attempt without a complete
+ * sign-in locks the user for {@link LOCK_MILLIS}; while locked every attempt, even with the right
+ * password, gets `rate_limited` with the seconds left. A complete sign-in clears the count (with
+ * two-factor: the password and the code; wrong codes count too). Caveat: anybody who knows an address
+ * can keep its owner locked out; the lock is short and `latchkey user unlock EMAIL` ends it. An
+ * unknown address costs the same argon2 work as a known one, so timing does not tell which exist.
+ *
+ * Two-factor (src/service/two-factor-service.ts). A user who has enrolled gets, for the right
+ * password, a challenge instead of a session; the session opens once the challenge and a TOTP or
+ * recovery code are presented. Failed sign-ins are audited as done by an unknown person (actor
+ * `anonymous`) with the address tried: whoever typed it did not prove to be that user.
  *
  * Sessions. A session secret is 32 random bytes, base64url (256 bits), sent only in the httpOnly
  * cookie; the database keeps its SHA-256 (`sessions.id_hash`), so a leaked database opens no
@@ -22,10 +27,12 @@
  * the sign-in answer and required as `X-CSRF-Token` on every state-changing request authenticated by
  * the cookie (the synchroniser token pattern of OWASP's CSRF cheat sheet, on top of SameSite=Strict).
  *
- * Set-up. With no user at all, `latchkey serve` asks {@link UserService.openSetup} for a one-time
- * code and prints a link carrying it; whoever opens the link creates the owner of the `default`
- * account. The code lives only in this process's memory (each instance has its own) and is spent by
- * its first successful use.
+ * Set-up. With no user at all, the first `latchkey serve` of a deployment stores one set-up code (its
+ * SHA-256, in `setup_codes`: one for every instance on the database) through
+ * {@link UserService.openSetup}, and shows the link on its terminal only; `latchkey setup-link`
+ * ({@link UserService.renewSetup}) makes a new one, ending the old. Whoever opens the link creates the
+ * owner of the `default` account; the code is spent by its first successful use, in the same
+ * transaction that creates the owner.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { hash, verify, type Algorithm, type Options as Argon2Options } from "@node-rs/argon2";
@@ -34,15 +41,17 @@ import type { Clock } from "../core/clock.js";
 import type { RandomSource } from "../core/random-source.js";
 import type { UsersTable } from "../store/database-schema.js";
 import { UniqueViolation, type Store } from "../store/store.js";
-import { recordAuditEvent } from "./audit-log.js";
+import { findAccountPolicy } from "../store/policy-store.js";
+import { findTwoFactor, hasSetupCode, insertChallenge, insertSetupCode, replaceSetupCode, spendSetupCode } from "../store/sign-in-store.js";
+import { recordAnonymousAuditEvent, recordAuditEvent } from "./audit-log.js";
+import { admitSignInAttempt, clearSignInAttempts, codeHash, LOCK_MILLIS, lockedOut, MAX_FAILED_ATTEMPTS, newCode } from "./sign-in-attempts.js";
 import type { IdFactory } from "./id-factory.js";
 import type { Principal } from "./principal.js";
 import { ServiceError, validationError } from "./service-error.js";
 
-/** Consecutive failed sign-ins that lock a user. */
-export const MAX_FAILED_ATTEMPTS = 5;
-/** How long a lock-out lasts, milliseconds (15 minutes). */
-export const LOCK_MILLIS = 15 * 60_000;
+export { LOCK_MILLIS, MAX_FAILED_ATTEMPTS } from "./sign-in-attempts.js";
+/** How long the second step of a sign-in may wait after the password, milliseconds (5 minutes). */
+export const CHALLENGE_MILLIS = 5 * 60_000;
 /** Lifetime of a session from sign-in, milliseconds (12 hours). */
 export const SESSION_MILLIS = 12 * 60 * 60_000;
 /** Shortest password, in characters (code points). */
@@ -81,7 +90,20 @@ export interface ActiveSession {
   readonly csrfToken: string;
   /** RFC 3339 UTC. */
   readonly expiresAt: string;
+  /** Two-factor of the session's user: enrolled, and whether the account policy requires it of them. */
+  readonly twoFactor?: { readonly enabled: boolean; readonly required: boolean };
 }
+
+/** The right password of a user enrolled in two-factor: the second step is still to come. */
+export interface PendingSecondFactor {
+  /** 43 base64url characters; presented with the code to POST /v1/session/two-factor. */
+  readonly challenge: string;
+  /** RFC 3339 UTC, {@link CHALLENGE_MILLIS} after the password. */
+  readonly expiresAt: string;
+}
+
+/** Roles the account policy's `two_factor_required_for_admins` binds (any case). */
+export const ADMIN_ROLES: readonly string[] = ["owner", "admin"];
 
 /** Input of {@link UserService.create}. */
 export interface CreateUserInput {
@@ -107,8 +129,6 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,253}\.[^\s@]{1,63}$/;
 
 /** Dashboard users: creation, sign-in with lock-out, sessions and the first-start set-up code. */
 export class UserService {
-  /** SHA-256 of the set-up code in force, or null when none was issued or it was spent. */
-  private setupCodeHash: Buffer | null = null;
   /** A hash to verify against for unknown addresses, so they take as long as known ones. */
   private decoyHash: Promise<string> | null = null;
   /** Failed sign-ins of unknown addresses (bounded), so they lock out like known ones. */
@@ -125,28 +145,34 @@ export class UserService {
    * @throws ServiceError validation_failed (`email`, `password`), user_exists.
    */
   async create(input: CreateUserInput, origin: RequestOrigin = { ip: null }): Promise<UserDetails> {
-    const { store, clock, ids } = this.deps;
+    const row = await this.prepareUser(input);
+    await this.deps.store.transaction(async (tx) => this.insertUser(tx, row, origin));
+    return detailsOf(row);
+  }
+
+  /** Checks and hashes a new user's input. @throws ServiceError validation_failed (`email`, `password`). */
+  private async prepareUser(input: CreateUserInput): Promise<Omit<UsersTable, "failed_attempts">> {
     const email = input.email.trim().toLowerCase();
     const errors: Record<string, string[]> = {};
     if (!EMAIL.test(email)) errors.email = ["Enter an e-mail address such as ada@example.com."];
-    const length = [...input.password].length;
-    if (length < PASSWORD_MIN_CHARS) errors.password = [`The password must be at least ${PASSWORD_MIN_CHARS} characters long.`];
-    if (length > PASSWORD_MAX_CHARS) errors.password = [`The password may not be longer than ${PASSWORD_MAX_CHARS} characters.`];
+    const problem = passwordProblem(input.password);
+    if (problem !== null) errors.password = [problem];
     if (Object.keys(errors).length > 0) throw validationError(errors);
-    const passwordHash = await hash(input.password, { ...ARGON2, salt: this.deps.random.bytes(16) });
-    const id = ids("user");
-    const row = { id, account_id: input.accountId, email, password_hash: passwordHash, role: "owner", created_at: new Date(clock.nowMillis()).toISOString(), locked_until: null };
-    const principal: Principal = origin.ip === null ? { kind: "operator", accountId: input.accountId } : userPrincipal(detailsOf(row));
+    const passwordHash = await hashPassword(input.password, this.deps.random);
+    return { id: this.deps.ids("user"), account_id: input.accountId, email, password_hash: passwordHash, role: "owner", created_at: new Date(this.deps.clock.nowMillis()).toISOString(), locked_until: null };
+  }
+
+  /** Inserts a prepared user with its audit event in `tx`. @throws ServiceError user_exists. */
+  private async insertUser(tx: Store, row: Omit<UsersTable, "failed_attempts">, origin: RequestOrigin): Promise<void> {
+    const { clock, ids } = this.deps;
+    const principal: Principal = origin.ip === null ? { kind: "operator", accountId: row.account_id } : userPrincipal(detailsOf(row));
     try {
-      await store.transaction(async (tx) => {
-        await tx.insertUser(row);
-        await recordAuditEvent(tx, ids, clock, { principal, ip: origin.ip }, { action: "user.create", targetType: "user", targetId: id, details: { email } });
-      });
+      await tx.insertUser(row);
     } catch (error) {
       if (error instanceof UniqueViolation) throw new ServiceError("user_exists");
       throw error;
     }
-    return detailsOf(row);
+    await recordAuditEvent(tx, ids, clock, { principal, ip: origin.ip }, { action: "user.create", targetType: "user", targetId: row.id, details: { email: row.email } });
   }
 
   /** Number of users in every account (0 means set-up is still to be done). */
@@ -155,16 +181,17 @@ export class UserService {
   }
 
   /**
-   * Signs a person in and opens a session.
+   * Signs a person in: opens a session, or (for a user enrolled in two-factor) a challenge for the
+   * second step (src/service/two-factor-service.ts).
    *
    * @param email as typed (trimmed and lower-cased here).
    * @param password as typed.
-   * @returns the new session; its secret goes into the cookie.
+   * @returns the new session (its secret goes into the cookie), or the pending second step.
    * @throws ServiceError invalid_credentials (unknown address or wrong password; the two are not
    *   told apart), rate_limited (locked out; `retryAfterSeconds` says how long).
    */
-  async signIn(email: string, password: string, origin: RequestOrigin): Promise<OpenedSession> {
-    const { store, clock, ids } = this.deps;
+  async signIn(email: string, password: string, origin: RequestOrigin): Promise<OpenedSession | PendingSecondFactor> {
+    const { store, clock } = this.deps;
     const user = await store.findUserByEmail(email.trim().toLowerCase());
     if (user === undefined) {
       // An unknown address is locked out exactly as a known one would be, so the answers do not tell
@@ -179,30 +206,41 @@ export class UserService {
       await verify(await this.decoy(), password).catch(() => false);
       throw new ServiceError("invalid_credentials");
     }
-    // Count the attempt first (see the file's docstring); a locked user's attempt is not counted.
-    const now = clock.nowMillis();
-    const attempts = await store.countSignInAttempt(user.id, new Date(now).toISOString());
-    if (attempts === null || attempts > MAX_FAILED_ATTEMPTS) {
-      const current = await store.findUserById(user.id);
-      const lockedUntil = current?.locked_until ? Date.parse(current.locked_until) : now + LOCK_MILLIS;
-      throw lockedOut(Math.max(lockedUntil, now + 1000) - now);
-    }
-    // The last allowed attempt locks at once (and restarts the count); it is still checked below.
-    if (attempts === MAX_FAILED_ATTEMPTS) await store.recordSignInAttempt(user.id, 0, new Date(now + LOCK_MILLIS).toISOString());
+    const { locksIfWrong } = await admitSignInAttempt(store, user.id, clock.nowMillis());
     const ok = await verify(user.password_hash, password).catch(() => false);
     if (!ok) {
-      await store.transaction(async (tx) => {
-        await recordAuditEvent(tx, ids, clock, { principal: userPrincipal(detailsOf(user)), ip: origin.ip }, {
-          action: attempts === MAX_FAILED_ATTEMPTS ? "user.lock" : "user.sign_in_failed",
-          targetType: "user",
-          targetId: user.id,
-          details: { email: user.email },
-        });
-      });
+      await this.recordFailedStep(detailsOf(user), origin, locksIfWrong, "password");
       throw new ServiceError("invalid_credentials");
     }
-    await store.recordSignInAttempt(user.id, 0, null);
+    const twoFactor = await findTwoFactor(store, user.id);
+    if (twoFactor?.confirmed_at) {
+      // The count is not cleared yet: only the second step completes the sign-in.
+      const challenge = newCode(this.deps.random, 32);
+      const now = clock.nowMillis();
+      const expiresAt = new Date(now + CHALLENGE_MILLIS).toISOString();
+      await insertChallenge(store, { id_hash: codeHash(challenge), user_id: user.id, expires_at: expiresAt }, new Date(now).toISOString());
+      return { challenge, expiresAt };
+    }
+    await clearSignInAttempts(store, user.id);
     return this.openSession(detailsOf(user));
+  }
+
+  /**
+   * Audits a failed sign-in step (a wrong password or code) as done by an unknown person, with the
+   * address tried: `user.sign_in_failed`, or `user.lock` when it was the last attempt allowed.
+   *
+   * @param step `password`, `two_factor` or `recovery_code` (kept in the event's details).
+   */
+  async recordFailedStep(user: UserDetails, origin: RequestOrigin, locked: boolean, step: string): Promise<void> {
+    const { store, clock, ids } = this.deps;
+    await store.transaction(async (tx) => {
+      await recordAnonymousAuditEvent(tx, ids, clock, user.accountId, origin.ip, {
+        action: locked ? "user.lock" : "user.sign_in_failed",
+        targetType: "user",
+        targetId: user.id,
+        details: { email: user.email, step },
+      });
+    });
   }
 
   /**
@@ -223,7 +261,10 @@ export class UserService {
     }
     const user = await store.findUserById(session.user_id);
     if (user === undefined) return null;
-    return { user: detailsOf(user), csrfToken: session.csrf_token, expiresAt: session.expires_at };
+    const enrolled = await findTwoFactor(store, user.id);
+    const enabled = enrolled !== undefined && enrolled.confirmed_at !== null;
+    const required = ADMIN_ROLES.includes(user.role.toLowerCase()) && (await findAccountPolicy(store, user.account_id))?.two_factor_required_for_admins === 1;
+    return { user: detailsOf(user), csrfToken: session.csrf_token, expiresAt: session.expires_at, twoFactor: { enabled, required } };
   }
 
   /** Ends the session of a cookie's secret (sign-out); nothing happens for an unknown one. */
@@ -232,45 +273,60 @@ export class UserService {
   }
 
   /**
-   * Issues the one-time set-up code, when no user exists yet. A second call replaces the first code.
+   * Stores the deployment's set-up code when no user exists and none is stored yet (the first
+   * instance to start). Instances starting later, or again, get null: the code is stored hashed and
+   * cannot be shown twice (`latchkey setup-link` makes a new one).
    *
-   * @returns the code (22 base64url characters, 128 bits), or null when users exist.
+   * @returns the code (22 base64url characters, 128 bits), or null when users exist or a code is stored.
    */
   async openSetup(): Promise<string | null> {
     if ((await this.count()) > 0) return null;
-    const code = base64url(this.deps.random.bytes(16));
-    this.setupCodeHash = sha256(code);
-    return code;
-  }
-
-  /** Whether set-up can still be done here: no user exists and this process issued a code. */
-  async isSetupOpen(): Promise<boolean> {
-    return this.setupCodeHash !== null && (await this.count()) === 0;
+    const code = newCode(this.deps.random, 16);
+    const stored = await insertSetupCode(this.deps.store, codeHash(code), new Date(this.deps.clock.nowMillis()).toISOString());
+    return stored ? code : null;
   }
 
   /**
-   * Creates the owner of the `default` account with the set-up code and signs them in.
+   * Makes a new set-up code for the deployment, ending the one before (`latchkey setup-link`).
    *
-   * @param accountId the `default` account's id.
-   * @throws ServiceError setup_closed (a user exists, no code was issued, or the code is wrong),
-   *   validation_failed (e-mail, password; the code stays valid for another try).
+   * @returns the code, or null when a user exists (set-up is done).
    */
-  async completeSetup(code: string, input: CreateUserInput, origin: RequestOrigin): Promise<OpenedSession> {
-    const expected = this.setupCodeHash;
-    if (expected === null || !timingSafeEqual(expected, sha256(code))) throw new ServiceError("setup_closed");
-    // Spend the code before any await that could let a second request in with it.
-    this.setupCodeHash = null;
-    try {
-      if ((await this.count()) > 0) throw new ServiceError("setup_closed");
-      const user = await this.create(input, origin);
-      return await this.openSession(user);
-    } catch (error) {
-      if (error instanceof ServiceError && error.code === "validation_failed") this.setupCodeHash = expected;
-      throw error;
-    }
+  async renewSetup(): Promise<string | null> {
+    if ((await this.count()) > 0) return null;
+    const code = newCode(this.deps.random, 16);
+    await replaceSetupCode(this.deps.store, codeHash(code), new Date(this.deps.clock.nowMillis()).toISOString());
+    return code;
   }
 
-  private async openSession(user: UserDetails): Promise<OpenedSession> {
+  /** Whether set-up can still be done: no user exists and a set-up code is stored. */
+  async isSetupOpen(): Promise<boolean> {
+    return (await this.count()) === 0 && (await hasSetupCode(this.deps.store));
+  }
+
+  /**
+   * Creates the owner of the `default` account with the set-up code and signs them in. The code is
+   * spent in the transaction that creates the owner, so of simultaneous uses exactly one succeeds.
+   *
+   * @param accountId the `default` account's id.
+   * @throws ServiceError setup_closed (a user exists, no code is stored, or the code is wrong),
+   *   validation_failed (e-mail, password; checked first, so the code stays valid for another try).
+   */
+  async completeSetup(code: string, input: CreateUserInput, origin: RequestOrigin): Promise<OpenedSession> {
+    const row = await this.prepareUser(input);
+    await this.deps.store.transaction(async (tx) => {
+      if (!(await spendSetupCode(tx, codeHash(code)))) throw new ServiceError("setup_closed");
+      if ((await tx.countUsers()) > 0) throw new ServiceError("setup_closed");
+      await this.insertUser(tx, row, origin);
+    });
+    return this.openSession(detailsOf(row));
+  }
+
+  /**
+   * Opens a session for a user whose sign-in is complete.
+   *
+   * @returns the session; its secret goes into the cookie.
+   */
+  async openSession(user: UserDetails): Promise<OpenedSession> {
     const { store, clock, random } = this.deps;
     const now = clock.nowMillis();
     const secret = base64url(random.bytes(32));
@@ -303,12 +359,28 @@ export function csrfTokenMatches(presented: string | undefined, expected: string
   return timingSafeEqual(sha256(presented), sha256(expected));
 }
 
-function lockedOut(remainingMillis: number): ServiceError {
-  const retryAfterSeconds = Math.max(1, Math.ceil(remainingMillis / 1000));
-  return new ServiceError("rate_limited", { message: `Too many failed sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`, retryAfterSeconds });
+/**
+ * What is wrong with a new password, or null: 12 to 1024 characters (code points), kept exactly as typed.
+ */
+export function passwordProblem(password: string): string | null {
+  const length = [...password].length;
+  if (length < PASSWORD_MIN_CHARS) return `The password must be at least ${PASSWORD_MIN_CHARS} characters long.`;
+  if (length > PASSWORD_MAX_CHARS) return `The password may not be longer than ${PASSWORD_MAX_CHARS} characters.`;
+  return null;
 }
 
-function detailsOf(row: Omit<UsersTable, "failed_attempts">): UserDetails {
+/** The argon2id hash of a password (OWASP's parameters, a 16-byte salt from `random`). */
+export function hashPassword(password: string, random: RandomSource): Promise<string> {
+  return hash(password, { ...ARGON2, salt: random.bytes(16) });
+}
+
+/** Whether a password matches an argon2 hash (false for a malformed hash, never a throw). */
+export function passwordMatches(passwordHash: string, password: string): Promise<boolean> {
+  return verify(passwordHash, password).catch(() => false);
+}
+
+/** A user row as callers see it. */
+export function detailsOf(row: Omit<UsersTable, "failed_attempts">): UserDetails {
   return { id: row.id, accountId: row.account_id, email: row.email, role: row.role, createdAt: row.created_at };
 }
 

@@ -148,6 +148,8 @@ export interface AccountPoliciesTable {
   expiry_required: number;
   allowed_ips_required: number;
   updated_at: string;
+  /** 1: Admins and owners must sign in with two-factor (migration 0010). */
+  two_factor_required_for_admins?: number;
 }
 
 /** A token's limits (issue 14; src/store/usage-store.ts). */
@@ -275,4 +277,60 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   token_reminders: TokenRemindersTable;
   token_quarantines: TokenQuarantinesTable;
+  setup_codes: SetupCodesTable;
+  password_resets: PasswordResetsTable;
+  user_two_factor: UserTwoFactorTable;
+  recovery_codes: RecoveryCodesTable;
+  sign_in_challenges: SignInChallengesTable;
+  session_step_ups: SessionStepUpsTable;
+}
+
+/** The deployment's one set-up code (migration 0010): one row, id `deployment`, while set-up is open. */
+export interface SetupCodesTable {
+  id: string;
+  /** SHA-256 hex of the code. */
+  code_hash: string;
+  created_at: string;
+}
+
+/** A password reset code (migration 0010): single use, deleted when used or replaced. */
+export interface PasswordResetsTable {
+  /** SHA-256 hex of the code. */
+  code_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** A user's TOTP secret (migration 0010); `confirmed_at` null while enrolment is pending. */
+export interface UserTwoFactorTable {
+  user_id: string;
+  /** Base32 TOTP secret; never returned after enrolment. */
+  secret: string;
+  created_at: string;
+  confirmed_at: string | null;
+  /** The last accepted RFC 6238 time step (replays of it or earlier are refused); bigint. */
+  last_time_step: number | string | null;
+}
+
+/** A one-time recovery code (migration 0010). */
+export interface RecoveryCodesTable {
+  /** SHA-256 hex of the normalised code. */
+  code_hash: string;
+  user_id: string;
+  used_at: string | null;
+}
+
+/** The second step of a sign-in with two-factor (migration 0010): the password was right. */
+export interface SignInChallengesTable {
+  /** SHA-256 hex of the challenge secret. */
+  id_hash: string;
+  user_id: string;
+  expires_at: string;
+}
+
+/** When a session last proved the second factor (migration 0010), for step-up. */
+export interface SessionStepUpsTable {
+  session_id_hash: string;
+  verified_at: string;
 }

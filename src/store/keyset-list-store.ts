@@ -37,6 +37,16 @@ export interface AuditViewer {
   readonly usersRead: boolean;
 }
 
+/** Narrows an audit list (issue 16): every field given must match. */
+export interface AuditFilter {
+  /** Event kinds (`token.create`, ...); an entry ending in `.*` matches a prefix (`token.*`). */
+  readonly actions?: readonly string[];
+  /** Events done by this token or about it. */
+  readonly tokenId?: string;
+  /** Events done by this user or about them (failed sign-ins included). */
+  readonly userId?: string;
+}
+
 /** Target types of events about people (sign-in, users, invitations): they need `users_read`. */
 export const PEOPLE_TARGET_TYPES: readonly string[] = ["user", "session", "invite"];
 
@@ -113,7 +123,7 @@ export async function visibleAmong(store: Store, accountId: string, viewer: Toke
  * events about the tokens it may see, about its domains (all domains: every domain), about people
  * only with `users_read`, and about anything else only when it holds all domains.
  */
-export async function listAuditEventsPage(store: Store, accountId: string, viewer: AuditViewer | null, request: KeysetPageRequest): Promise<KeysetPage<AuditEventsTable>> {
+export async function listAuditEventsPage(store: Store, accountId: string, viewer: AuditViewer | null, request: KeysetPageRequest, filter: AuditFilter = {}): Promise<KeysetPage<AuditEventsTable>> {
   const visible = (): Expression<SqlBool> => {
     if (viewer === null) return sql<SqlBool>`1 = 1`;
     const domains = viewer.token.domainIds;
@@ -131,7 +141,19 @@ export async function listAuditEventsPage(store: Store, accountId: string, viewe
     const aboutOther = domains === null ? sql`audit_events.target_type not in (${sql.join(SCOPED_TARGET_TYPES)})` : sql`1 = 0`;
     return sql<SqlBool>`(${aboutTokens} or ${aboutDomains} or ${aboutPeople} or ${aboutOther})`;
   };
-  const base = () => store.db.selectFrom("audit_events").where("account_id", "=", accountId).where(visible);
+  const filtered = (): Expression<SqlBool> => {
+    const parts = [sql`1 = 1`];
+    if (filter.actions !== undefined && filter.actions.length > 0) {
+      const exact = filter.actions.filter((a) => !a.endsWith(".*"));
+      const prefixes = filter.actions.filter((a) => a.endsWith(".*")).map((a) => `${a.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      const any = [...(exact.length > 0 ? [sql`audit_events.action in (${sql.join(exact)})`] : []), ...prefixes.map((p) => sql`audit_events.action like ${p} escape '\\'`)];
+      parts.push(sql`(${sql.join(any, sql` or `)})`);
+    }
+    if (filter.tokenId !== undefined) parts.push(sql`((audit_events.actor_type = 'token' and audit_events.actor_id = ${filter.tokenId}) or (audit_events.target_type = 'token' and audit_events.target_id = ${filter.tokenId}))`);
+    if (filter.userId !== undefined) parts.push(sql`((audit_events.actor_type = 'user' and audit_events.actor_id = ${filter.userId}) or (audit_events.target_type = 'user' and audit_events.target_id = ${filter.userId}))`);
+    return sql<SqlBool>`(${sql.join(parts, sql` and `)})`;
+  };
+  const base = () => store.db.selectFrom("audit_events").where("account_id", "=", accountId).where(visible).where(filtered);
   return keysetPage(
     request,
     (slice) => {

@@ -24,7 +24,7 @@ describe("GET /v1/account/policy", () => {
   it("answers no policy for a fresh account", async () => {
     const h = await openApiHarness();
     const res = await h.call("GET", "/v1/account/policy");
-    expect([res.status, res.body.data]).toEqual([200, { max_lifetime_days: null, expiry_required: false, allowed_ips_required: false, updated_at: null, out_of_policy: [], out_of_policy_total: 0 }]);
+    expect([res.status, res.body.data]).toEqual([200, { max_lifetime_days: null, expiry_required: false, allowed_ips_required: false, two_factor_required_for_admins: false, updated_at: null, out_of_policy: [], out_of_policy_total: 0 }]);
   });
 
   it.each([

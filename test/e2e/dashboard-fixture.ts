@@ -48,18 +48,17 @@ export async function startServer(): Promise<Server> {
     const timer = setTimeout(() => fail(new Error("latchkey serve did not start within 20 s")), 20_000);
     child.once("exit", (code) => fail(new Error(`latchkey serve exited with ${code}`)));
     lines.on("line", (line) => {
-      // JSON lines (src/cli/serve-log.ts); the set-up link is in the file the set-up line names.
+      // JSON lines (src/cli/serve-log.ts).
       const listening = /listening on (http:\/\/[^\s"]+)/.exec(line);
       if (listening) baseUrl = listening[1] ?? null;
-      const setup = /"setup_link_file":"([^"]+)"/.exec(line);
-      if (setup?.[1] !== undefined) setupLink = readFileSync(setup[1], "utf8").trim();
-      // The set-up line follows the listening line when there is one; a fresh database always has it.
-      if (baseUrl !== null && setupLink !== null) {
+      // The set-up link is never printed when stdout is not a terminal: `latchkey setup-link` gives it.
+      if (baseUrl !== null) {
         clearTimeout(timer);
         done();
       }
     });
   });
+  setupLink = execFileSync(process.execPath, [join(ROOT, "bin/latchkey.js"), "setup-link"], { env: { ...process.env, LATCHKEY_DATABASE_URL: databaseUrl, LATCHKEY_PUBLIC_URL: baseUrl! } }).toString().trim();
   return {
     baseUrl: baseUrl!,
     setupLink,

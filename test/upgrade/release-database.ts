@@ -58,17 +58,7 @@ export async function fixturePostgres(version: string): Promise<{ url: string; s
     const last = applied.at(-1);
     if (last === undefined) throw new Error(`fixture ${version} has no migrations`);
     const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema });
-    // Under the migrations' lock, as the store migrates: Kysely's table look-up reads every schema, and
-    // another test dropping its schema at that moment would break it (dropSchema takes the same lock).
-    const holder = new pg.Client({ connectionString: POSTGRES_URL });
-    await holder.connect();
-    let error: unknown;
-    try {
-      await holder.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
-      ({ error } = await migrator.migrateTo(last));
-    } finally {
-      await holder.end();
-    }
+    const { error } = await migrator.migrateTo(last);
     if (error) throw error instanceof Error ? error : new Error(String(error));
     const tables = source.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by rowid").pluck().all() as string[];
     await sql`set session_replication_role = replica`.execute(db); // rows in the fixture's order, foreign keys unchecked while copying

@@ -68,6 +68,12 @@ const ACTIONS: Record<string, string> = {
   "user.create": "User created",
   "user.sign_in_failed": "Failed sign-in",
   "user.lock": "User locked out",
+  "user.unlock": "User unlocked",
+  "user.password_change": "Password changed",
+  "user.password_reset_request": "Password reset asked for",
+  "user.password_reset": "Password reset",
+  "user.two_factor_enable": "Two-factor turned on",
+  "user.two_factor_disable": "Two-factor turned off",
   "token.expiring": "Token about to expire",
   "token.expire": "Token expired",
   "token.leak": "Token found in public, paused",
@@ -128,5 +134,7 @@ export function actorLabel(event: AuditEvent, names: ActorNames): string {
     return seen === undefined ? `API token ${id} (deleted)` : `${seen} (API token ${id}, deleted)`;
   }
   if (type === "system") return "latchkey";
+  // A failed sign-in: whoever typed did not prove who they were, so it is not "You" (issue 16).
+  if (type === "anonymous") return typeof event.details.email === "string" ? `Unknown person (tried ${event.details.email})` : "Unknown person";
   return "Command line";
 }

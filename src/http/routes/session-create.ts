@@ -1,6 +1,7 @@
 /**
  * POST /v1/session: sign in with `{email, password}`. 200 with the session (and its CSRF token) and
- * the httpOnly session cookie; 401 invalid_credentials; 429 rate_limited with Retry-After while the
+ * the httpOnly session cookie; for a user enrolled in two-factor, 202 `{data: {challenge, expires_at}}`
+ * instead, and the session opens with POST /v1/session/two-factor; 401 invalid_credentials; 429 rate_limited with Retry-After while the
  * user is locked out (src/service/user-service.ts), or while the client address is past its limit of
  * failed attempts (src/service/failure-limiter.ts).
  */
@@ -28,7 +29,10 @@ export function registerSessionCreate(app: App, latchkey: Latchkey): void {
         summary: "Sign in to the dashboard",
         tags: ["session"],
         body: SignInBody,
-        response: { 200: Type.Object({ data: SessionSchema }), 401: { $ref: "Error#" }, 422: { $ref: "Error#" }, 429: { $ref: "Error#" } },
+        response: {
+          200: Type.Object({ data: SessionSchema }),
+          202: Type.Object({ data: Type.Object({ two_factor_required: Type.Literal(true), challenge: Type.String({ description: "Send it with the code to POST /v1/session/two-factor" }), expires_at: Type.String({ format: "date-time" }) }) }),
+          401: { $ref: "Error#" }, 422: { $ref: "Error#" }, 429: { $ref: "Error#" } },
       },
     },
     async (request, reply) => {
@@ -37,9 +41,11 @@ export function registerSessionCreate(app: App, latchkey: Latchkey): void {
         if (error instanceof ServiceError && error.code === "invalid_credentials") return refuseGuess(request, error);
         throw error;
       });
-      setSessionCookie(request, reply, opened.secret);
       reply.header("cache-control", "no-store");
-      return { data: sessionToWire(opened) };
+      if ("challenge" in opened) return reply.code(202).send({ data: { two_factor_required: true as const, challenge: opened.challenge, expires_at: opened.expiresAt } });
+      setSessionCookie(request, reply, opened.secret);
+      const session = await latchkey.users.findSession(opened.secret);
+      return { data: sessionToWire(session ?? opened) };
     },
   );
 }

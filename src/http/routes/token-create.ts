@@ -4,6 +4,7 @@
  */
 import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
+import { requireStepUp } from "../session-user.js";
 import type { App, PrincipalResolver } from "../app-instance.js";
 import { actorFor, AUTH_ERRORS, BEARER_SECURITY } from "../request-actor.js";
 import { TokenSchema, tokenToWire } from "../wire-format.js";
@@ -41,6 +42,8 @@ export function registerTokenCreate(app: App, latchkey: Latchkey, resolvers: rea
     async (request, reply) => {
       const actor = await actorFor(latchkey, request, resolvers);
       const body = request.body;
+      // A Full access token through a session needs a recent second factor (issue 16, step-up).
+      if (body.has_full === true && actor.principal.kind === "user") await requireStepUp(latchkey, request, actor.principal.userId);
       const { token, secret } = await latchkey.tokens.create(actor, {
         name: body.name,
         ...(body.scopes !== undefined ? { scopes: body.scopes } : {}),

@@ -7,6 +7,7 @@
 import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
 import { MAX_GRACE_SECONDS } from "../../service/rotation-service.js";
+import { requireStepUp } from "../session-user.js";
 import type { App, PrincipalResolver } from "../app-instance.js";
 import { actorFor, AUTH_ERRORS, BEARER_SECURITY } from "../request-actor.js";
 import { TokenIdParams, TokenSchema, tokenToWire } from "../wire-format.js";
@@ -42,6 +43,8 @@ export function registerTokenRotate(app: App, latchkey: Latchkey, resolvers: rea
     },
     async (request, reply) => {
       const actor = await actorFor(latchkey, request, resolvers);
+      // A rotation through a session needs a recent second factor (issue 16, step-up).
+      if (actor.principal.kind === "user") await requireStepUp(latchkey, request, actor.principal.userId);
       const key = request.headers["idempotency-key"];
       const rotated = await latchkey.rotation.rotate(actor, request.params.id, { graceSeconds: request.body.grace_seconds, ...(typeof key === "string" ? { idempotencyKey: key } : {}) });
       reply.header("cache-control", "no-store");
