@@ -122,7 +122,7 @@ export function roleScopes(catalogue: Catalogue, role: Role): string[] {
 
 /** Input of {@link parseRole}, as a client sends it (every field unchecked). */
 export interface RoleInput {
-  readonly role: unknown;
+  readonly role?: unknown;
   /** Custom User: scope strings or MailerSend permission names; absent or empty for the others. */
   readonly permissions?: unknown;
   /** Domain ids, or absent/null for all domains. Their existence is the caller's to check. */
