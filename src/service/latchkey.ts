@@ -31,6 +31,8 @@ import { TokenService } from "./token-service.js";
 import { auditViewerOf } from "./token-visibility.js";
 import type { KeysetPageRequest } from "../store/keyset-list-store.js";
 import { UserService } from "./user-service.js";
+import { TeamService } from "./team-service.js";
+import { InviteService } from "./invite-service.js";
 import { AccountPolicyService } from "./account-policy.js";
 import { RotationService } from "./rotation-service.js";
 import { Verifier } from "./verifier.js";
@@ -125,6 +127,10 @@ export class Latchkey {
   readonly accounts: AccountService;
   /** Dashboard users, sessions and first-start set-up. */
   readonly users: UserService;
+  /** The account's people and their roles (issue 16; the Users API). */
+  readonly team: TeamService;
+  /** Invitations (issue 16). */
+  readonly invites: InviteService;
   /** Rotation and "which token is this?" (issue 13). */
   readonly rotation: RotationService;
   /** The account policy (issue 13). */
@@ -171,12 +177,14 @@ export class Latchkey {
     this.domains = new DomainService(deps);
     this.accounts = new AccountService(deps);
     this.users = new UserService(deps);
+    this.team = new TeamService(deps, this.cascade);
     this.rotation = new RotationService(deps, this.tokens);
     this.policy = new AccountPolicyService(deps);
     this.mailer = events.mailer ?? null;
     this.allowPrivate = events.allowPrivate === true;
     const kick = (): void => this.webhookWorker?.kick();
     this.webhooks = new WebhookService({ ...deps, allowPrivate: this.allowPrivate, kick });
+    this.invites = new InviteService({ ...deps, mailer: this.mailer, onError: (e) => this.onBackgroundError(e) }, this.users);
     this.leaks = new LeakIntake({ store, clock, ids: this.ids, verifier, prefixes, mailer: this.mailer, keysFile: events.leakKeysFile ?? null, onError: (e) => this.onBackgroundError(e), kick });
   }
 

@@ -71,6 +71,16 @@ export async function countAdmins(store: Store, accountId: string): Promise<numb
   return Number(row?.n ?? 0);
 }
 
+/**
+ * Inside a transaction on PostgreSQL: locks the account's Admin rows until it ends, so that two
+ * transactions that each remove or demote an Admin take turns and the second counts what the first
+ * left. SQLite has one writer at a time and needs nothing.
+ */
+export async function lockAdmins(tx: Store, accountId: string): Promise<void> {
+  if (tx.dialect.kind !== "postgres") return;
+  await tx.query.selectFrom("users").select("id").where("account_id", "=", accountId).where("role", "=", "Admin").forUpdate().execute();
+}
+
 /** Ids of the account's tokens a creator made (`created_by`, e.g. `user:usr_...`), oldest first. */
 export async function listTokenIdsCreatedBy(store: Store, accountId: string, createdBy: string): Promise<string[]> {
   const rows = await store.query.selectFrom("tokens").select("id").where("account_id", "=", accountId).where("created_by", "=", createdBy).orderBy("id", "asc").execute();
