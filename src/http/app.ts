@@ -46,6 +46,7 @@ import { registerUsageLimits } from "./routes/usage-limits.js";
 import { registerUsageReports } from "./routes/usage-reports.js";
 import { registerVerify } from "./routes/verify.js";
 import { registerWebhookRoutes } from "./routes/webhook-routes.js";
+import { registerUserRoutes } from "./routes/user-routes.js";
 import { ErrorSchema } from "./wire-format.js";
 import { compileRouteMap } from "./route-matcher.js";
 
@@ -198,6 +199,7 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
   registerUsageLimits(app, latchkey, resolvers);
   registerUsageReports(app, latchkey, resolvers);
   await registerWebhookRoutes(app, latchkey, resolvers);
+  registerUserRoutes(app, latchkey, resolvers);
   registerSessionShow(app, latchkey);
   registerSessionCreate(app, latchkey);
   registerSessionDelete(app, latchkey);

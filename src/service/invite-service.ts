@@ -51,7 +51,7 @@ export interface InviteServiceDeps {
 
 /** Input of {@link InviteService.invite}: MailerSend's `UserCreate`, fields unchecked. */
 export interface InviteInput {
-  readonly email: unknown;
+  readonly email?: unknown;
   readonly role?: unknown;
   readonly permissions?: unknown;
   readonly domains?: unknown;

@@ -39,7 +39,7 @@ export function registerSessionCreate(app: App, latchkey: Latchkey): void {
       });
       setSessionCookie(request, reply, opened.secret);
       reply.header("cache-control", "no-store");
-      return { data: sessionToWire(opened) };
+      return { data: sessionToWire(opened, latchkey.catalogue) };
     },
   );
 }
