@@ -101,7 +101,7 @@ export class TeamService {
     await store.transaction(async (tx) => {
       await lockAdmins(tx, accountId);
       if (!(await updateTeamUserRole(tx, accountId, id, storedRole(role), new Date(clock.nowMillis()).toISOString()))) throw notFound();
-      if ((await countAdmins(tx, accountId)) === 0) throw new ServiceError("last_admin");
+      if (current.name === "Admin" && (await countAdmins(tx, accountId)) === 0) throw new ServiceError("last_admin");
       await recordAuditEvent(tx, ids, clock, actor, { action: "user.role", targetType: "user", targetId: id, details: { email: before.email, from: current.name, to: role.name } });
     });
     return this.show(actor, id);
@@ -131,7 +131,7 @@ export class TeamService {
     await store.transaction(async (tx) => {
       await lockAdmins(tx, accountId);
       if (!(await deleteTeamUser(tx, accountId, id))) throw notFound();
-      if ((await countAdmins(tx, accountId)) === 0) throw new ServiceError("last_admin");
+      if (before.role === "Admin" && (await countAdmins(tx, accountId)) === 0) throw new ServiceError("last_admin");
       await recordAuditEvent(tx, ids, clock, actor, { action: "user.remove", targetType: "user", targetId: id, details: { email: before.email, role: before.role, tokens_kept: tokenIds.length === 0, pause_tokens: options.pauseTokens === true } });
     });
     let pausedTokens = 0;
