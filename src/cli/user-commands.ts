@@ -54,4 +54,71 @@ export function registerUserCommands(program: Command, io: CliIo, config: () => 
         io.out(wasLocked ? `Unlocked ${unlocked.email}: they can sign in again` : `${unlocked.email} was not locked out; their failed attempts are cleared`);
       });
     });
+
+  const operator = async (latchkey: Parameters<Parameters<typeof withLatchkey>[1]>[0], accountName: string) => {
+    const account = await latchkey.accounts.find(accountName);
+    return { principal: { kind: "operator" as const, accountId: account.id }, ip: null };
+  };
+  const accountOption = (): Option => new Option("--account <name>", "account name or id").default("default");
+  const list = (value: string | undefined): string[] | undefined => (value === undefined ? undefined : value.split(",").map((v) => v.trim()).filter((v) => v !== ""));
+
+  user
+    .command("list")
+    .description("List the account's people and pending invitations")
+    .addOption(accountOption())
+    .action(async (opts: { account: string }) => {
+      await withLatchkey(config(), async (latchkey) => {
+        const actor = await operator(latchkey, opts.account);
+        const { users } = await latchkey.team.list(actor, { page: 1, limit: 100 });
+        for (const u of users) io.out(`${u.id}\t${u.email}\t${u.role.name}${u.domains === null ? "" : `\tdomains: ${u.domains.map((d) => d.name).join(",")}`}`);
+        const { invites } = await latchkey.invites.list(actor, { page: 1, limit: 100 });
+        for (const i of invites) io.out(`${i.id}\t${i.email}\t${i.role.name}\tinvited, until ${i.expiresAt}`);
+      });
+    });
+
+  user
+    .command("invite")
+    .description("Invite a person; prints the one-time invitation link (e-mailed too when SMTP is configured)")
+    .requiredOption("--email <address>", "the person's e-mail address")
+    .requiredOption("--role <role>", "Admin, Manager, Designer, Accountant or \"Custom User\"")
+    .option("--permissions <scopes>", "Custom User: comma-separated scope strings")
+    .option("--domains <ids>", "comma-separated domain ids (default: all)")
+    .addOption(accountOption())
+    .action(async (opts: { email: string; role: string; permissions?: string; domains?: string; account: string }) => {
+      await withLatchkey(config(), async (latchkey) => {
+        const actor = await operator(latchkey, opts.account);
+        const c = config();
+        const base = (c.publicUrl ?? `http://${c.host}:${c.port}`).replace(/\/+$/, "");
+        const issued = await latchkey.invites.invite(actor, { email: opts.email, role: opts.role, permissions: list(opts.permissions), domains: list(opts.domains) }, base);
+        io.out(issued.link);
+      });
+    });
+
+  user
+    .command("role")
+    .description("Change a person's role")
+    .argument("<id>", "the person's id (usr_...)")
+    .requiredOption("--role <role>", "Admin, Manager, Designer, Accountant or \"Custom User\"")
+    .option("--permissions <scopes>", "Custom User: comma-separated scope strings")
+    .option("--domains <ids>", "comma-separated domain ids")
+    .addOption(accountOption())
+    .action(async (id: string, opts: { role: string; permissions?: string; domains?: string; account: string }) => {
+      await withLatchkey(config(), async (latchkey) => {
+        const updated = await latchkey.team.update(await operator(latchkey, opts.account), id, { role: opts.role, permissions: list(opts.permissions), domains: list(opts.domains) });
+        io.out(`${updated.email} is now ${updated.role.name}`);
+      });
+    });
+
+  user
+    .command("remove")
+    .description("Remove a person (their tokens stay unless --pause-tokens)")
+    .argument("<id>", "the person's id (usr_...)")
+    .option("--pause-tokens", "also pause every token they created")
+    .addOption(accountOption())
+    .action(async (id: string, opts: { pauseTokens?: boolean; account: string }) => {
+      await withLatchkey(config(), async (latchkey) => {
+        const { pausedTokens } = await latchkey.team.remove(await operator(latchkey, opts.account), id, { pauseTokens: opts.pauseTokens === true });
+        io.out(`Removed ${id}${opts.pauseTokens === true ? `; paused ${pausedTokens} token(s)` : ""}`);
+      });
+    });
 }

@@ -52,6 +52,7 @@ import { registerVerify } from "./routes/verify.js";
 import { registerMetricsRoute } from "./routes/metrics-route.js";
 import type { LatchkeyMetrics } from "../service/metrics.js";
 import { registerWebhookRoutes } from "./routes/webhook-routes.js";
+import { registerUserRoutes } from "./routes/user-routes.js";
 import { ErrorSchema } from "./wire-format.js";
 import { compileRouteMap } from "./route-matcher.js";
 
@@ -222,6 +223,7 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
   registerUsageLimits(app, latchkey, resolvers);
   registerUsageReports(app, latchkey, resolvers);
   await registerWebhookRoutes(app, latchkey, resolvers);
+  registerUserRoutes(app, latchkey, resolvers);
   registerSessionShow(app, latchkey);
   registerSessionCreate(app, latchkey);
   registerSessionDelete(app, latchkey);

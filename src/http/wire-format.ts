@@ -4,6 +4,8 @@
  * returns, so the two cannot drift.
  */
 import { Type, type Static } from "typebox";
+import { SEED_CATALOGUE, type Catalogue } from "../core/catalogue.js";
+import { roleScopes } from "../core/roles.js";
 import type { AuditEvent } from "../service/audit-log.js";
 import type { DomainDetails } from "../service/domain-service.js";
 import type { TokenDetails } from "../service/token-view.js";
@@ -165,7 +167,14 @@ export const TokenStatus = Type.Union([Type.Literal("pause"), Type.Literal("unpa
 
 export const SessionSchema = Type.Object(
   {
-    user: Type.Object({ id: Type.String(), email: Type.String(), role: Type.String(), account_id: Type.String() }),
+    user: Type.Object({
+      id: Type.String(),
+      email: Type.String(),
+      role: Type.String({ description: "Admin, Manager, Designer, Accountant or Custom User (docs/teams.md)" }),
+      account_id: Type.String(),
+      permissions: Type.Optional(Type.Array(Type.String(), { description: "The role's scope strings: the ceiling of the tokens this person may create" })),
+      domains: Type.Optional(Type.Union([Type.Array(Type.String()), Type.Null()], { description: "Domain ids the role is limited to; null: all domains" })),
+    }),
     csrf_token: Type.String({ description: "Send it back as X-CSRF-Token on every POST, PUT, PATCH and DELETE made with the cookie" }),
     expires_at: Type.String({ format: "date-time" }),
     two_factor: Type.Optional(Type.Object({ enabled: Type.Boolean(), required: Type.Boolean({ description: "The account policy requires it of this user; until it is on, other routes answer 403 two_factor_enrollment_required" }) })),
@@ -173,10 +182,10 @@ export const SessionSchema = Type.Object(
 );
 
 /** A session's wire form (never its secret, which only the cookie carries). */
-export function sessionToWire(session: ActiveSession): Static<typeof SessionSchema> {
+export function sessionToWire(session: ActiveSession, catalogue: Catalogue = SEED_CATALOGUE): Static<typeof SessionSchema> {
   const { user } = session;
   return {
-    user: { id: user.id, email: user.email, role: user.role, account_id: user.accountId },
+    user: { id: user.id, email: user.email, role: user.role, account_id: user.accountId, permissions: roleScopes(catalogue, user.roleGrant), domains: user.roleGrant.domainIds === null ? null : [...user.roleGrant.domainIds] },
     csrf_token: session.csrfToken,
     expires_at: session.expiresAt,
     ...(session.twoFactor === undefined ? {} : { two_factor: { enabled: session.twoFactor.enabled, required: session.twoFactor.required } }),

@@ -1,7 +1,6 @@
 /**
  * The account policy (issue 13): `GET/PUT /v1/account/policy`. Who may read and set it: a token with
- * Full access for all domains, or a signed-in user (every user is the account's owner until roles
- * with less power exist, src/service/user-service.ts), or the operator at the CLI. The policy binds
+ * Full access for all domains, or a signed-in Admin (src/core/roles.ts), or the operator at the CLI. The policy binds
  * new tokens only (TokenService.create, through src/service/creation-conditions.ts); tokens made
  * before it tightened keep working and are listed as out of policy.
  */
@@ -126,7 +125,11 @@ export class AccountPolicyService {
  * @throws ServiceError scope_missing with `required: full_access`; all_domains_required.
  */
 export function requirePolicyAdmin(principal: Principal): void {
-  if (principal.kind !== "token") return;
+  if (principal.kind === "operator") return;
+  if (principal.kind === "user") {
+    if (principal.role.name !== "Admin") throw new ServiceError("scope_missing", { message: "Only an Admin may read or set the account policy.", required: "full_access" });
+    return;
+  }
   if (!principal.record.permissions.hasFull) throw new ServiceError("scope_missing", { message: "Only a token with Full access for all domains may read or set the account policy.", required: "full_access" });
   if (!principal.record.allDomains) throw new ServiceError("all_domains_required", { message: "Only a token with Full access for all domains may read or set the account policy." });
 }

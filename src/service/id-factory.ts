@@ -14,6 +14,7 @@ export const ID_PREFIXES = {
   token: "tok",
   auditEvent: "aev",
   user: "usr",
+  invite: "inv",
   webhook: "whk",
   webhookEvent: "msg",
   webhookDelivery: "wdl",

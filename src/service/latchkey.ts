@@ -33,6 +33,8 @@ import type { AuditFilter, KeysetPageRequest } from "../store/keyset-list-store.
 import { UserService } from "./user-service.js";
 import { PasswordRecovery } from "./password-recovery.js";
 import { TwoFactorService } from "./two-factor-service.js";
+import { TeamService } from "./team-service.js";
+import { InviteService } from "./invite-service.js";
 import { AccountPolicyService } from "./account-policy.js";
 import { RotationService } from "./rotation-service.js";
 import { Verifier } from "./verifier.js";
@@ -134,6 +136,10 @@ export class Latchkey {
   readonly recovery: PasswordRecovery;
   /** Two-factor sign-in with TOTP and step-up (issue 16). */
   readonly twoFactor: TwoFactorService;
+  /** The account's people and their roles (issue 16; the Users API). */
+  readonly team: TeamService;
+  /** Invitations (issue 16). */
+  readonly invites: InviteService;
   /** Rotation and "which token is this?" (issue 13). */
   readonly rotation: RotationService;
   /** The account policy (issue 13). */
@@ -184,6 +190,7 @@ export class Latchkey {
     this.domains = new DomainService(deps);
     this.accounts = new AccountService(deps);
     this.users = new UserService(deps);
+    this.team = new TeamService(deps, this.cascade);
     this.rotation = new RotationService(deps, this.tokens);
     this.policy = new AccountPolicyService(deps);
     this.mailer = events.mailer ?? null;
@@ -192,6 +199,7 @@ export class Latchkey {
     this.allowPrivate = events.allowPrivate === true;
     const kick = (): void => this.webhookWorker?.kick();
     this.webhooks = new WebhookService({ ...deps, allowPrivate: this.allowPrivate, kick });
+    this.invites = new InviteService({ ...deps, mailer: this.mailer, onError: (e) => this.onBackgroundError(e) }, this.users);
     this.leaks = new LeakIntake({ store, clock, ids: this.ids, verifier, prefixes, mailer: this.mailer, keysFile: events.leakKeysFile ?? null, onError: (e) => this.onBackgroundError(e), kick });
   }
 

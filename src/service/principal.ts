@@ -4,16 +4,18 @@
  */
 import { levelRank, type Catalogue, type Level } from "../core/catalogue.js";
 import { levelHeld, requiredScope } from "../core/permissions.js";
+import { rolePermissions, type Role } from "../core/roles.js";
 import type { TokenRecord } from "../core/verify-decision.js";
 import { ServiceError } from "./service-error.js";
 
 /**
  * The actor: an API token (limited by its permissions, domains and ceiling), a signed-in dashboard
- * user or the local operator at the CLI (both acting for their whole account).
+ * user (limited by their role, src/core/roles.ts; an Admin acts for the whole account) or the local
+ * operator at the CLI (the whole account).
  */
 export type Principal =
   | { readonly kind: "token"; readonly record: TokenRecord }
-  | { readonly kind: "user"; readonly userId: string; readonly accountId: string; readonly email: string }
+  | { readonly kind: "user"; readonly userId: string; readonly accountId: string; readonly email: string; readonly role: Role }
   | { readonly kind: "operator"; readonly accountId: string };
 
 /** The actor and where the request came from (for the audit log). */
@@ -36,12 +38,20 @@ export function actorRef(principal: Principal): { type: "token" | "user" | "cli"
 }
 
 /**
- * Requires a level on an area. Users and the operator pass; a token must hold it.
+ * Requires a level on an area. The operator passes; a token must hold it; a person's role must hold
+ * it, except on `tokens`: every person may create and manage tokens, within their role (the ceiling
+ * of TokenService; docs/teams.md).
  *
  * @throws ServiceError scope_missing, with `required` naming the scope string needed.
  */
 export function requireLevel(catalogue: Catalogue, principal: Principal, area: string, level: Exclude<Level, "none">): void {
-  if (principal.kind !== "token") return;
+  if (principal.kind === "operator") return;
+  if (principal.kind === "user") {
+    if (area === "tokens") return;
+    if (levelRank(levelHeld(catalogue, rolePermissions(catalogue, principal.role), area)) >= levelRank(level)) return;
+    const required = requiredScope(catalogue, area, level) ?? `${area}_${level}`;
+    throw new ServiceError("scope_missing", { message: `Your role (${principal.role.name}) lacks the ${required} permission this needs.`, required });
+  }
   if (levelRank(levelHeld(catalogue, principal.record.permissions, area)) >= levelRank(level)) return;
   const required = requiredScope(catalogue, area, level) ?? `${area}_${level}`;
   throw new ServiceError("scope_missing", { message: `This token lacks the ${required} permission this request needs.`, required });
@@ -55,4 +65,5 @@ export function requireLevel(catalogue: Catalogue, principal: Principal, area: s
  */
 export function requireAllDomains(principal: Principal): void {
   if (principal.kind === "token" && !principal.record.allDomains) throw new ServiceError("all_domains_required");
+  if (principal.kind === "user" && principal.role.domainIds !== null) throw new ServiceError("all_domains_required", { message: "Only a person whose role covers all domains may add or remove domains." });
 }

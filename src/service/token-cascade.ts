@@ -109,7 +109,7 @@ export class TokenCascade {
       const lacking = exceedsActor(catalogue, actor, top);
       if (lacking.length > 0) throw new ServiceError("ceiling_exceeded", { message: `This token cannot manage a token with more rights than its own: ${lacking.join(", ")}.`, lacking });
       let subtree = await listSubtreeIds(tx, accountId, id);
-      if (actor.principal.kind === "token") subtree = await this.manageable(tx, actor, accountId, subtree);
+      if (actor.principal.kind !== "operator") subtree = await this.manageable(tx, actor, accountId, subtree);
       const changed = await setPausedMany(tx, accountId, subtree, paused, new Date(clock.nowMillis()).toISOString());
       for (const token of changed) {
         await recordAuditEvent(tx, ids, clock, actor, { action: paused === 1 ? "token.pause" : "token.unpause", targetType: "token", targetId: token.id, details: { name: token.name, cascade_from: id } });

@@ -10,6 +10,7 @@ import { checkTokenName, parseExpiry } from "../core/input-rules.js";
 import { FULL_ACCESS, parseScopes, type PermissionSet } from "../core/permissions.js";
 import type { RandomSource } from "../core/random-source.js";
 import { exceedsCeiling } from "../core/token-ceiling.js";
+import { roleGrant } from "../core/roles.js";
 import { generateSecret, hashSecret, previewOf } from "../core/token-secret.js";
 import type { PageRequest, Store, TokenWithDomains } from "../store/store.js";
 import { ForeignKeyViolation, UniqueViolation } from "../store/store.js";
@@ -89,10 +90,10 @@ export const IMMUTABLE_MESSAGE = "Permissions, domains and expiry cannot be chan
 export class TokenService {
   constructor(private readonly deps: TokenServiceDeps) {}
 
-  /** @throws ServiceError ceiling_exceeded when a token acts on a token with more rights than its own. */
+  /** @throws ServiceError ceiling_exceeded when a token (or a person, by their role) acts on a token with more rights than its own. */
   private requireWithinCeiling(actor: ActorContext, target: TokenWithDomains): void {
     const lacking = exceedsActor(this.deps.catalogue, actor, target);
-    if (lacking.length > 0) throw new ServiceError("ceiling_exceeded", { message: `This token cannot manage a token with more rights than its own: ${lacking.join(", ")}.`, lacking });
+    if (lacking.length > 0) throw new ServiceError("ceiling_exceeded", { message: `${actor.principal.kind === "user" ? `Your role (${actor.principal.role.name}) cannot` : "This token cannot"} manage a token with more rights than its own: ${lacking.join(", ")}.`, lacking });
   }
 
   /**
@@ -194,6 +195,12 @@ export class TokenService {
       lacking.push(...child.lacking);
       if (lacking.length > 0) {
         throw new ServiceError("ceiling_exceeded", { message: `This token cannot grant what it does not hold: ${lacking.join(", ")}.`, lacking });
+      }
+    } else if (actor.principal.kind === "user") {
+      // A person's role is their ceiling (issue 16), checked by the same code as a token's.
+      const lacking = exceedsCeiling(catalogue, roleGrant(catalogue, actor.principal.role), { permissions, allDomains, domainIds, expiresAtMillis });
+      if (lacking.length > 0) {
+        throw new ServiceError("ceiling_exceeded", { message: `Your role (${actor.principal.role.name}) does not allow: ${lacking.join(", ")}.`, lacking });
       }
     }
 
@@ -323,11 +330,13 @@ export class TokenService {
  * for the whole account.
  */
 export function exceedsActor(catalogue: Catalogue, actor: ActorContext, target: TokenWithDomains): string[] {
-  if (actor.principal.kind !== "token") return [];
-  const creator = actor.principal.record;
+  if (actor.principal.kind === "operator") return [];
+  const principal = actor.principal;
   return exceedsCeiling(
     catalogue,
-    { permissions: creator.permissions, allDomains: creator.allDomains, domainIds: creator.domains.map((d) => d.id), expiresAtMillis: creator.expiresAtMillis },
+    principal.kind === "user"
+      ? roleGrant(catalogue, principal.role)
+      : { permissions: principal.record.permissions, allDomains: principal.record.allDomains, domainIds: principal.record.domains.map((d) => d.id), expiresAtMillis: principal.record.expiresAtMillis },
     {
       permissions: permissionsOfRow(catalogue, target),
       allDomains: target.all_domains === 1,

@@ -39,6 +39,7 @@ import { hash, verify, type Algorithm, type Options as Argon2Options } from "@no
 import { LRUCache } from "lru-cache";
 import type { Clock } from "../core/clock.js";
 import type { RandomSource } from "../core/random-source.js";
+import { isRoleName, type Role } from "../core/roles.js";
 import type { UsersTable } from "../store/database-schema.js";
 import { UniqueViolation, type Store } from "../store/store.js";
 import { findAccountPolicy } from "../store/policy-store.js";
@@ -60,7 +61,7 @@ export const PASSWORD_MIN_CHARS = 12;
 export const PASSWORD_MAX_CHARS = 1024;
 
 /** argon2id with OWASP's Password Storage Cheat Sheet parameters (m=19456 KiB, t=2, p=1). */
-const ARGON2: Argon2Options = { algorithm: 2 as Algorithm, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+export const ARGON2: Argon2Options = { algorithm: 2 as Algorithm, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
 /** A user as callers see it (never the password hash). */
 export interface UserDetails {
@@ -68,8 +69,10 @@ export interface UserDetails {
   readonly accountId: string;
   /** Lower-cased e-mail address. */
   readonly email: string;
-  /** `owner`: every user acts for their whole account (roles with less power are not built yet). */
+  /** The role's name (`Admin`, `Manager`, `Designer`, `Accountant`, `Custom User`; src/core/roles.ts). */
   readonly role: string;
+  /** The role with its Custom User scopes and domains: the person's ceiling. */
+  readonly roleGrant: Role;
   readonly createdAt: string;
 }
 
@@ -137,7 +140,7 @@ export class UserService {
   constructor(private readonly deps: UserServiceDeps) {}
 
   /**
-   * Creates a user (role `owner`) in an account.
+   * Creates a user (role `Admin`: the owner) in an account.
    *
    * @param input e-mail (trimmed and lower-cased; a plain `local@domain.tld` shape), password
    *   (12 to 1024 characters, kept exactly as typed), account id.
@@ -159,7 +162,7 @@ export class UserService {
     if (problem !== null) errors.password = [problem];
     if (Object.keys(errors).length > 0) throw validationError(errors);
     const passwordHash = await hashPassword(input.password, this.deps.random);
-    return { id: this.deps.ids("user"), account_id: input.accountId, email, password_hash: passwordHash, role: "owner", created_at: new Date(this.deps.clock.nowMillis()).toISOString(), locked_until: null };
+    return { id: this.deps.ids("user"), account_id: input.accountId, email, password_hash: passwordHash, role: "Admin", created_at: new Date(this.deps.clock.nowMillis()).toISOString(), locked_until: null };
   }
 
   /** Inserts a prepared user with its audit event in `tx`. @throws ServiceError user_exists. */
@@ -343,9 +346,20 @@ export class UserService {
   }
 }
 
-/** The principal of a signed-in user: acts for their whole account, with no ceiling. */
+/** The principal of a signed-in user: acts for their account within their role (an Admin: all of it). */
 export function userPrincipal(user: UserDetails): Principal {
-  return { kind: "user", userId: user.id, accountId: user.accountId, email: user.email };
+  return { kind: "user", userId: user.id, accountId: user.accountId, email: user.email, role: user.roleGrant };
+}
+
+/**
+ * A stored role (users.role, users.permissions, users.domains of migration 0009) as a {@link Role}.
+ * A name that is no role (a row older than 0009 says `owner`) reads as Admin, the power it had.
+ */
+export function roleOfRow(row: { readonly role: string; readonly permissions?: string | null; readonly domains?: string | null }): Role {
+  const name = isRoleName(row.role) ? row.role : "Admin";
+  const scopes = name === "Custom User" && row.permissions ? (JSON.parse(row.permissions) as string[]) : [];
+  const domainIds = row.domains ? (JSON.parse(row.domains) as string[]) : null;
+  return { name, scopes, domainIds: name === "Admin" ? null : domainIds };
 }
 
 /** SHA-256 hex of a session secret: the `sessions.id_hash` key. */
@@ -381,7 +395,8 @@ export function passwordMatches(passwordHash: string, password: string): Promise
 
 /** A user row as callers see it. */
 export function detailsOf(row: Omit<UsersTable, "failed_attempts">): UserDetails {
-  return { id: row.id, accountId: row.account_id, email: row.email, role: row.role, createdAt: row.created_at };
+  const roleGrant = roleOfRow(row);
+  return { id: row.id, accountId: row.account_id, email: row.email, role: roleGrant.name, roleGrant, createdAt: row.created_at };
 }
 
 function sha256(text: string): Buffer {

@@ -278,7 +278,7 @@ export class WebhookService {
       requireAllDomains(principal);
     } else if (principal.kind === "user") {
       const role = await roleOfUser(this.deps.store, principal.userId);
-      if (role !== "owner" && role !== "admin") throw new ServiceError("scope_missing", { message: "Only owners and admins manage webhooks.", required: "webhooks_full" });
+      if (role !== "owner" && role !== "admin" && role !== "Admin") throw new ServiceError("scope_missing", { message: "Only owners and admins manage webhooks.", required: "webhooks_full" });
     }
   }
 

@@ -83,6 +83,30 @@ export interface UsersTable {
   created_at: string;
   failed_attempts: Generated<number>;
   locked_until: string | null;
+  /** Custom User: JSON array of the role's scope strings (migration 0009); null for the other roles. */
+  permissions?: string | null;
+  /** JSON array of the domain ids the role is limited to (migration 0009); null for all domains. */
+  domains?: string | null;
+  /** Last change of role (migration 0009); null when never changed. */
+  updated_at?: string | null;
+}
+
+/** A pending invitation (migration 0009); only the SHA-256 hex of its code is kept. */
+export interface InvitesTable {
+  id: string;
+  account_id: string;
+  /** Lower-cased e-mail address; unique among pending invitations. */
+  email: string;
+  role: string;
+  permissions: string | null;
+  domains: string | null;
+  code_hash: string;
+  /** Who invited: `token:<id>`, `user:<id>` or `cli`. */
+  invited_by: string;
+  created_at: string;
+  updated_at: string;
+  /** Seven days after the code in force was made. */
+  expires_at: string;
 }
 
 export interface SessionsTable {
@@ -264,6 +288,7 @@ export interface Database {
   audit_events: AuditEventsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  invites: InvitesTable;
   change_sequence: ChangeSequenceTable;
   instances: InstancesTable;
   token_previous_secrets: TokenPreviousSecretsTable;

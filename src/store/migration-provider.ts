@@ -10,6 +10,7 @@ import * as instancesChanges from "./migrations/0004-instances-changes.js";
 import * as rotationConditionsPolicy from "./migrations/0005-rotation-conditions-policy.js";
 import * as usageLimits from "./migrations/0008-usage-limits.js";
 import * as webhooks from "./migrations/0006-webhooks.js";
+import * as usersRolesInvites from "./migrations/0009-users-roles-invites.js";
 import * as signInRecoveryTotp from "./migrations/0010-sign-in-recovery-totp.js";
 
 /** Every migration by name. */
@@ -23,6 +24,7 @@ export const migrationProvider: MigrationProvider = {
       "0005-rotation-conditions-policy": rotationConditionsPolicy,
       "0008-usage-limits": usageLimits,
       "0006-webhooks": webhooks,
+      "0009-users-roles-invites": usersRolesInvites,
       "0010-sign-in-recovery-totp": signInRecoveryTotp,
     };
   },

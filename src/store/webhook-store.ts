@@ -262,7 +262,7 @@ export async function findQuarantine(store: Store, tokenId: string): Promise<Tok
 
 /** E-mail addresses of an account's owners and admins (who hear of expiries, leaks and disabled endpoints). */
 export async function ownerAddresses(store: Store, accountId: string): Promise<string[]> {
-  const rows = await store.kysely.selectFrom("users").select("email").where("account_id", "=", accountId).where("role", "in", ["owner", "admin"]).orderBy("email").execute();
+  const rows = await store.kysely.selectFrom("users").select("email").where("account_id", "=", accountId).where("role", "in", ["owner", "admin", "Admin"]).orderBy("email").execute();
   return rows.map((r) => r.email);
 }
 

@@ -17,7 +17,7 @@ describe("set-up", () => {
     const code = await h.latchkey.users.openSetup();
     const res = await h.call("POST", "/v1/setup", { body: { code, ...OWNER } });
     expect(res.status).toBe(200);
-    expect(res.body.data.user).toMatchObject({ email: OWNER.email, role: "owner", account_id: h.accountId });
+    expect(res.body.data.user).toMatchObject({ email: OWNER.email, role: "Admin", account_id: h.accountId });
     const cookie = cookieValue(res.setCookie);
     expect((await h.call("GET", "/v1/session", { cookie })).status).toBe(200);
     expect((await h.call("GET", "/v1/setup")).body.data.open).toBe(false);

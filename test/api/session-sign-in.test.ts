@@ -14,7 +14,7 @@ describe("signing in", () => {
     await h.createUser(EMAIL, PASSWORD);
     const res = await h.call("POST", "/v1/session", { body: { email: EMAIL, password: PASSWORD } });
     expect(res.status).toBe(200);
-    expect(res.body.data.user).toMatchObject({ email: EMAIL, role: "owner", account_id: h.accountId });
+    expect(res.body.data.user).toMatchObject({ email: EMAIL, role: "Admin", account_id: h.accountId });
     expect(res.body.data.csrf_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(res.setCookie).toMatch(/^latchkey_session=[A-Za-z0-9_-]{43};/);
     expect(res.setCookie).toContain("HttpOnly");

@@ -45,7 +45,7 @@ export function registerSessionCreate(app: App, latchkey: Latchkey): void {
       if ("challenge" in opened) return reply.code(202).send({ data: { two_factor_required: true as const, challenge: opened.challenge, expires_at: opened.expiresAt } });
       setSessionCookie(request, reply, opened.secret);
       const session = await latchkey.users.findSession(opened.secret);
-      return { data: sessionToWire(session ?? opened) };
+      return { data: sessionToWire(session ?? opened, latchkey.catalogue) };
     },
   );
 }

@@ -34,7 +34,7 @@ export function registerSessionShow(app: App, latchkey: Latchkey): void {
         clearSessionCookie(request, reply); // the cookie names a session that has ended
         session = null;
       }
-      return { data: session === null ? null : sessionToWire(session) };
+      return { data: session === null ? null : sessionToWire(session, latchkey.catalogue) };
     },
   );
 }

@@ -37,7 +37,7 @@ export function registerSetupCreate(app: App, latchkey: Latchkey): void {
       const opened = await latchkey.users.completeSetup(code, { accountId: account.id, email, password }, { ip: request.ip });
       setSessionCookie(request, reply, opened.secret);
       reply.header("cache-control", "no-store");
-      return { data: sessionToWire(opened) };
+      return { data: sessionToWire(opened, latchkey.catalogue) };
     },
   );
 }
