@@ -83,6 +83,8 @@ async function serve(settings: Config, log: ServeLog, io: CliIo): Promise<void> 
     metrics,
     metricsToken: settings.metricsToken,
   });
+  // Listen for SIGTERM/SIGINT before listening on the port: a signal right after the start line stops gracefully.
+  const stopping = stopSignal();
   try {
     await app.listen({ host: settings.host, port: settings.port });
   } catch (error) {
@@ -112,7 +114,7 @@ async function serve(settings: Config, log: ServeLog, io: CliIo): Promise<void> 
   if (setupCode !== null && process.stderr.isTTY) io.err(`Set up the first user: ${setupLink(dashboardBase(settings, port), setupCode)}`);
   if (await latchkey.users.isSetupOpen()) log.info("set-up open: no user yet; `latchkey setup-link` prints the link that creates the first one", { setup_pending: true });
   const startedAt = performance.now();
-  const signal = await stopSignal();
+  const signal = await stopping;
   const report = await shutDown(app, latchkey, signal, settings.shutdownTimeoutMs);
   lock?.release();
   log.info("latchkey stopped", { signal, drained: report.drained, took_ms: report.tookMs, uptime_seconds: Math.round((performance.now() - startedAt) / 1000) });

@@ -73,6 +73,8 @@ export interface AccountPolicy {
   readonly max_lifetime_days: number | null;
   readonly expiry_required: boolean;
   readonly allowed_ips_required: boolean;
+  /** Owners and Admins must sign in with two-factor (issue 16). */
+  readonly two_factor_required_for_admins: boolean;
   readonly updated_at: string | null;
   /** Tokens made before the policy that break it (first 100); they keep working. */
   readonly out_of_policy: readonly { readonly id: string; readonly name: string; readonly rules: readonly string[] }[];
@@ -84,6 +86,8 @@ export interface AccountPolicyInput {
   readonly max_lifetime_days: number | null;
   readonly expiry_required: boolean;
   readonly allowed_ips_required: boolean;
+  /** Absent: unchanged. */
+  readonly two_factor_required_for_admins?: boolean;
 }
 
 /** A token just created: the only time its secret (`accessToken`) is shown. */

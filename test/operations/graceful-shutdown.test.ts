@@ -192,7 +192,12 @@ describe("SIGTERM on PostgreSQL", () => {
       const [token] = await tokensIn(url, 1);
       const server = await startServe({ LATCHKEY_DATABASE_URL: url });
       started.push(server);
-      const ready = await fetch(`${server.base}/readyz`);
+      // Ready once its change feed has caught up (503 catching_up for a moment after listening).
+      let ready = await fetch(`${server.base}/readyz`);
+      for (let i = 0; i < 100 && ready.status !== 200; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        ready = await fetch(`${server.base}/readyz`);
+      }
       expect(ready.status).toBe(200);
       const rows = await adminQuery<{ name: string }>(`select name from "${schema}".instances`);
       expect(rows.map((r) => r.name)).toEqual([expect.stringContaining(`:${server.child.pid}`)]);
