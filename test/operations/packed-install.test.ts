@@ -83,7 +83,7 @@ it("packs, installs offline into an empty folder, and serves the API and the das
 
   const server = await startServe({ LATCHKEY_LOG_LEVEL: "warn" }, { command: ["npx", "--no-install", "latchkey"], cwd: install });
   started.push(server);
-  expect(server.output()).toContain("(database sqlite:./data/latchkey.db)");
+  expect(server.output()).toContain('"database":"sqlite:./data/latchkey.db"');
   const secret = (await run("npx", ["--no-install", "latchkey", "token", "create", "--name", "from the package", "--full", "--secret-only"], install)).trim();
   rememberSecret(secret);
   const verified = await fetch(`${server.base}/v1/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: secret, method: "POST", area: "email" }) });
