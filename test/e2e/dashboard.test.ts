@@ -164,7 +164,7 @@ describe("dashboard", () => {
     const manage = page.getByRole("dialog", { name: "Manage token" });
     await expect.poll(() => manage.textContent()).toContain("delete this token and create a new one");
     await manage.getByLabel("Name").fill("Renamed token");
-    await manage.getByRole("button", { name: "Save" }).click();
+    await manage.getByRole("button", { name: "Save", exact: true }).click();
     await expect.poll(() => page.getByRole("row").filter({ hasText: "Renamed token" }).count()).toBe(1);
     const renamed = () => page.getByRole("row").filter({ hasText: "Renamed token" });
 

@@ -14,6 +14,7 @@ import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { Latchkey } from "../../src/service/latchkey.js";
 import type { WindowsWhenRedisDown } from "../../src/service/usage-limiter.js";
+import { dropSchema, freshPostgresUrl } from "../helpers/postgres-database.js";
 import { rememberSecret } from "../helpers/trace-log.js";
 
 const REDIS_URL = process.env.LATCHKEY_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -23,14 +24,27 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-/** Instances over one SQLite file, each with its own limiter on `redisUrl`. */
+/**
+ * Instances, each with its own limiter on `redisUrl`: one on a SQLite file, several over one
+ * PostgreSQL schema (as several instances run). Not several on one SQLite file: two connections to
+ * one file in one process can block each other (a waiting writer's busy handler blocks the thread
+ * the other's open transaction needs), which a loaded run hit.
+ */
 async function openInstances(count: number, redisUrl: string, windowsWhenRedisDown: WindowsWhenRedisDown = "open"): Promise<Latchkey[]> {
-  const dir = mkdtempSync(join(tmpdir(), "latchkey-usage-"));
-  closers.push(async () => rmSync(dir, { recursive: true, force: true }));
+  let url: string;
+  if (count === 1) {
+    const dir = mkdtempSync(join(tmpdir(), "latchkey-usage-"));
+    closers.push(async () => rmSync(dir, { recursive: true, force: true }));
+    url = `sqlite:${join(dir, "latchkey.db")}`;
+  } else {
+    const fresh = freshPostgresUrl("usage");
+    closers.push(() => dropSchema(fresh.schema));
+    url = fresh.url;
+  }
   const keyPrefix = `latchkey-test:${randomBytes(6).toString("hex")}`;
   const instances: Latchkey[] = [];
   for (let i = 0; i < count; i++) {
-    const latchkey = await Latchkey.open({ databaseUrl: `sqlite:${join(dir, "latchkey.db")}`, usage: { redisUrl, keyPrefix, windowsWhenRedisDown } });
+    const latchkey = await Latchkey.open({ databaseUrl: url, usage: { redisUrl, keyPrefix, windowsWhenRedisDown } });
     closers.push(() => latchkey.close());
     await latchkey.usageGate.limiter.ready(redisUrl === REDIS_URL ? 10_000 : 300);
     instances.push(latchkey);
