@@ -14,7 +14,12 @@ describe("GET /healthz", () => {
 describe("GET /readyz", () => {
   it("answers 200 status ok while the database answers", async () => {
     const h = await openApiHarness();
-    const res = await h.call("GET", "/readyz", { token: null });
+    // PostgreSQL: ready once the change feed has caught up (503 catching_up for a moment after opening).
+    let res = await h.call("GET", "/readyz", { token: null });
+    for (let i = 0; i < 100 && res.status !== 200; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      res = await h.call("GET", "/readyz", { token: null });
+    }
     expect(res.status).toBe(200);
     // SQLite has no change feed to hear (local); PostgreSQL's is live once caught up.
     expect(res.body).toEqual({ status: "ok", change_feed: process.env.LATCHKEY_TEST_STORE === "postgres" ? "live" : "local" });
