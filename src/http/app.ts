@@ -6,8 +6,6 @@
 import cookie from "@fastify/cookie";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import { Ajv } from "ajv";
-import addFormats from "ajv-formats";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyRequest } from "fastify";
 import { EMPTY_ROUTE_MAP, type RouteMap } from "../core/route-map.js";
@@ -17,6 +15,7 @@ import { createFailureLimiter, type FailureLimiter } from "../service/failure-li
 import type { App, PrincipalResolver } from "./app-instance.js";
 import { handleError, sendError } from "./error-handler.js";
 import { requestLogController } from "./request-log-controller.js";
+import { cachedSerializerFactory, cachedValidatorCompiler } from "./schema-compilers.js";
 import { registerSecurityHeaders } from "./security-headers.js";
 import { registerAuditList } from "./routes/audit-list.js";
 import { registerChangeStream } from "./routes/change-stream.js";
@@ -111,20 +110,6 @@ export const REDACTED_PATHS = [
   "*.rawPacket",
 ];
 
-/** Ajv for bodies: no type coercion (a number is not a name), every error reported. */
-function bodyValidator(): Ajv {
-  const ajv = new Ajv({ allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: true, strict: false });
-  addFormats.default(ajv);
-  return ajv;
-}
-
-/** Ajv for query strings and path parameters: strings coerced to the declared types. */
-function queryValidator(): Ajv {
-  const ajv = new Ajv({ allErrors: true, coerceTypes: true, removeAdditional: false, useDefaults: true, strict: false });
-  addFormats.default(ajv);
-  return ajv;
-}
-
 /**
  * Builds the HTTP application.
  *
@@ -149,6 +134,7 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
     bodyLimit: options.maxBodyBytes ?? 64 * 1024,
     trustProxy: options.trustProxy ?? false,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: false },
+    schemaController: { compilersFactory: { buildSerializer: cachedSerializerFactory } },
     // Errors Fastify raises while routing (a bad percent-encoding, a path parameter over 200
     // characters) would otherwise bypass the error handler and answer Fastify's own body.
     frameworkErrors: (error, request, reply) => {
@@ -156,9 +142,7 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const bodies = bodyValidator();
-  const queries = queryValidator();
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === "body" ? bodies.compile(schema) : queries.compile(schema)));
+  app.setValidatorCompiler(cachedValidatorCompiler());
   app.setErrorHandler(handleError);
   // JSON only: a text/plain body (which browsers send cross-site without a preflight) is refused with 415.
   app.removeContentTypeParser("text/plain");
