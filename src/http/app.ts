@@ -10,12 +10,13 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyRequest } from "fastify";
 import { EMPTY_ROUTE_MAP, type RouteMap } from "../core/route-map.js";
 import type { Latchkey } from "../service/latchkey.js";
-import { actorFor } from "./request-actor.js";
+import { actorFor, isManagementRoute } from "./request-actor.js";
 import { createFailureLimiter, type FailureLimiter } from "../service/failure-limiter.js";
 import type { App, PrincipalResolver } from "./app-instance.js";
 import { handleError, sendError } from "./error-handler.js";
 import { requestLogController } from "./request-log-controller.js";
 import { cachedSerializerFactory, cachedValidatorCompiler } from "./schema-compilers.js";
+import { openApiOptions } from "./openapi-document.js";
 import { registerSecurityHeaders } from "./security-headers.js";
 import { registerAuditList } from "./routes/audit-list.js";
 import { registerChangeStream } from "./routes/change-stream.js";
@@ -162,26 +163,20 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
   await registerSecurityHeaders(app);
 
   await app.register(cookie); // parses Cookie headers for the dashboard's session (src/http/session-cookie.ts)
-  await app.register(swagger, {
-    // Components named after the schemas' $id (Token, Domain, Error, ...), not def-0, def-1.
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === "string" ? json.$id : `def-${i}`) },
-    openapi: {
-      openapi: "3.1.0",
-      info: {
-        title: "latchkey",
-        version: "0.1.0",
-        description: "API tokens with MailerSend's permission model: the token API, domains, audit log and the verify endpoint.",
-      },
-      components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } },
-    },
-  });
+  await app.register(swagger, openApiOptions(app.latchkeyPublicUrl));
   await app.register(swaggerUi, { routePrefix: "/docs" }); // served under the strict CSP of security-headers.ts
 
   const resolvers = options.principalResolvers ?? [];
   // Authenticate before the body is validated, so that a caller without a valid credential learns
   // nothing about the route's input rules (401/403 before 400/413/415/422).
-  app.addHook("preValidation", async (request) => {
-    if (request.routeOptions.schema?.security !== undefined) request.latchkeyActor = await actorFor(latchkey, request, resolvers);
+  // A callback hook: routes other than the management routes (the verification routes among them)
+  // pay no promise.
+  app.addHook("preValidation", (request, _reply, done) => {
+    if (!isManagementRoute(request.routeOptions.schema)) return done();
+    actorFor(latchkey, request, resolvers).then((actor) => {
+      request.latchkeyActor = actor;
+      done();
+    }, done);
   });
   registerHealth(app, latchkey);
   if (options.metrics !== undefined) registerMetricsRoute(app, latchkey, options.metrics, options.metricsToken ?? null);

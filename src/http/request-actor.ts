@@ -70,6 +70,35 @@ export function listPath(request: FastifyRequest): string {
 /** OpenAPI security requirement for routes that take a token. */
 export const BEARER_SECURITY = [{ bearerAuth: [] }];
 
+/**
+ * Whether a route is a management route: its OpenAPI `security` is {@link BEARER_SECURITY} (every
+ * alternative names `bearerAuth`). Those are authenticated before their input is validated (app.ts) and
+ * counted by `latchkey_management_requests_total`. Public routes (`security: []`), the dashboard's
+ * session routes and the verify key's routes check their own credentials.
+ */
+export function isManagementRoute(schema: { security?: readonly Readonly<Record<string, readonly string[]>>[] } | undefined): boolean {
+  const security = schema?.security;
+  return security !== undefined && security.length > 0 && security.every((requirement) => "bearerAuth" in requirement);
+}
+
+/** An OpenAPI security requirement list: each entry one way in (scheme names to scopes); `{}` is "none". */
+type SecurityRequirements = { [scheme: string]: string[] }[];
+
+/** OpenAPI security of a public route: none (sign-in, set-up, password reset, probes; their own checks are in the description). */
+export const PUBLIC_SECURITY: SecurityRequirements = [];
+
+/** OpenAPI security of the dashboard's own routes: the session cookie (src/http/session-cookie.ts). */
+export const SESSION_SECURITY = [{ sessionCookie: [] }];
+
+/** The session cookie when there is one: GET /v1/session answers `data: null` without it. */
+export const SESSION_SECURITY_OPTIONAL: SecurityRequirements = [{ sessionCookie: [] }, {}];
+
+/** POST /v1/verify: `X-Latchkey-Verify-Key` when LATCHKEY_VERIFY_KEY is set, otherwise none. */
+export const VERIFY_KEY_SECURITY_OPTIONAL: SecurityRequirements = [{ verifyKey: [] }, {}];
+
+/** GET /v1/changes: the verify key (every account) or a Bearer token with tokens_full (its account). */
+export const CHANGES_SECURITY: SecurityRequirements = [{ verifyKey: [] }, { bearerAuth: [] }];
+
 /** Responses every authenticated route may give. */
 export const AUTH_ERRORS = {
   401: { $ref: "Error#" },

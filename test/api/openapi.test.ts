@@ -116,13 +116,30 @@ describe("GET /openapi.json", () => {
     }
   });
 
-  it("declares the bearer scheme that the token routes require, and no security on /v1/verify", async () => {
+  it("declares the bearer scheme that the token routes require, and the verify key (optional) on /v1/verify", async () => {
     const doc = await openApiDocument();
-    expect(doc.components.securitySchemes.bearerAuth).toEqual({ type: "http", scheme: "bearer" });
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
+    expect(doc.components.securitySchemes.verifyKey).toMatchObject({ type: "apiKey", in: "header", name: "X-Latchkey-Verify-Key" });
     for (const [method, path] of DESIGN_ROUTES.filter(([, p]) => p !== "/v1/verify")) {
       expect(doc.paths[path][method].security, `${method} ${path}`).toEqual([{ bearerAuth: [] }]);
     }
-    expect(doc.paths["/v1/verify"].post.security).toBeUndefined();
+    expect(doc.paths["/v1/verify"].post.security).toEqual([{ verifyKey: [] }, {}]);
+  });
+
+  it("names every operation uniquely and states its security (public ones with security: [])", async () => {
+    const doc = await openApiDocument();
+    const ops = operations(doc);
+    expect(ops.length).toBeGreaterThan(50);
+    for (const [method, path, op] of ops) {
+      expect(op.operationId, `${method} ${path}: operationId`).toMatch(/^[a-z][A-Za-z]+$/);
+      expect(Array.isArray(op.security), `${method} ${path}: security`).toBe(true);
+    }
+    expect(new Set(ops.map(([, , op]) => op.operationId)).size).toBe(ops.length);
+    const publicOps = ops.filter(([, , op]) => op.security.length === 0).map(([method, path]) => `${method} ${path}`);
+    expect(publicOps).toEqual(expect.arrayContaining(["get /healthz", "post /v1/session", "post /v1/setup", "post /v1/invites/accept", "post /v1/password-reset"]));
+    expect(doc.paths["/v1/forward-auth"].get).toMatchObject({ operationId: "forwardAuth", tags: ["verify"] });
+    expect(doc.info.license).toEqual({ name: "MIT", identifier: "MIT" });
+    expect(doc.servers).toEqual([{ url: "/", description: expect.any(String) }]);
   });
 
   it("describes the token object's fields in the create response", async () => {

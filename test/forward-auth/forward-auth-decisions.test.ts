@@ -202,8 +202,10 @@ it("sets no X-Latchkey-* header beyond FORWARD_AUTH_HEADERS, which every documen
   for (const name of names) expect(FORWARD_AUTH_HEADERS, name).toContain(name);
 });
 
-it("keeps the forward-auth endpoint out of /openapi.json", async () => {
+it("documents forward-auth in /openapi.json once, as the GET proxies send (issue 17), not as every method it accepts", async () => {
   const h = await openForwardAuth();
   const spec = (await h.send("GET", "/openapi.json", {})).body;
-  expect(Object.keys(spec.paths).filter((p) => p.includes("forward-auth"))).toEqual([]);
+  expect(Object.keys(spec.paths).filter((p) => p.includes("forward-auth"))).toEqual(["/v1/forward-auth"]);
+  expect(Object.keys(spec.paths["/v1/forward-auth"])).toEqual(["get"]);
+  expect(spec.paths["/v1/forward-auth"].get.operationId).toBe("forwardAuth");
 });

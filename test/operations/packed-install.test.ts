@@ -63,7 +63,7 @@ it("packs, installs offline into an empty folder, and serves the API and the das
   const [tarball] = packed;
   expect(tarball?.filename).toBe(`latchkey-${version}.tgz`);
   const paths = (tarball?.files ?? []).map((f) => f.path);
-  expect(paths).toEqual(expect.arrayContaining(["package.json", "bin/latchkey.js", "dist/cli/main.js", "dist/index.js", "dist/web/index.html", "examples/systemd/latchkey.service", "docs/operations.md"]));
+  expect(paths).toEqual(expect.arrayContaining(["package.json", "bin/latchkey.js", "dist/cli/main.js", "dist/index.js", "dist/web/index.html", "examples/systemd/latchkey.service", "examples/grafana/latchkey-dashboard.json", "examples/prometheus/latchkey-alerts.yml", "docs/operations.md"]));
   expect(paths.filter((p) => /^(src|test|web|node_modules)\//.test(p) || p.endsWith(".test.js"))).toEqual([]);
 
   const install = join(work, "install");

@@ -51,7 +51,7 @@ export function registerAuditList(app: App, latchkey: Latchkey, resolvers: reado
     "/v1/audit",
     {
       schema: {
-        summary: "List audit events",
+        operationId: "listAudit", summary: "List audit events",
         description: "Newest first. A token sees events about what it may see, and events about people only with users_read. Filters: action, token, user.",
         tags: ["audit"],
         security: BEARER_SECURITY,

@@ -20,7 +20,7 @@ import { changeStreamAccount } from "../../service/change-stream.js";
 import type { Latchkey } from "../../service/latchkey.js";
 import { ServiceError } from "../../service/service-error.js";
 import type { App } from "../app-instance.js";
-import { actorFor, refuseGuess } from "../request-actor.js";
+import { actorFor, CHANGES_SECURITY, refuseGuess } from "../request-actor.js";
 import { readBearerToken } from "../bearer-token.js";
 import { hasVerifyKey } from "./verify.js";
 
@@ -51,7 +51,7 @@ export function registerChangeStream(app: App, latchkey: Latchkey, verifyKey: st
     {
       schema: {
         operationId: "streamChanges",
-        summary: "Stream changes (server-sent events) for caches outside latchkey",
+        security: CHANGES_SECURITY, summary: "Stream changes (server-sent events) for caches outside latchkey",
         description:
           "Authenticate with `X-Latchkey-Verify-Key` (every account; only when LATCHKEY_VERIFY_KEY is set) or a Bearer token with tokens_full (its account). Events: `ready` `{seq, account_id}`, `change` `{seq, account_id, token_ids, domains}`, `heartbeat` `{seq, trust_ms}`, `reset` `{seq}`. Cache only within a heartbeat's trust_ms; drop everything on reset or reconnection.",
         tags: ["changes"],

@@ -10,7 +10,7 @@ export function registerDomainCreate(app: App, latchkey: Latchkey, resolvers: re
     "/v1/domains",
     {
       schema: {
-        summary: "Add a domain",
+        operationId: "createDomain", summary: "Add a domain",
         tags: ["domains"],
         security: BEARER_SECURITY,
         body: Type.Object({ name: Type.String({ maxLength: 300, description: "DNS name, e.g. example.com" }) }, { additionalProperties: false }),

@@ -9,7 +9,7 @@ export function registerDomainDelete(app: App, latchkey: Latchkey, resolvers: re
     "/v1/domains/:id",
     {
       schema: {
-        summary: "Remove a domain",
+        operationId: "deleteDomain", summary: "Remove a domain",
         tags: ["domains"],
         security: BEARER_SECURITY,
         params: DomainIdParams,

@@ -9,7 +9,7 @@ export function registerDomainList(app: App, latchkey: Latchkey, resolvers: read
     "/v1/domains",
     {
       schema: {
-        summary: "List domains",
+        operationId: "listDomains", summary: "List domains",
         tags: ["domains"],
         security: BEARER_SECURITY,
         querystring: PageQuerySchema,

@@ -10,7 +10,7 @@ export function registerDomainShow(app: App, latchkey: Latchkey, resolvers: read
     "/v1/domains/:id",
     {
       schema: {
-        summary: "Show a domain",
+        operationId: "showDomain", summary: "Show a domain",
         tags: ["domains"],
         security: BEARER_SECURITY,
         params: DomainIdParams,

@@ -7,10 +7,11 @@
 import type { Latchkey } from "../../service/latchkey.js";
 import type { App } from "../app-instance.js";
 import { sendError } from "../error-handler.js";
+import { PUBLIC_SECURITY } from "../request-actor.js";
 
 export function registerHealth(app: App, latchkey: Latchkey): void {
-  app.get("/healthz", { schema: { summary: "Liveness", tags: ["health"] }, logLevel: "warn" }, async () => ({ status: "ok" }));
-  app.get("/readyz", { schema: { summary: "Readiness: the database answers and (PostgreSQL) the change feed is live", tags: ["health"] }, logLevel: "warn" }, async (request, reply) => {
+  app.get("/healthz", { schema: { operationId: "checkLiveness", security: PUBLIC_SECURITY, summary: "Liveness", tags: ["health"] }, logLevel: "warn" }, async () => ({ status: "ok" }));
+  app.get("/readyz", { schema: { operationId: "checkReadiness", security: PUBLIC_SECURITY, summary: "Readiness: the database answers and (PostgreSQL) the change feed is live", tags: ["health"] }, logLevel: "warn" }, async (request, reply) => {
     try {
       await latchkey.checkReady();
       // The change feed: local (SQLite), or live (PostgreSQL, caught up; otherwise 503 above).

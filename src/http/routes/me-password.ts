@@ -8,6 +8,7 @@ import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
 import type { App } from "../app-instance.js";
 import { sessionOnly, signedInOf } from "../session-user.js";
+import { SESSION_SECURITY } from "../request-actor.js";
 
 export const ChangePasswordBody = Type.Object(
   {
@@ -23,7 +24,7 @@ export function registerMePassword(app: App, latchkey: Latchkey): void {
     {
       ...sessionOnly(latchkey),
       schema: {
-        summary: "Change your password (ends your other sessions)",
+        operationId: "changePassword", security: SESSION_SECURITY, summary: "Change your password (ends your other sessions)",
         tags: ["session"],
         body: ChangePasswordBody,
         response: { 204: { type: "null", description: "Changed" }, 401: { $ref: "Error#" }, 403: { $ref: "Error#" }, 422: { $ref: "Error#" }, 429: { $ref: "Error#" } },

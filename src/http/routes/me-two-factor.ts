@@ -14,7 +14,7 @@ import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
 import { ServiceError } from "../../service/service-error.js";
 import type { App } from "../app-instance.js";
-import { refuseGuess } from "../request-actor.js";
+import { refuseGuess, SESSION_SECURITY } from "../request-actor.js";
 import { sessionOnly, signedInOf } from "../session-user.js";
 
 export const CodeBody = Type.Object({ code: Type.String({ maxLength: 64, description: "A 6-digit code from the authenticator app, or a recovery code" }) }, { additionalProperties: false });
@@ -35,7 +35,7 @@ export function registerMeTwoFactor(app: App, latchkey: Latchkey): void {
     {
       ...sessionOnly(latchkey),
       schema: {
-        summary: "Your two-factor sign-in",
+        operationId: "showTwoFactor", security: SESSION_SECURITY, summary: "Your two-factor sign-in",
         tags: ["session"],
         response: {
           200: Type.Object({ data: Type.Object({ enabled: Type.Boolean(), pending: Type.Boolean(), recovery_codes_left: Type.Integer(), required: Type.Boolean({ description: "The account policy requires it of you" }) }) }),
@@ -55,7 +55,7 @@ export function registerMeTwoFactor(app: App, latchkey: Latchkey): void {
     {
       ...sessionOnly(latchkey),
       schema: {
-        summary: "Begin setting up two-factor sign-in",
+        operationId: "beginTwoFactor", security: SESSION_SECURITY, summary: "Begin setting up two-factor sign-in",
         description: "The secret is shown in this answer only; confirm with a code to turn two-factor on.",
         tags: ["session"],
         response: { 200: Type.Object({ data: Type.Object({ secret: Type.String(), otpauth_url: Type.String(), qr_code: Type.String({ description: "data:image/png;base64,..." }) }) }), ...ERRORS },
@@ -72,7 +72,7 @@ export function registerMeTwoFactor(app: App, latchkey: Latchkey): void {
     "/v1/me/two-factor/confirm",
     {
       ...sessionOnly(latchkey),
-      schema: { summary: "Turn two-factor sign-in on with a code from the app", tags: ["session"], body: CodeBody, response: { 200: Type.Object({ data: Type.Object({ recovery_codes: Type.Array(Type.String()) }) }), ...ERRORS } },
+      schema: { operationId: "confirmTwoFactor", security: SESSION_SECURITY, summary: "Turn two-factor sign-in on with a code from the app", tags: ["session"], body: CodeBody, response: { 200: Type.Object({ data: Type.Object({ recovery_codes: Type.Array(Type.String()) }) }), ...ERRORS } },
     },
     async (request, reply) => {
       const { session } = await signedInOf(latchkey, request);
@@ -83,7 +83,7 @@ export function registerMeTwoFactor(app: App, latchkey: Latchkey): void {
   );
   app.post(
     "/v1/me/two-factor/disable",
-    { ...sessionOnly(latchkey), schema: { summary: "Turn two-factor sign-in off (needs a current code)", tags: ["session"], body: CodeBody, response: { 204: { type: "null", description: "Off" }, ...ERRORS } } },
+    { ...sessionOnly(latchkey), schema: { operationId: "disableTwoFactor", security: SESSION_SECURITY, summary: "Turn two-factor sign-in off (needs a current code)", tags: ["session"], body: CodeBody, response: { 204: { type: "null", description: "Off" }, ...ERRORS } } },
     async (request, reply) => {
       const { session } = await signedInOf(latchkey, request);
       await latchkey.twoFactor.disable(session.user, request.body.code, { ip: request.ip }).catch(countWrongCode(request));
@@ -92,7 +92,7 @@ export function registerMeTwoFactor(app: App, latchkey: Latchkey): void {
   );
   app.post(
     "/v1/me/step-up",
-    { ...sessionOnly(latchkey), schema: { summary: "Confirm your second factor for a sensitive action (valid 5 minutes)", tags: ["session"], body: CodeBody, response: { 204: { type: "null", description: "Confirmed" }, ...ERRORS } } },
+    { ...sessionOnly(latchkey), schema: { operationId: "stepUp", security: SESSION_SECURITY, summary: "Confirm your second factor for a sensitive action (valid 5 minutes)", tags: ["session"], body: CodeBody, response: { 204: { type: "null", description: "Confirmed" }, ...ERRORS } } },
     async (request, reply) => {
       const { session, secret } = await signedInOf(latchkey, request);
       await latchkey.twoFactor.stepUp(secret, session.user, request.body.code, { ip: request.ip }).catch(countWrongCode(request));

@@ -12,7 +12,7 @@ import type { LatchkeyMetrics } from "../../service/metrics.js";
 import { ServiceError } from "../../service/service-error.js";
 import type { App } from "../app-instance.js";
 import { authorizationHeaders, readBearerToken } from "../bearer-token.js";
-import { refuseGuess } from "../request-actor.js";
+import { isManagementRoute, refuseGuess } from "../request-actor.js";
 
 /** The path Prometheus scrapes. */
 export const METRICS_PATH = "/metrics";
@@ -36,7 +36,7 @@ export function registerMetricsRoute(app: App, latchkey: Latchkey, metrics: Latc
   const expectedDigest = metricsToken === null ? null : createHash("sha256").update(metricsToken).digest();
   app.addHook("onResponse", async (request, reply) => {
     const schema = request.routeOptions.schema;
-    if (schema?.security === undefined || schema.security.length === 0) return;
+    if (!isManagementRoute(schema) || schema === undefined) return;
     // The operation id, or the route pattern (`GET /v1/token/:id`): a fixed set either way, never a path with ids.
     metrics.managementRequest(typeof schema.operationId === "string" ? schema.operationId : `${request.method} ${request.routeOptions.url ?? ""}`, reply.statusCode);
   });

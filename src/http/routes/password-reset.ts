@@ -11,6 +11,7 @@ import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
 import { ServiceError } from "../../service/service-error.js";
 import type { App } from "../app-instance.js";
+import { PUBLIC_SECURITY } from "../request-actor.js";
 
 export const ResetRequestBody = Type.Object({ email: Type.String({ maxLength: 320, description: "The e-mail address you sign in with" }) }, { additionalProperties: false });
 
@@ -30,7 +31,7 @@ export function registerPasswordReset(app: App, latchkey: Latchkey): void {
     "/v1/password-reset",
     {
       schema: {
-        summary: "Ask for a password reset link",
+        operationId: "requestPasswordReset", security: PUBLIC_SECURITY, summary: "Ask for a password reset link",
         description: "Answers the same whether or not the address belongs to a user.",
         tags: ["session"],
         body: ResetRequestBody,
@@ -49,7 +50,7 @@ export function registerPasswordReset(app: App, latchkey: Latchkey): void {
     "/v1/password-reset/complete",
     {
       schema: {
-        summary: "Set a new password with a reset link's code",
+        operationId: "completePasswordReset", security: PUBLIC_SECURITY, summary: "Set a new password with a reset link's code",
         tags: ["session"],
         body: ResetCompleteBody,
         response: { 204: { type: "null", description: "The password is set; sign in with it" }, 422: { $ref: "Error#" } },

@@ -16,7 +16,7 @@ export function registerScopeList(app: App, latchkey: Latchkey, resolvers: reado
   app.get(
     "/v1/scopes",
     {
-      schema: { summary: "List the scope catalogue", tags: ["scopes"], security: BEARER_SECURITY, response: { 200: Type.Object({ data: Type.Array(AreaSchema) }), ...AUTH_ERRORS } },
+      schema: { operationId: "listScopes", summary: "List the scope catalogue", tags: ["scopes"], security: BEARER_SECURITY, response: { 200: Type.Object({ data: Type.Array(AreaSchema) }), ...AUTH_ERRORS } },
     },
     async (request) => {
       await actorFor(latchkey, request, resolvers);

@@ -9,7 +9,7 @@ import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
 import { ServiceError } from "../../service/service-error.js";
 import type { App } from "../app-instance.js";
-import { refuseGuess } from "../request-actor.js";
+import { PUBLIC_SECURITY, refuseGuess } from "../request-actor.js";
 import { setSessionCookie } from "../session-cookie.js";
 import { SessionSchema, sessionToWire } from "../wire-format.js";
 
@@ -26,7 +26,7 @@ export function registerSessionCreate(app: App, latchkey: Latchkey): void {
     "/v1/session",
     {
       schema: {
-        summary: "Sign in to the dashboard",
+        operationId: "createSession", security: PUBLIC_SECURITY, summary: "Sign in to the dashboard",
         tags: ["session"],
         body: SignInBody,
         response: {

@@ -6,11 +6,12 @@
 import type { Latchkey } from "../../service/latchkey.js";
 import type { App } from "../app-instance.js";
 import { clearSessionCookie, readSessionCookie, requireCsrf } from "../session-cookie.js";
+import { SESSION_SECURITY } from "../request-actor.js";
 
 export function registerSessionDelete(app: App, latchkey: Latchkey): void {
   app.delete(
     "/v1/session",
-    { schema: { summary: "Sign out of the dashboard", tags: ["session"], response: { 204: { type: "null", description: "Signed out" }, 403: { $ref: "Error#" } } } },
+    { schema: { operationId: "deleteSession", security: SESSION_SECURITY, summary: "Sign out of the dashboard", tags: ["session"], response: { 204: { type: "null", description: "Signed out" }, 403: { $ref: "Error#" } } } },
     async (request, reply) => {
       const secret = readSessionCookie(request);
       if (secret !== null) {

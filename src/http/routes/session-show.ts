@@ -12,13 +12,14 @@ import type { ActiveSession } from "../../service/user-service.js";
 import type { App } from "../app-instance.js";
 import { clearSessionCookie, sessionOf } from "../session-cookie.js";
 import { SessionSchema, sessionToWire } from "../wire-format.js";
+import { SESSION_SECURITY_OPTIONAL } from "../request-actor.js";
 
 export function registerSessionShow(app: App, latchkey: Latchkey): void {
   app.get(
     "/v1/session",
     {
       schema: {
-        summary: "The signed-in dashboard user",
+        operationId: "showSession", security: SESSION_SECURITY_OPTIONAL, summary: "The signed-in dashboard user",
         description: "`data` is the session, or null when the request carries no live session cookie.",
         tags: ["session"],
         response: { 200: Type.Object({ data: Type.Union([SessionSchema, Type.Null()]) }) },

@@ -9,7 +9,7 @@ import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
 import { ServiceError } from "../../service/service-error.js";
 import type { App } from "../app-instance.js";
-import { refuseGuess } from "../request-actor.js";
+import { PUBLIC_SECURITY, refuseGuess } from "../request-actor.js";
 import { setSessionCookie } from "../session-cookie.js";
 import { SessionSchema, sessionToWire } from "../wire-format.js";
 
@@ -26,7 +26,7 @@ export function registerSessionTwoFactor(app: App, latchkey: Latchkey): void {
     "/v1/session/two-factor",
     {
       schema: {
-        summary: "Sign in: the second step (two-factor code)",
+        operationId: "completeTwoFactorSignIn", security: PUBLIC_SECURITY, summary: "Sign in: the second step (two-factor code)",
         tags: ["session"],
         body: SecondStepBody,
         response: { 200: Type.Object({ data: SessionSchema }), 401: { $ref: "Error#" }, 422: { $ref: "Error#" }, 429: { $ref: "Error#" } },

@@ -10,6 +10,7 @@ import type { Latchkey } from "../../service/latchkey.js";
 import type { App } from "../app-instance.js";
 import { setSessionCookie } from "../session-cookie.js";
 import { SessionSchema, sessionToWire } from "../wire-format.js";
+import { PUBLIC_SECURITY } from "../request-actor.js";
 
 export const SetupBody = Type.Object(
   {
@@ -25,7 +26,7 @@ export function registerSetupCreate(app: App, latchkey: Latchkey): void {
     "/v1/setup",
     {
       schema: {
-        summary: "Create the first user (the owner)",
+        operationId: "completeSetup", security: PUBLIC_SECURITY, summary: "Create the first user (the owner)",
         tags: ["session"],
         body: SetupBody,
         response: { 200: Type.Object({ data: SessionSchema }), 403: { $ref: "Error#" }, 409: { $ref: "Error#" }, 422: { $ref: "Error#" } },

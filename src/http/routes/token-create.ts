@@ -32,7 +32,7 @@ export function registerTokenCreate(app: App, latchkey: Latchkey, resolvers: rea
     "/v1/token",
     {
       schema: {
-        summary: "Create an API token",
+        operationId: "createToken", summary: "Create an API token",
         tags: ["tokens"],
         security: BEARER_SECURITY,
         body: CreateTokenBody,

@@ -11,7 +11,7 @@ export function registerTokenDelete(app: App, latchkey: Latchkey, resolvers: rea
     "/v1/token/:id",
     {
       schema: {
-        summary: "Delete an API token",
+        operationId: "deleteToken", summary: "Delete an API token",
         tags: ["tokens"],
         security: BEARER_SECURITY,
         params: TokenIdParams,

@@ -16,7 +16,7 @@ export function registerTokenList(app: App, latchkey: Latchkey, resolvers: reado
     "/v1/token",
     {
       schema: {
-        summary: "List API tokens",
+        operationId: "listTokens", summary: "List API tokens",
         description: "Newest first. A token sees its own subtree within its domains; follow links.next (a cursor) to never skip or repeat a token while tokens change.",
         tags: ["tokens"],
         security: BEARER_SECURITY,

@@ -11,7 +11,7 @@ export function registerTokenSettings(app: App, latchkey: Latchkey, resolvers: r
     "/v1/token/:id/settings",
     {
       schema: {
-        summary: "Pause or resume an API token",
+        operationId: "setTokenStatus", summary: "Pause or resume an API token",
         tags: ["tokens"],
         security: BEARER_SECURITY,
         params: TokenIdParams,

@@ -10,7 +10,7 @@ export function registerTokenShow(app: App, latchkey: Latchkey, resolvers: reado
     "/v1/token/:id",
     {
       schema: {
-        summary: "Show an API token",
+        operationId: "showToken", summary: "Show an API token",
         tags: ["tokens"],
         security: BEARER_SECURITY,
         params: TokenIdParams,

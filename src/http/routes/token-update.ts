@@ -33,7 +33,7 @@ export function registerTokenUpdate(app: App, latchkey: Latchkey, resolvers: rea
     "/v1/token/:id",
     {
       schema: {
-        summary: "Rename, pause or resume an API token",
+        operationId: "updateToken", summary: "Rename, pause or resume an API token",
         tags: ["tokens"],
         security: BEARER_SECURITY,
         params: TokenIdParams,

@@ -8,7 +8,7 @@ import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
 import { ServiceError } from "../../service/service-error.js";
 import type { App } from "../app-instance.js";
-import { refuseGuess } from "../request-actor.js";
+import { PUBLIC_SECURITY, refuseGuess } from "../request-actor.js";
 
 const VerdictSchema = Type.Object({
   token_hash: Type.String({ description: "SHA-256 hex of the reported string" }),
@@ -25,7 +25,7 @@ export async function registerLeakReport(app: App, latchkey: Latchkey): Promise<
       {
         schema: {
           operationId: "reportLeakedTokens",
-          summary: "Report leaked tokens (GitHub secret scanning)",
+          security: PUBLIC_SECURITY, summary: "Report leaked tokens (GitHub secret scanning)",
           description:
             "Body: GitHub's partner payload, a JSON array of {token, type, url, source}, signed in the Github-Public-Key-Identifier and Github-Public-Key-Signature headers. Each latchkey token found is paused at once. Answer: GitHub's feedback format.",
           tags: ["leaks"],
