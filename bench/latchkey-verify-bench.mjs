@@ -8,17 +8,19 @@
  * - unknown: well-formed secrets that no token has, a different one each call (more of them than the
  *   cache holds, so each is a database read, as a flood of made-up secrets would be);
  * - malformed: a wrong checksum, refused before any hash or read;
- * - limited: as warm, for tokens with one rate window and credits (issue 14), counted in memory.
+ * - limited: as warm, for tokens with one rate window and credits (issue 14), counted in memory;
+ * - warmSync: as warm, through `Latchkey.verifySync` (issue 18), which answers a cached token with no
+ *   promise (measured as a synchronous loop; a call that needed a wait would fail the run).
  *
  * Usage: node bench/latchkey-verify-bench.mjs DURATION_MS [KINDS]
  *   KINDS: comma-separated subset of warm,cold,unknown,malformed,limited (default all; for profiling one).
  */
 import { join } from "node:path";
-import { emitResult, measureAsync } from "./bench-stats.mjs";
+import { emitResult, measureAsync, measureSync } from "./bench-stats.mjs";
 import { BENCH_QUESTION, malformedSecret, openFixture, scratchDir, unknownSecrets } from "./latchkey-fixture.mjs";
 
 const durationMs = Number(process.argv[2] ?? 2000);
-const kinds = new Set((process.argv[3] ?? "warm,cold,unknown,malformed,limited").split(","));
+const kinds = new Set((process.argv[3] ?? "warm,warmSync,cold,unknown,malformed,limited").split(","));
 const skipped = { opsPerSecond: null, p50Micros: null, p99Micros: null, calls: 0 };
 const scratch = scratchDir("verify");
 const { latchkey, secrets, limitedSecrets } = await openFixture(join(scratch.dir, "latchkey.db"), 100, { limitedCount: kinds.has("limited") ? 100 : 0 });
@@ -31,6 +33,12 @@ try {
   await expect(secrets[0], "ok");
 
   const warm = kinds.has("warm") ? await measureAsync((i) => ask(secrets[i % secrets.length]), { durationMs }) : skipped;
+
+  const askAtOnce = (token) => {
+    const decision = latchkey.verifySync({ token, ...BENCH_QUESTION });
+    if (decision instanceof Promise || !decision.allowed) throw new Error("verifySync: a warm token was not allowed at once");
+  };
+  const warmSync = kinds.has("warmSync") ? measureSync((i) => askAtOnce(secrets[i % secrets.length]), { durationMs }) : skipped;
 
   if (kinds.has("limited")) await expect(limitedSecrets[0], "ok");
   const limited = kinds.has("limited") ? await measureAsync((i) => ask(limitedSecrets[i % limitedSecrets.length]), { durationMs }) : skipped;
@@ -49,7 +57,7 @@ try {
   await expect(bad, "token_malformed");
   const malformed = kinds.has("malformed") ? await measureAsync(() => ask(bad), { durationMs }) : skipped;
 
-  emitResult({ warm, cold, unknown, malformed, limited });
+  emitResult({ warm, warmSync, cold, unknown, malformed, limited });
 } finally {
   await latchkey.close();
   scratch.dispose();

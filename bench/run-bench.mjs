@@ -6,6 +6,8 @@
  *   npm run bench                 full run: 3 runs of each figure, 10 s HTTP loads, 1,000,000 tokens
  *   npm run bench -- --quick      reduced run for CI (under a minute; asserts nothing about speed)
  *   npm run bench -- --only=ceilings,inprocess,http,peer,scale,propagation   some parts only
+ *   npm run bench -- --compare bench/results/BASELINE.json   also prints each figure's change against
+ *                                 that earlier results file (bench/compare-results.mjs)
  *
  * The http part loads the bare node:http ceiling, latchkey and (with the peer part) the peer in turn,
  * run after run, so that the machine's other work weighs on each alike.
@@ -19,6 +21,7 @@ import { cpus, loadavg, platform, release, totalmem } from "node:os";
 import { join } from "node:path";
 import { BENCH_DIR, runNodeScript } from "./bench-processes.mjs";
 import { addFigure, addRatio, addTarget, createReport, medianOf, ratioOf, renderReport } from "./bench-report.mjs";
+import { compareReports } from "./compare-results.mjs";
 import { measureHttp, measureLatchkeyHttpAtScale } from "./http-section.mjs";
 import { scratchDir } from "./latchkey-fixture.mjs";
 
@@ -26,6 +29,11 @@ const quick = process.argv.includes("--quick");
 const onlyArgument = process.argv.find((a) => a.startsWith("--only="));
 const PARTS = ["ceilings", "inprocess", "http", "peer", "scale", "propagation"];
 const parts = new Set(onlyArgument === undefined ? PARTS : onlyArgument.slice("--only=".length).split(","));
+const compareIndex = process.argv.findIndex((a) => a === "--compare" || a.startsWith("--compare="));
+const comparePath = compareIndex === -1 ? null : process.argv[compareIndex].startsWith("--compare=") ? process.argv[compareIndex].slice("--compare=".length) : process.argv[compareIndex + 1];
+if (comparePath === undefined || comparePath === "") throw new Error("--compare: give the results file to compare with, e.g. --compare bench/results/BASELINE.json");
+// Read before the run, so that a wrong path fails at once and not after a quarter of an hour.
+const baseline = comparePath === null ? null : JSON.parse(readFileSync(comparePath, "utf8"));
 for (const part of parts) if (!PARTS.includes(part)) throw new Error(`--only: unknown part ${part}; parts are ${PARTS.join(", ")}`);
 
 const settings = {
@@ -100,6 +108,7 @@ try {
     const verify = await repeat("latchkey in-process verify", () => runNodeScript(script("latchkey-verify-bench.mjs"), [String(settings.inProcessMillis)]));
     const section = "latchkey in-process (Latchkey.verify, SQLite)";
     addInProcess(section, "latchkey.warm", "valid token, warm cache", verify, "warm");
+    addInProcess(section, "latchkey.warmSync", "valid token, warm cache, verifySync (no promise)", verify, "warmSync");
     addInProcess(section, "latchkey.cold", "valid token, cache off (database read)", verify, "cold");
     addInProcess(section, "latchkey.unknown", "unknown token (a new one each call)", verify, "unknown");
     addInProcess(section, "latchkey.malformed", "malformed token (bad checksum)", verify, "malformed");
@@ -173,6 +182,7 @@ try {
 }
 
 addRatio(report, { label: "latchkey warm verify / SHA-256+Map (in-process)", numerator: "latchkey.warm.ops", denominator: "ceiling.shaMap.ops" });
+addRatio(report, { label: "latchkey warm verifySync / SHA-256+Map (in-process)", numerator: "latchkey.warmSync.ops", denominator: "ceiling.shaMap.ops" });
 addRatio(report, { label: "latchkey warm verify with one window and credits / without limits (in-process; issue 14 asks at least 0.5)", numerator: "latchkey.limited.ops", denominator: "latchkey.warm.ops" });
 addRatio(report, { label: "latchkey POST /v1/verify / bare node:http", numerator: "latchkey.http.rps", denominator: "ceiling.http.rps" });
 addRatio(report, { label: "latchkey POST /v1/verify with one window and credits / without limits (issue 14 asks at least 0.5)", numerator: "latchkey.httpLimited.rps", denominator: "latchkey.http.rps" });
@@ -188,6 +198,7 @@ const percent = (label) => (ratioOf(report, label) === null ? null : ratioOf(rep
 addTarget(report, { label: "HTTP verify vs bare node:http", value: percent("latchkey POST /v1/verify / bare node:http"), bound: 60, kind: "atLeast", unit: "%" });
 addTarget(report, { label: "HTTP verify vs peer", value: ratioOf(report, "latchkey POST /v1/verify / peer over HTTP"), bound: 20, kind: "atLeast", unit: "×" });
 addTarget(report, { label: "in-process warm verify vs SHA-256+Map", value: percent("latchkey warm verify / SHA-256+Map (in-process)"), bound: 50, kind: "atLeast", unit: "%" });
+addTarget(report, { label: "in-process warm verifySync vs SHA-256+Map", value: percent("latchkey warm verifySync / SHA-256+Map (in-process)"), bound: 50, kind: "atLeast", unit: "%" });
 addTarget(report, { label: `cold verification at ${settings.scale.tokens.toLocaleString("en-US")} tokens`, value: medianOf(report, "scale.cold.ops"), bound: 50_000, kind: "atLeast", unit: " ops/s" });
 addTarget(report, { label: "cold verification p99", value: medianOf(report, "scale.cold.p99"), bound: 1000, kind: "below", unit: " µs" });
 addTarget(report, { label: `token list p99 at ${settings.scale.listAccountTokens.toLocaleString("en-US")} tokens`, value: medianOf(report, "scale.list.p99"), bound: 20, kind: "below", unit: " ms" });
@@ -201,4 +212,5 @@ process.stdout.write(`\n${text}`);
 mkdirSync(join(BENCH_DIR, "results"), { recursive: true });
 writeFileSync(join(BENCH_DIR, "results", "latest.json"), `${JSON.stringify({ ...report, markdown: text }, null, 2)}\n`);
 writeFileSync(join(BENCH_DIR, "results", "latest.md"), text);
+if (baseline !== null) process.stdout.write(`\n### Change against ${comparePath}\n\n${compareReports(baseline, { ...report, machine }).join("\n")}\n`);
 log(`wrote bench/results/latest.json (${readFileSync(join(BENCH_DIR, "results", "latest.json")).length} bytes) and latest.md`);

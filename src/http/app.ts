@@ -150,9 +150,11 @@ export async function buildApp(latchkey: Latchkey, options: AppOptions = {}): Pr
   app.setNotFoundHandler((_request, reply) => sendError(reply, "not_found"));
   // Generic clients send `Content-Type: application/json` on a DELETE with no body; Fastify would
   // refuse the empty JSON body with 400. A bodiless DELETE has nothing to parse: drop the header.
-  app.addHook("onRequest", async (request) => {
+  // (A callback hook, not an async one: no promise on every request of every route; issue 18.)
+  app.addHook("onRequest", (request, _reply, done) => {
     const { headers } = request;
     if (request.method === "DELETE" && headers["transfer-encoding"] === undefined && (headers["content-length"] === undefined || headers["content-length"] === "0")) delete headers["content-type"];
+    done();
   });
   app.addSchema(ErrorSchema);
   const failures = options.failureLimiter ?? createFailureLimiter({ failuresPerWindow: 30 });

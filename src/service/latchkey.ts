@@ -10,7 +10,7 @@ import { levelForMethod } from "../core/permissions.js";
 import { cryptoRandom, type RandomSource } from "../core/random-source.js";
 import { parentInactive } from "../core/token-lineage.js";
 import { TOKEN_PREFIX_PATTERN } from "../core/token-secret.js";
-import type { VerifyDecision } from "../core/verify-decision.js";
+import type { VerifyDecision, VerifyQuestion } from "../core/verify-decision.js";
 import { conditionRefusal } from "../core/token-conditions.js";
 import { openStore } from "../store/open-store.js";
 import { changeChannel } from "../store/store.js";
@@ -122,6 +122,11 @@ export interface VerifyInput {
   readonly ip?: string | null;
   /** The address of whoever presented the token, recorded when a canary token is used (default: `ip`). */
   readonly clientIp?: string | null;
+}
+
+/** The verifier's question for an input: the method's level, absent fields as null, cost 1 by default. */
+function questionOf(input: VerifyInput): VerifyQuestion {
+  return { area: input.area, level: levelForMethod(input.method), domain: input.domain ?? null, method: input.method, ip: input.ip ?? null, cost: input.cost ?? 1 };
 }
 
 export class Latchkey {
@@ -304,10 +309,26 @@ export class Latchkey {
   verify(input: VerifyInput): Promise<VerifyDecision> {
     // Not `async`: the verifier's promise is handed on as is, without a further promise and its ticks.
     try {
-      return this.verifier.verify(input.token, { area: input.area, level: levelForMethod(input.method), domain: input.domain ?? null, method: input.method, ip: input.ip ?? null, cost: input.cost ?? 1 }, input.clientIp ?? input.ip ?? null);
+      return this.verifier.verify(input.token, questionOf(input), input.clientIp ?? input.ip ?? null);
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * {@link Latchkey.verify} for callers that want no promise when none is needed (issue 18): the
+   * decision itself when it is ready at once (a cached token, a malformed or missing one, or on
+   * SQLite a direct read), otherwise the promise of it. The decision and its effects (last use,
+   * usage counts, limits) are those of `verify`.
+   *
+   * @example
+   *   const answer = latchkey.verifySync(input);
+   *   const decision = answer instanceof Promise ? await answer : answer;
+   * @returns a {@link VerifyDecision}, or a promise of one (PostgreSQL on a cache miss, a shared rate counter).
+   * @throws on a failed direct database read (SQLite); `verify` rejects instead.
+   */
+  verifySync(input: VerifyInput): VerifyDecision | Promise<VerifyDecision> {
+    return this.verifier.verifySync(input.token, questionOf(input), input.clientIp ?? input.ip ?? null);
   }
 
   /**

@@ -130,16 +130,30 @@ export class Verifier {
    */
   verify(secret: string | null | undefined, question: VerifyQuestion, clientIp: string | null = null): Promise<VerifyDecision> {
     try {
-      const resolved = this.resolve(secret);
-      if (typeof resolved !== "string") return this.conclude(resolved, question);
-      const generation = this.generation;
-      const atOnce = this.readAtOnce(resolved);
-      const ip = clientIp ?? question.ip ?? null;
-      if (atOnce !== null) return this.conclude(this.remember(resolved, atOnce.read, generation, ip), question);
-      return this.read(resolved).then((read) => this.conclude(this.remember(resolved, read, generation, ip), question));
+      const decision = this.verifySync(secret, question, clientIp);
+      return decision instanceof Promise ? decision : Promise.resolve(decision);
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * {@link Verifier.verify} without a promise where the answer is ready at once (issue 18): a cached
+   * record, a malformed or missing secret, or on SQLite the direct read of a miss. Otherwise (on
+   * PostgreSQL, SQLite inside an open transaction, or a shared rate counter that answers later) the
+   * promise of the decision, to be awaited. Same decision, same effects, as `verify`.
+   *
+   * @returns the decision, or a promise of it (`instanceof Promise` tells which).
+   * @throws whatever a direct database read throws (`verify` turns that into a rejection).
+   */
+  verifySync(secret: string | null | undefined, question: VerifyQuestion, clientIp: string | null = null): VerifyDecision | Promise<VerifyDecision> {
+    const resolved = this.resolve(secret);
+    if (typeof resolved !== "string") return this.conclude(resolved, question);
+    const generation = this.generation;
+    const atOnce = this.readAtOnce(resolved);
+    const ip = clientIp ?? question.ip ?? null;
+    if (atOnce !== null) return this.conclude(this.remember(resolved, atOnce.read, generation, ip), question);
+    return this.read(resolved).then((read) => this.conclude(this.remember(resolved, read, generation, ip), question));
   }
 
   /** Notes that a token was used now, with the secret of its record; written by the next batch flush. */
@@ -236,14 +250,14 @@ export class Verifier {
   }
 
   /** Decides, reading the account's domains first when an all-domains token is asked about a domain. */
-  private conclude(lookup: TokenLookup, question: VerifyQuestion): Promise<VerifyDecision> {
+  private conclude(lookup: TokenLookup, question: VerifyQuestion): VerifyDecision | Promise<VerifyDecision> {
     if (lookup.kind === "found" && lookup.record.allDomains && question.domain !== null) {
       const accountId = lookup.record.accountId;
       const domains = this.domainsAtOnce(accountId);
       if (domains === null) return this.domainsOf(accountId).then((read) => this.decideNow(lookup, question, read));
-      return Promise.resolve(this.decideNow(lookup, question, domains));
+      return this.decideNow(lookup, question, domains);
     }
-    return Promise.resolve(this.decideNow(lookup, question, NO_DOMAINS));
+    return this.decideNow(lookup, question, NO_DOMAINS);
   }
 
   private decideNow(lookup: TokenLookup, question: VerifyQuestion, accountDomains: readonly DomainRef[]): VerifyDecision | Promise<VerifyDecision> {

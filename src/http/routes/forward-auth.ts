@@ -23,6 +23,7 @@ import type { DomainSource } from "../../core/route-map.js";
 import type { Latchkey } from "../../service/latchkey.js";
 import type { App } from "../app-instance.js";
 import { authorizationHeaders, readBearerToken } from "../bearer-token.js";
+import { lazyChildLoggerFactory } from "../lazy-child-logger.js";
 import { ENVOY_PREFIX, headerValue, originalRequestOf } from "../original-request.js";
 import { normaliseRequestTarget, readQueryParameter } from "../request-path.js";
 import type { RouteMatch, RouteMatcher } from "../route-matcher.js";
@@ -52,7 +53,7 @@ export async function registerForwardAuth(app: App, latchkey: Latchkey, routes: 
       latchkey.observer.verification("forward_auth", typeof code === "string" && isErrorCode(code) ? code : "ok", (performance.now() - startedAt) / 1000);
       return sent;
     };
-    const options = { method: scope.supportedMethods, exposeHeadRoute: false, schema: { hide: true }, handler };
+    const options = { method: scope.supportedMethods, exposeHeadRoute: false, schema: { hide: true }, childLoggerFactory: lazyChildLoggerFactory, handler };
     scope.route({ ...options, url: FORWARD_AUTH_PATH });
     scope.route({ ...options, url: `${ENVOY_PREFIX}/*` });
   });
@@ -75,7 +76,8 @@ async function check(latchkey: Latchkey, routes: RouteMatcher, request: FastifyR
   const presented = readBearerToken(authorizationHeaders(request.raw.rawHeaders));
   if (presented.kind === "malformed") return refuse(reply, "token_malformed");
   const ip = forwardedClientAddress(request);
-  const decision = await latchkey.verify({ token: presented.kind === "bearer" ? presented.token : null, method: original.method, area, domain, ip, clientIp: ip ?? request.ip });
+  const answer = latchkey.verifySync({ token: presented.kind === "bearer" ? presented.token : null, method: original.method, area, domain, ip, clientIp: ip ?? request.ip });
+  const decision = answer instanceof Promise ? await answer : answer;
   if (!decision.allowed) return refuse(reply, decision.code, decision.required, decision);
   const token = verifiedTokenOf(latchkey.catalogue, decision.record);
   reply.header("x-latchkey-token-id", token.id);

@@ -12,7 +12,8 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import { ServiceError, validationError } from "../../service/service-error.js";
 import type { App } from "../app-instance.js";
-import { refuseGuess } from "../request-actor.js";
+import { lazyChildLoggerFactory } from "../lazy-child-logger.js";
+import { refuseGuess, VERIFY_KEY_SECURITY_OPTIONAL } from "../request-actor.js";
 
 /** Whether the request carries the shared verify key (compared in constant time over SHA-256 digests). */
 export function hasVerifyKey(request: FastifyRequest, expectedDigest: Buffer): boolean {
@@ -67,8 +68,9 @@ export function registerVerify(app: App, latchkey: Latchkey, verifyKey: string |
   app.post(
     "/v1/verify",
     {
+      childLoggerFactory: lazyChildLoggerFactory,
       schema: {
-        summary: "Verify a token for a request",
+        security: VERIFY_KEY_SECURITY_OPTIONAL, summary: "Verify a token for a request",
         description:
           "Always 200 with the decision as data; `status` is what the protected API should answer (README, \"Verify outcomes\"). Failed guesses are counted per client address; past the limit the answer is `status: 429, code: rate_limited, retry_after_seconds`. Over a token's window or credits: `status: 429`, `rate_limited` (with `window`) or `credits_exhausted`.",
         operationId: "verifyToken",
@@ -82,7 +84,9 @@ export function registerVerify(app: App, latchkey: Latchkey, verifyKey: string |
       const observe = (code: ErrorCode | "ok"): void => latchkey.observer.verification("verify", code, (performance.now() - startedAt) / 1000);
       if (expectedDigest !== null && !hasVerifyKey(request, expectedDigest)) await refuseGuess(request, new ServiceError("verify_key_invalid"));
       const { token, method, area, domain, cost, ip } = request.body;
-      const decision = await latchkey.verify({ token, method, area, domain: domain ?? null, ...(cost === undefined ? {} : { cost }), ip: ip ?? null, clientIp: ip ?? request.ip });
+      // verifySync: a cached answer comes back without a promise and its ticks (issue 18).
+      const answer = latchkey.verifySync({ token, method, area, domain: domain ?? null, ...(cost === undefined ? {} : { cost }), ip: ip ?? null, clientIp: ip ?? request.ip });
+      const decision = answer instanceof Promise ? await answer : answer;
       if (!decision.allowed) {
         if (decision.code === "token_malformed" || decision.code === "token_unknown") {
           const count = await request.server.latchkeyFailures.recordFailure(request.ip);
