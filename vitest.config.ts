@@ -26,6 +26,9 @@ const E2E = [
 export default defineConfig({
   test: {
     testTimeout: 30_000,
+    // expect.poll waits up to 10 s (vitest's default is 1 s): a dialog opening or a list refreshing in
+    // Chromium can take longer than a second on a loaded 2-core machine, and a poll ends as soon as it holds.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 60_000,
     pool: "forks",
     // Most test files wait on sockets, databases, browsers and timers rather than the CPU: three at once

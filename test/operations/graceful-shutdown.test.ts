@@ -61,8 +61,15 @@ describe("SIGTERM under load (SQLite)", () => {
   it("answers every accepted request, finishes the one in flight, exits 0, and loses no last-used or usage write", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "lk-shutdown-")), "latchkey.db");
     const tokens = await tokensIn(`sqlite:${path}`, 6);
-    const server = await startServe({ LATCHKEY_DATABASE_URL: `sqlite:${path}`, LATCHKEY_SHUTDOWN_TIMEOUT_MS: "8000" });
+    // At debug Fastify logs every request's "incoming request" once its headers are read: how the test
+    // knows, on a machine of any speed, that the slow request below was accepted before the signal.
+    const server = await startServe({ LATCHKEY_DATABASE_URL: `sqlite:${path}`, LATCHKEY_SHUTDOWN_TIMEOUT_MS: "8000", LATCHKEY_LOG_LEVEL: "debug" });
     started.push(server);
+    const slow = slowVerify(server.port, tokens[0]?.secret ?? "");
+    const acceptedBy = Date.now() + 20_000;
+    const slowAccepted = /"msg":"incoming request"[^\n]*"path":"\/v1\/verify"|"path":"\/v1\/verify"[^\n]*"msg":"incoming request"/;
+    while (!slowAccepted.test(server.output()) && Date.now() < acceptedBy) await new Promise((r) => setTimeout(r, 20));
+    expect(server.output()).toMatch(slowAccepted);
 
     const allowed = new Map<string, number>(tokens.map((t) => [t.id, 0]));
     const lastSentAt = new Map<string, number>();
@@ -98,8 +105,6 @@ describe("SIGTERM under load (SQLite)", () => {
     };
     const workers = Array.from({ length: 12 }, (_, n) => worker(n));
     await new Promise((r) => setTimeout(r, 700));
-    const slow = slowVerify(server.port, tokens[0]?.secret ?? "");
-    await new Promise((r) => setTimeout(r, 100)); // its headers are read: the request is accepted
     const signalledAt = Date.now();
     server.child.kill("SIGTERM");
     await new Promise((r) => setTimeout(r, 300));
