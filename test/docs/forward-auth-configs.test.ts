@@ -29,6 +29,23 @@ it("sets or clears every X-Latchkey-* header in the nginx snippet and in the ngi
   }
 });
 
+/** The directives of an nginx configuration, one per entry, without comments and with single spaces. */
+function nginxDirectives(config: string): string[] {
+  return config
+    .split("\n")
+    .map((line) => line.replace(/#.*$/, "").trim().replace(/\s+/g, " "))
+    .filter((line) => line !== "" && line !== "}" && !line.endsWith("{") && !line.startsWith("server 127.0.0.1:"));
+}
+
+it("documents only nginx directives the tested example holds, keep-alive to latchkey among them", () => {
+  const [snippet] = blocks("nginx");
+  const tested = new Set(nginxDirectives(template));
+  const documented = nginxDirectives(snippet ?? "");
+  expect(documented.length).toBeGreaterThan(20);
+  expect(documented.filter((directive) => !tested.has(directive))).toEqual([]);
+  for (const directive of ["keepalive 16;", "proxy_http_version 1.1;", 'proxy_set_header Connection "";']) expect(documented).toContain(directive);
+});
+
 it("has Traefik strip every X-Latchkey-* header of the client's request before copying latchkey's", () => {
   const traefik = blocks("yaml").find((block) => block.includes("forwardAuth:")) ?? "";
   const regex = /authResponseHeadersRegex:\s*"([^"]+)"/.exec(traefik)?.[1];
