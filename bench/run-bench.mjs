@@ -5,7 +5,7 @@
  *
  *   npm run bench                 full run: 3 runs of each figure, 10 s HTTP loads, 1,000,000 tokens
  *   npm run bench -- --quick      reduced run for CI (under a minute; asserts nothing about speed)
- *   npm run bench -- --only=ceilings,inprocess,http,peer,scale,propagation   some parts only
+ *   npm run bench -- --only=ceilings,inprocess,http,proxies,peer,scale,propagation   some parts only
  *   npm run bench -- --compare bench/results/BASELINE.json   also prints each figure's change against
  *                                 that earlier results file (bench/compare-results.mjs)
  *
@@ -23,11 +23,12 @@ import { BENCH_DIR, runNodeScript } from "./bench-processes.mjs";
 import { addFigure, addRatio, addTarget, createReport, medianOf, ratioOf, renderReport } from "./bench-report.mjs";
 import { compareReports } from "./compare-results.mjs";
 import { measureHttp, measureLatchkeyHttpAtScale } from "./http-section.mjs";
+import { measureProxies } from "./proxy-section.mjs";
 import { scratchDir } from "./latchkey-fixture.mjs";
 
 const quick = process.argv.includes("--quick");
 const onlyArgument = process.argv.find((a) => a.startsWith("--only="));
-const PARTS = ["ceilings", "inprocess", "http", "peer", "scale", "propagation"];
+const PARTS = ["ceilings", "inprocess", "http", "proxies", "peer", "scale", "propagation"];
 const parts = new Set(onlyArgument === undefined ? PARTS : onlyArgument.slice("--only=".length).split(","));
 const compareIndex = process.argv.findIndex((a) => a === "--compare" || a.startsWith("--compare="));
 const comparePath = compareIndex === -1 ? null : process.argv[compareIndex].startsWith("--compare=") ? process.argv[compareIndex].slice("--compare=".length) : process.argv[compareIndex + 1];
@@ -75,15 +76,20 @@ function addInProcess(section, key, label, results, path) {
   addFigure(report, { key: `${key}.p99`, section, label: `${label}: p99`, unit: "µs", values: pick(results, `${path}.p99Micros`) });
 }
 
-/** Adds req/s, p50, p99 and server RSS figures of an HTTP measurement. */
-function addHttp(section, key, label, measured) {
+/**
+ * Adds req/s, p50, p99 and (unless `serverFigures` is false: nginx, whose work is in its worker
+ * processes and in latchkey's) the server's CPU per request and RSS figures of an HTTP measurement.
+ */
+function addHttp(section, key, label, measured, { serverFigures = true } = {}) {
   const na = measured?.unavailable;
   const list = measured?.runs ?? [];
   addFigure(report, { key: `${key}.rps`, section, label: `${label}: req/s`, unit: "req/s", values: pick(list, "requestsPerSecond"), na });
   addFigure(report, { key: `${key}.p50`, section, label: `${label}: p50`, unit: "ms", values: pick(list, "p50Millis"), na });
   addFigure(report, { key: `${key}.p99`, section, label: `${label}: p99`, unit: "ms", values: pick(list, "p99Millis"), na });
-  addFigure(report, { key: `${key}.cpu`, section, label: `${label}: server CPU per request`, unit: "µs", values: pick(list, "cpuMicrosPerRequest"), na });
-  addFigure(report, { key: `${key}.rss`, section, label: `${label}: server RSS (peak)`, unit: "MiB", values: pick(list, "rssMegabytes"), na });
+  if (serverFigures) {
+    addFigure(report, { key: `${key}.cpu`, section, label: `${label}: server CPU per request`, unit: "µs", values: pick(list, "cpuMicrosPerRequest"), na });
+    addFigure(report, { key: `${key}.rss`, section, label: `${label}: server RSS (peak)`, unit: "MiB", values: pick(list, "rssMegabytes"), na });
+  }
   if (na !== undefined) report.notes.push(`${label}: n/a, ${na}`);
 }
 
@@ -140,6 +146,15 @@ try {
     else if (parts.has("peer")) addFigure(report, { key: "peer.http.rps", section: peerSection, label: "POST /verify: req/s", unit: "req/s", values: [], na: peerMissing });
   }
 
+  if (parts.has("proxies")) {
+    const proxies = await measureProxies({ ...settings.http, runs }, scratch.dir, { log });
+    const section = "in front of an API: nginx auth_request and the Express middleware (GET /v1/domains/:id)";
+    addHttp(section, "proxies.nginxDirect", "nginx -> bare node:http API, no check", proxies.nginxDirect, { serverFigures: false });
+    addHttp(section, "proxies.nginxChecked", "nginx -> latchkey forward-auth -> the same API (examples/nginx)", proxies.nginxChecked, { serverFigures: false });
+    addHttp(section, "proxies.expressBare", "Express API, no guard", proxies.expressBare);
+    addHttp(section, "proxies.expressGuarded", "Express API, requireScope in-process", proxies.expressGuarded);
+  }
+
   if (parts.has("scale")) {
     const { tokens, listAccountTokens, listRequests } = settings.scale;
     const n = tokens.toLocaleString("en-US");
@@ -187,6 +202,8 @@ addRatio(report, { label: "latchkey warm verify with one window and credits / wi
 addRatio(report, { label: "latchkey POST /v1/verify / bare node:http", numerator: "latchkey.http.rps", denominator: "ceiling.http.rps" });
 addRatio(report, { label: "latchkey POST /v1/verify with one window and credits / without limits (issue 14 asks at least 0.5)", numerator: "latchkey.httpLimited.rps", denominator: "latchkey.http.rps" });
 addRatio(report, { label: "latchkey forward-auth / bare node:http", numerator: "latchkey.forwardAuth.rps", denominator: "ceiling.http.rps" });
+addRatio(report, { label: "nginx with latchkey's auth_request / nginx without", numerator: "proxies.nginxChecked.rps", denominator: "proxies.nginxDirect.rps" });
+addRatio(report, { label: "Express with requireScope (in-process) / Express without", numerator: "proxies.expressGuarded.rps", denominator: "proxies.expressBare.rps" });
 addRatio(report, { label: "bare node:http CPU per request / latchkey POST /v1/verify's", numerator: "ceiling.http.cpu", denominator: "latchkey.http.cpu" });
 addRatio(report, { label: "latchkey POST /v1/verify / peer over HTTP", numerator: "latchkey.http.rps", denominator: "peer.http.rps" });
 addRatio(report, { label: "latchkey forward-auth / peer over HTTP", numerator: "latchkey.forwardAuth.rps", denominator: "peer.http.rps" });
