@@ -123,6 +123,17 @@ describe("checkTokenName against names that pass for others (break test)", () =>
       ["VS16 after a letter (admin and admin+VS16 look alike)", "admin\ufe0f"],
       ["VS16 after a digit without a keycap", "prod1\ufe0f"],
       ["a ZWJ between two letters of an emoji-less name", "a\u200db"],
+      // Found by the break test (issue 10): format characters outside Default_Ignorable_Code_Point.
+      ["U+FFF9 interlinear annotation anchor alone", "\ufff9"],
+      ["U+FFF9 after a name (admin and admin+U+FFF9 look alike)", "admin\ufff9"],
+      ["U+FFFA interlinear annotation separator", "ad\ufffamin"],
+      ["U+FFFB interlinear annotation terminator", "ad\ufffbmin"],
+      ["U+0600 Arabic number sign", "ad\u0600min"],
+      ["U+070F Syriac abbreviation mark", "ad\u070fmin"],
+      ["U+08E2 Arabic disputed end of ayah", "ad\u08e2min"],
+      ["U+110BD Kaithi number sign", "ad\u{110bd}min"],
+      ["U+13430 Egyptian hieroglyph vertical joiner", "ad\u{13430}min"],
+      ["U+1D159 musical symbol null notehead (renders as nothing)", "admin\u{1d159}"],
     ] as const;
     for (const [label, raw] of cases) expect(checkTokenName(raw), label).toEqual({ ok: false, problem: TOKEN_NAME_PROBLEMS.invisible });
   });

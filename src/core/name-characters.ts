@@ -3,8 +3,8 @@
  * for another (found by the break test: `prod\u202Eved` displays as "proddev" reversed, and
  * `ad\u200Bmin` as "admin"). Pure and dependency-free, so the CLI and the dashboard (web/) share it.
  *
- * Hidden characters (Unicode's Default_Ignorable_Code_Point, UAX #44, plus controls and line and
- * paragraph separators) are refused in new names, except where a visible sequence needs them
+ * Hidden characters (Unicode's Default_Ignorable_Code_Point, UAX #44, every format character
+ * (category Cf), plus controls and line and paragraph separators) are refused in new names, except where a visible sequence needs them
  * (UTS #51 emoji sequences): a zero-width joiner between two emoji, VS15/VS16 after an emoji (and after
  * 0-9, # or * of a keycap), an ideographic variation selector after an ideograph, a Mongolian variation
  * selector after a Mongolian letter, and the tag characters of the flags of England, Scotland and Wales. Bidirectional
@@ -15,9 +15,12 @@
 /** Bidirectional formatting characters: embeddings, overrides, isolates and the three marks. */
 const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069\u061C\u200E\u200F]/u;
 
-// Hidden: default-ignorable code points, C0/C1 controls and DEL, line and paragraph separators.
-const HIDDEN = /[\p{Default_Ignorable_Code_Point}\p{Cc}\u2028\u2029]/u;
-const HIDDEN_GLOBAL = /[\p{Default_Ignorable_Code_Point}\p{Cc}\u2028\u2029]/gu;
+// Hidden: default-ignorable code points, every format character (general category Cf: the
+// interlinear annotation marks U+FFF9-U+FFFB, prepended concatenation marks such as U+0600, the
+// Egyptian format controls, ...; found by the break test), C0/C1 controls and DEL, line and paragraph
+// separators, and U+1D159 MUSICAL SYMBOL NULL NOTEHEAD (a symbol that renders as nothing).
+const HIDDEN = /[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Cc}\u2028\u2029\u{1D159}]/u;
+const HIDDEN_GLOBAL = /[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Cc}\u2028\u2029\u{1D159}]/gu;
 
 // The visible sequences that need a default-ignorable character, each replaced by its base so that
 // what remains can be searched for hidden characters.
