@@ -273,6 +273,22 @@ export function checkConfigFiles(config: Config): string[] {
 }
 
 /**
+ * What is allowed but probably not meant, one line each naming the variables: `latchkey config check`
+ * prints them as warnings (exit 0) and `latchkey serve` logs them once at start.
+ *
+ * @returns [] when there is nothing to warn of.
+ */
+export function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.events.smtpUrl !== null && config.publicUrl === null) {
+    warnings.push(
+      "LATCHKEY_SMTP_URL is set without LATCHKEY_PUBLIC_URL: invitations and password reset links are not mailed, since a mail needs an absolute link latchkey can trust (never the Host header); set LATCHKEY_PUBLIC_URL",
+    );
+  }
+  return warnings;
+}
+
+/**
  * LATCHKEY_PUBLIC_URL: an absolute http(s) URL with no query, fragment or credentials; a trailing
  * slash is dropped. Empty: null.
  *

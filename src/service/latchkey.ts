@@ -392,6 +392,7 @@ export class Latchkey {
   /** Flushes last-used instants and closes the database. */
   async close(): Promise<void> {
     await this.webhookWorker?.stop();
+    await this.recovery.settle();
     this.mailer?.close();
     this.stopLocalFeed?.();
     this.changes.clear();
