@@ -97,8 +97,8 @@ export class PasswordRecovery {
    * @param email as typed.
    * @param publicUrl LATCHKEY_PUBLIC_URL, e.g. `https://keys.example.com`; null: no absolute link can be
    *   trusted (never the request's Host header), nothing is mailed.
-   * @param onError told of a failure of the background work (database or mail server), with an error
-   *   whose message holds neither the code nor the link.
+   * @param onError told of a failure of the background work (database or mail server); a mail
+   *   failure comes as an error naming only its codes (never the server's reply, link or code).
    */
   requestReset(email: string, publicUrl: string | null, origin: RequestOrigin, onError: (error: unknown) => void): void {
     if (this.deps.mailer === null || publicUrl === null) return;
@@ -109,7 +109,7 @@ export class PasswordRecovery {
       if (row === undefined) return;
       const issued = await this.issueFor(detailsOf(row), null, origin);
       const sending = mailer.send(resetMail(row.email, resetLink(publicUrl, issued.code))).catch((error: unknown) => {
-        throw new Error(`the password reset mail was not sent: ${String((error as Error).message ?? error).split(issued.code).join("[code]")}`);
+        throw mailFailure(error);
       });
       this.sending.add(sending);
       await sending.catch(onError).finally(() => this.sending.delete(sending));
@@ -208,6 +208,16 @@ export class PasswordRecovery {
  */
 export function resetLink(base: string | null, code: string): string {
   return `${(base ?? "").replace(/\/+$/, "")}/reset-password#code=${code}`;
+}
+
+/**
+ * A reset mail's failure as it may be logged: nodemailer's error code, the SMTP reply code and the
+ * command refused, never the server's reply text (a server may quote the message, link and code).
+ */
+function mailFailure(error: unknown): Error {
+  const { code, responseCode, command } = error as { code?: unknown; responseCode?: unknown; command?: unknown };
+  const parts = [code, responseCode, command].filter((p) => typeof p === "string" || typeof p === "number");
+  return new Error(`the password reset mail was not sent${parts.length === 0 ? "" : ` (${parts.join(" ")})`}`);
 }
 
 /** The reset mail: the link and what to do if it was not you. */
