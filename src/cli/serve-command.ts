@@ -67,6 +67,7 @@ async function serve(settings: Config, log: ServeLog, io: CliIo): Promise<void> 
     },
     onBackgroundError: (error) => log.error("background work failed", { err: (error as Error).message ?? String(error) }),
     observer: metrics,
+    secretKey: settings.secretKey,
   });
   await latchkey.usageGate.limiter.ready();
   latchkey.startWebhookWorker({ reminderDays: events.expiryReminderDays, retentionDays: events.webhookRetentionDays });
