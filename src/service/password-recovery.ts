@@ -111,8 +111,9 @@ export class PasswordRecovery {
       const sending = mailer.send(resetMail(row.email, resetLink(publicUrl, issued.code))).catch((error: unknown) => {
         throw mailFailure(error);
       });
+      // Tracked apart: closing the store waits for the database part only, never for a slow SMTP server.
       this.sending.add(sending);
-      await sending.catch(onError).finally(() => this.sending.delete(sending));
+      void sending.catch(onError).finally(() => this.sending.delete(sending));
     });
     this.issuing.add(issuing);
     void issuing.catch(onError).finally(() => this.issuing.delete(issuing));

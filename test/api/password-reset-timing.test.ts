@@ -83,6 +83,18 @@ describe("POST /v1/password-reset timing", () => {
     expect(smtp.acceptedAt).toHaveLength(1);
   });
 
+  it("lets a stop wait for the code's database work, not for the slow SMTP server", async () => {
+    const smtp = await startSmtp("slow");
+    const h = await openMailHarness({ smtpUrl: smtp.url, publicUrl: PUBLIC_URL });
+    await h.createUser(EMAIL, "a long enough password");
+    expect((await h.call("POST", "/v1/password-reset", { token: null, body: { email: EMAIL } })).status).toBe(202);
+    await h.latchkey.recovery.settle();
+    expect(await h.latchkey.store.query.selectFrom("password_resets").select("user_id").execute()).toHaveLength(1);
+    expect(smtp.acceptedAt).toEqual([]);
+    await h.latchkey.recovery.whenIdle();
+    expect(smtp.acceptedAt).toHaveLength(1);
+  });
+
   it("tells of a refused mail by its codes only, not the server's reply that quotes the link", async () => {
     const smtp = await startSmtp("refusing");
     const h = await openMailHarness({ smtpUrl: smtp.url, publicUrl: PUBLIC_URL });
