@@ -126,7 +126,7 @@ export class TwoFactorService {
    *
    * @returns the recovery codes (shown once; `abcde-fghij`).
    * @throws ServiceError two_factor_already_enabled, validation_failed (`code`: no pending enrolment,
-   *   not six digits, or not the app's current code).
+   *   not six digits, or not the app's current code), secret_key_unavailable (the pending secret does not open).
    */
   async confirmEnrolment(user: UserDetails, code: string, origin: RequestOrigin): Promise<string[]> {
     const { store, clock, ids, random } = this.deps;
@@ -149,7 +149,7 @@ export class TwoFactorService {
    * Turns two-factor off; needs a current code (TOTP or recovery). Counts toward the lock-out.
    *
    * @throws ServiceError two_factor_not_enabled, validation_failed (`code` malformed),
-   *   two_factor_invalid, rate_limited.
+   *   two_factor_invalid, rate_limited, secret_key_unavailable (a TOTP code, and the secret does not open).
    */
   async disable(user: UserDetails, code: string, origin: RequestOrigin): Promise<void> {
     const { store, clock, ids } = this.deps;
@@ -166,7 +166,8 @@ export class TwoFactorService {
    *
    * @returns the new session (which counts as a fresh second factor for step-up).
    * @throws ServiceError two_factor_challenge_expired (unknown, used or older than 5 minutes),
-   *   validation_failed (`code` malformed), two_factor_invalid (wrong or replayed), rate_limited.
+   *   validation_failed (`code` malformed), two_factor_invalid (wrong or replayed), rate_limited,
+   *   secret_key_unavailable (a TOTP code, and the secret does not open with this key; recovery codes work).
    */
   async completeSignIn(challenge: string, code: string, origin: RequestOrigin): Promise<OpenedSession> {
     const { store, clock } = this.deps;
@@ -187,7 +188,8 @@ export class TwoFactorService {
    * Step-up: a signed-in user proves the second factor again, for the next {@link STEP_UP_MILLIS}.
    *
    * @param sessionSecret the session cookie's secret.
-   * @throws ServiceError two_factor_not_enabled, validation_failed, two_factor_invalid, rate_limited.
+   * @throws ServiceError two_factor_not_enabled, validation_failed, two_factor_invalid, rate_limited,
+   *   secret_key_unavailable.
    */
   async stepUp(sessionSecret: string, user: UserDetails, code: string, origin: RequestOrigin): Promise<void> {
     if (!(await this.status(user.id)).enabled) throw new ServiceError("two_factor_not_enabled");
@@ -211,7 +213,7 @@ export class TwoFactorService {
   /**
    * Checks a TOTP or recovery code of an enrolled user; counts the attempt first, audits a failure.
    *
-   * @throws ServiceError validation_failed (`code`), two_factor_invalid, rate_limited.
+   * @throws ServiceError validation_failed (`code`), two_factor_invalid, rate_limited, secret_key_unavailable.
    */
   private async proveSecondFactor(user: UserDetails, code: string, origin: RequestOrigin): Promise<void> {
     const { store, clock } = this.deps;
