@@ -43,6 +43,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   setting("LATCHKEY_TRUST_PROXY", "false", { flag: "--trust-proxy" }),
   setting("LATCHKEY_VERIFY_KEY", "", { secret: true }),
   setting("LATCHKEY_METRICS_TOKEN", "", { secret: true }),
+  setting("LATCHKEY_SECRET_KEY", "", { secret: true }),
   setting("LATCHKEY_REVOCATION_TIMEOUT_MS", "1000"),
   setting("LATCHKEY_SMTP_URL", "", { secret: true }),
   setting("LATCHKEY_SMTP_PASSWORD", "", { secret: true }),

@@ -10,6 +10,7 @@ import { loadCatalogueFile } from "../service/latchkey.js";
 import { loadRouteMapFile } from "../service/route-map-file.js";
 import { loadLeakKeys } from "../service/leak-intake.js";
 import { sqliteFileOf } from "../service/database-file.js";
+import { parseSecretKey, SECRET_KEY_RULE } from "../service/secret-key.js";
 import { TOKEN_PREFIX_PATTERN } from "../core/token-secret.js";
 import { SETTINGS, SettingSources } from "./config-settings.js";
 
@@ -44,6 +45,12 @@ export interface Config {
   readonly usageRetentionDays: number;
   /** Longest wait for requests in flight on SIGTERM, milliseconds (LATCHKEY_SHUTDOWN_TIMEOUT_MS, default 10000; src/cli/shutdown.ts). */
   readonly shutdownTimeoutMs: number;
+  /**
+   * LATCHKEY_SECRET_KEY (or LATCHKEY_SECRET_KEY_FILE): 32 bytes sealing TOTP secrets at rest
+   * (src/service/secret-key.ts), or null: SQLite makes `latchkey-secret.key` beside the database,
+   * PostgreSQL has none (two-factor enrolment answers 503).
+   */
+  readonly secretKey: Uint8Array | null;
   /** Lifecycle events: webhooks, mail, leak reports (environment only; readEventConfig). */
   readonly events: EventConfig;
 }
@@ -191,6 +198,10 @@ export function checkConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): { 
   if (verifyKey !== "" && verifyKey.length < 16) problems.push("LATCHKEY_VERIFY_KEY must be at least 16 characters");
   const metricsToken = pick("LATCHKEY_METRICS_TOKEN");
   if (metricsToken !== "" && (metricsToken.length < 16 || /\s/.test(metricsToken))) problems.push("LATCHKEY_METRICS_TOKEN must be at least 16 characters without spaces");
+  const secretKeyText = pick("LATCHKEY_SECRET_KEY");
+  const secretKey = secretKeyText === "" ? null : parseSecretKey(secretKeyText);
+  // Never the value: it is the key.
+  if (secretKeyText !== "" && secretKey === null) problems.push(`LATCHKEY_SECRET_KEY (or the file of LATCHKEY_SECRET_KEY_FILE) must be ${SECRET_KEY_RULE}`);
   const trustText = pick("LATCHKEY_TRUST_PROXY");
   const routesFile = pick("LATCHKEY_ROUTES_FILE");
   let publicUrl: string | null = null;
@@ -220,6 +231,7 @@ export function checkConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): { 
     redisUrl: redisUrl === "" ? null : redisUrl,
     verifyKey: verifyKey === "" ? null : verifyKey,
     metricsToken: metricsToken === "" ? null : metricsToken,
+    secretKey,
     trustProxy: trustText === "true" ? true : trustText === "false" ? false : trustText.split(",").map((s) => s.trim()).filter((s) => s !== ""),
     routesFile: routesFile === "" ? null : routesFile,
     publicUrl,
@@ -270,6 +282,25 @@ export function checkConfigFiles(config: Config): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * What is allowed but probably not meant, one line each naming the variables: `latchkey config check`
+ * prints them as warnings (exit 0) and `latchkey serve` logs them once at start.
+ *
+ * @returns [] when there is nothing to warn of.
+ */
+export function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.secretKey === null && /^postgres(ql)?:\/\//.test(config.databaseUrl)) {
+    warnings.push("LATCHKEY_SECRET_KEY is not set: on PostgreSQL two-factor sign-in cannot be set up (503 secret_key_unavailable) until it is; set it to 32 random bytes, e.g. `openssl rand -base64 32`, the same on every instance");
+  }
+  if (config.events.smtpUrl !== null && config.publicUrl === null) {
+    warnings.push(
+      "LATCHKEY_SMTP_URL is set without LATCHKEY_PUBLIC_URL: invitations and password reset links are not mailed, since a mail needs an absolute link latchkey can trust (never the Host header); set LATCHKEY_PUBLIC_URL",
+    );
+  }
+  return warnings;
 }
 
 /**

@@ -23,7 +23,7 @@ export async function withLatchkey<T>(config: Config, work: (latchkey: Latchkey)
   if (file !== null && !options.mayCreate && !existsSync(file)) {
     throw new Error(`no database at ${file}: start the service once (latchkey serve), run latchkey migrate, or check LATCHKEY_DATABASE_URL`);
   }
-  const latchkey = await Latchkey.open({ databaseUrl: config.databaseUrl, catalogue: catalogueOf(config), tokenPrefix: config.tokenPrefix, poolSize: 2, events: { allowPrivate: config.events.webhookAllowPrivate } });
+  const latchkey = await Latchkey.open({ databaseUrl: config.databaseUrl, catalogue: catalogueOf(config), tokenPrefix: config.tokenPrefix, poolSize: 2, events: { allowPrivate: config.events.webhookAllowPrivate }, secretKey: config.secretKey });
   try {
     return await work(latchkey);
   } finally {

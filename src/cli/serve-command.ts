@@ -12,9 +12,9 @@ import { LatchkeyMetrics } from "../service/metrics.js";
 import { sqliteFileOf } from "../service/database-file.js";
 import { createMailer } from "../service/mailer.js";
 import type { CliIo } from "./cli-output.js";
-import { catalogueOf, checkConfigFiles, ConfigError, routeMapOf, type Config } from "./config.js";
+import { catalogueOf, checkConfigFiles, ConfigError, configWarnings, routeMapOf, type Config } from "./config.js";
 import { acquireDatabaseLock } from "../service/database-lock.js";
-import { dashboardBase, setupLink } from "./dashboard-link.js";
+import { dashboardBase, relativeLinkHint, setupLink } from "./dashboard-link.js";
 import { redactedDatabaseUrl, serveLog, type ServeLog } from "./serve-log.js";
 import { shutDown, stopSignal } from "./shutdown.js";
 
@@ -45,6 +45,7 @@ export function registerServeCommand(program: Command, io: CliIo, config: () => 
 async function serve(settings: Config, log: ServeLog, io: CliIo): Promise<void> {
   const fileProblems = checkConfigFiles(settings);
   if (fileProblems.length > 0) refuseStart(log, fileProblems);
+  for (const warning of configWarnings(settings)) log.warn(warning, { setting: /^LATCHKEY_[A-Z_]+/.exec(warning)?.[0] ?? null });
   const catalogue = catalogueOf(settings);
   const routeMap = routeMapOf(settings, catalogue);
   const { events } = settings;
@@ -66,6 +67,7 @@ async function serve(settings: Config, log: ServeLog, io: CliIo): Promise<void> 
     },
     onBackgroundError: (error) => log.error("background work failed", { err: (error as Error).message ?? String(error) }),
     observer: metrics,
+    secretKey: settings.secretKey,
   });
   await latchkey.usageGate.limiter.ready();
   latchkey.startWebhookWorker({ reminderDays: events.expiryReminderDays, retentionDays: events.webhookRetentionDays });
@@ -111,7 +113,10 @@ async function serve(settings: Config, log: ServeLog, io: CliIo): Promise<void> 
   // No user yet: the deployment's one set-up code (stored hashed, shared by every instance). The link
   // is shown on a terminal only (stderr when it is one), never as a log line that log shippers keep.
   const setupCode = await latchkey.users.openSetup();
-  if (setupCode !== null && process.stderr.isTTY) io.err(`Set up the first user: ${setupLink(dashboardBase(settings, port), setupCode)}`);
+  if (setupCode !== null && process.stderr.isTTY) {
+    io.err(`Set up the first user: ${setupLink(dashboardBase(settings), setupCode)}`);
+    if (settings.publicUrl === null) io.err(relativeLinkHint(settings, port));
+  }
   if (await latchkey.users.isSetupOpen()) log.info("set-up open: no user yet; `latchkey setup-link` prints the link that creates the first one", { setup_pending: true });
   const startedAt = performance.now();
   const signal = await stopping;

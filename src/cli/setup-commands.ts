@@ -2,12 +2,12 @@
  * `latchkey setup-link`: prints a set-up link for the deployment's first user (issue 16). The code is
  * stored hashed in the database, one for every instance, so the link works through any of them; each
  * run makes a new code and ends the one before (a code cannot be shown twice). Printed on stdout for
- * the operator who asked; never written to a log.
+ * the operator who asked, on LATCHKEY_PUBLIC_URL (else the path, with a hint on stderr); never written to a log.
  */
 import type { Command } from "commander";
 import type { CliIo } from "./cli-output.js";
 import type { Config } from "./config.js";
-import { dashboardBase, setupLink } from "./dashboard-link.js";
+import { dashboardBase, printDashboardLink, setupLink } from "./dashboard-link.js";
 import { withLatchkey } from "./open-for-cli.js";
 
 export function registerSetupCommands(program: Command, io: CliIo, config: () => Config): void {
@@ -23,7 +23,7 @@ export function registerSetupCommands(program: Command, io: CliIo, config: () =>
           process.exitCode = 1;
           return;
         }
-        io.out(setupLink(dashboardBase(settings), code));
+        printDashboardLink(io, settings, setupLink(dashboardBase(settings), code));
       });
     });
 }

@@ -3,13 +3,13 @@
  * the set-up link. The password is read from standard input (`--password-stdin`, after `docker login`)
  * so it never appears in the process list or the shell's history.
  * `latchkey user reset-password EMAIL` prints a single-use reset link (1 hour) for a person who forgot
- * their password; `latchkey user unlock EMAIL` ends a sign-in lock-out (issue 16).
+ * their password (on LATCHKEY_PUBLIC_URL, else the path with a hint: src/cli/dashboard-link.ts); `latchkey user unlock EMAIL` ends a sign-in lock-out (issue 16).
  */
 import { Option, type Command } from "commander";
 import type { CliIo } from "./cli-output.js";
 import type { Config } from "./config.js";
 import { withLatchkey } from "./open-for-cli.js";
-import { dashboardBase } from "./dashboard-link.js";
+import { dashboardBase, printDashboardLink } from "./dashboard-link.js";
 import { resetLink } from "../service/password-recovery.js";
 
 export function registerUserCommands(program: Command, io: CliIo, config: () => Config): void {
@@ -40,7 +40,7 @@ export function registerUserCommands(program: Command, io: CliIo, config: () => 
       await withLatchkey(settings, async (latchkey) => {
         const issued = await latchkey.recovery.issueResetCode(email);
         io.err(`Reset link for ${issued.user.email}, valid until ${issued.expiresAt} (give it to them privately):`);
-        io.out(resetLink(dashboardBase(settings), issued.code));
+        printDashboardLink(io, settings, resetLink(dashboardBase(settings), issued.code));
       });
     });
 
@@ -78,19 +78,18 @@ export function registerUserCommands(program: Command, io: CliIo, config: () => 
 
   user
     .command("invite")
-    .description("Invite a person; prints the one-time invitation link (e-mailed too when SMTP is configured)")
+    .description("Invite a person; prints the one-time invitation link to pass on (on LATCHKEY_PUBLIC_URL when set)")
     .requiredOption("--email <address>", "the person's e-mail address")
     .requiredOption("--role <role>", "Admin, Manager, Designer, Accountant or \"Custom User\"")
     .option("--permissions <scopes>", "Custom User: comma-separated scope strings")
     .option("--domains <ids>", "comma-separated domain ids (default: all)")
     .addOption(accountOption())
     .action(async (opts: { email: string; role: string; permissions?: string; domains?: string; account: string }) => {
-      await withLatchkey(config(), async (latchkey) => {
+      const settings = config();
+      await withLatchkey(settings, async (latchkey) => {
         const actor = await operator(latchkey, opts.account);
-        const c = config();
-        const base = (c.publicUrl ?? `http://${c.host}:${c.port}`).replace(/\/+$/, "");
-        const issued = await latchkey.invites.invite(actor, { email: opts.email, role: opts.role, permissions: list(opts.permissions), domains: list(opts.domains) }, base);
-        io.out(issued.link);
+        const issued = await latchkey.invites.invite(actor, { email: opts.email, role: opts.role, permissions: list(opts.permissions), domains: list(opts.domains) }, dashboardBase(settings));
+        printDashboardLink(io, settings, issued.link);
       });
     });
 

@@ -56,6 +56,7 @@ export const ERROR_CATALOG = {
   rate_limited: { status: 429, message: "Too many requests. Try again after the number of seconds in Retry-After." },
   credits_exhausted: { status: 429, message: "The API token has no credits left for this request." },
   limits_unavailable: { status: 503, message: "The shared counters of rate limits and credits cannot be reached. Try again shortly." },
+  secret_key_unavailable: { status: 503, message: "Two-factor sign-in cannot be set up: the server has no secret key to seal it with. The operator sets LATCHKEY_SECRET_KEY." },
   internal_error: { status: 500, message: "Something went wrong on our side." },
   unavailable: { status: 503, message: "The service is not ready." },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -2,9 +2,12 @@
  * Invitations (issue 16): how a second person joins an account.
  *
  * An invitation carries a single-use code: 32 random bytes, base64url (256 bits), shown once to the
- * inviter (in the answer of POST /v1/users and of a resend, as a link `<base>/invite#code=<code>`:
+ * inviter (in the answer of POST /v1/users and of a resend, as a link `<LATCHKEY_PUBLIC_URL>/invite#code=<code>`:
  * in the fragment, so it reaches no server log, proxy or Referer) and e-mailed to the invitee when
- * SMTP is configured. The database keeps only its SHA-256 (`invites.code_hash`). A code works for
+ * SMTP and LATCHKEY_PUBLIC_URL are configured. The link is never built from the request's Host header
+ * (host-header poisoning would mail a live code to the attacker's site): without LATCHKEY_PUBLIC_URL it
+ * is the relative `/invite#code=<code>`, for the dashboard to resolve against its own origin, and no
+ * mail is sent, since a mail needs an absolute link latchkey can trust. The database keeps only its SHA-256 (`invites.code_hash`). A code works for
  * {@link INVITE_MILLIS} (7 days) from when it was made; a resend makes a new one and the old stops
  * working at once; accepting deletes the invitation in the same transaction that creates the person,
  * so a code works once even when two accepts race. Accepting sets the password (argon2id, the
@@ -66,9 +69,9 @@ export interface IssuedInvite {
   readonly invite: Invite;
   /** 43 base64url characters. */
   readonly code: string;
-  /** `<linkBase>/invite#code=<code>`. */
+  /** `<LATCHKEY_PUBLIC_URL>/invite#code=<code>`, or `/invite#code=<code>` when no public URL is configured. */
   readonly link: string;
-  /** Whether it was handed to the SMTP server. */
+  /** Whether it was handed to the SMTP server (never without a mailer and a public URL). */
   readonly mailed: boolean;
 }
 
@@ -88,11 +91,11 @@ export class InviteService {
   /**
    * Invites a person (POST /v1/users). Needs `users_full` and a ceiling covering the role.
    *
-   * @param linkBase where the dashboard is reached, without a trailing slash (LATCHKEY_PUBLIC_URL).
+   * @param publicUrl LATCHKEY_PUBLIC_URL (where the dashboard is reached), or null: the link is relative and not mailed.
    * @throws ServiceError validation_failed (`email`, `role`, `permissions`, `domains`, `templates`,
    *   `requires_periodic_password_change`; all at once), ceiling_exceeded, user_exists, invite_exists.
    */
-  async invite(actor: ActorContext, input: InviteInput, linkBase: string): Promise<IssuedInvite> {
+  async invite(actor: ActorContext, input: InviteInput, publicUrl: string | null): Promise<IssuedInvite> {
     const { catalogue, clock, ids, store } = this.deps;
     requireLevel(catalogue, actor.principal, "users", "full");
     const accountId = accountOf(actor.principal);
@@ -131,7 +134,7 @@ export class InviteService {
       if (error instanceof UniqueViolation || isUniqueError(error)) throw new ServiceError("invite_exists");
       throw error;
     }
-    return this.issued(row, code, linkBase);
+    return this.issued(row, code, publicUrl);
   }
 
   /** A page of the account's pending invitations, newest first. Needs `users_read`. */
@@ -156,9 +159,10 @@ export class InviteService {
    * Makes a new code for an invitation, good for another 7 days; the old one stops working at once.
    * Needs `users_full` and a ceiling covering the invitation's role.
    *
+   * @param publicUrl LATCHKEY_PUBLIC_URL, or null: the link is relative and not mailed.
    * @throws ServiceError not_found, ceiling_exceeded.
    */
-  async resend(actor: ActorContext, id: string, linkBase: string): Promise<IssuedInvite> {
+  async resend(actor: ActorContext, id: string, publicUrl: string | null): Promise<IssuedInvite> {
     const { catalogue, clock, ids, store } = this.deps;
     requireLevel(catalogue, actor.principal, "users", "full");
     const accountId = accountOf(actor.principal);
@@ -173,7 +177,7 @@ export class InviteService {
       if (!(await replaceInviteCode(tx, accountId, id, codeHash(code), updatedAt, expiresAt))) throw notFound();
       await recordAuditEvent(tx, ids, clock, actor, { action: "user.invite_resend", targetType: "invite", targetId: id, details: { email: before.email } });
     });
-    return this.issued({ ...before, code_hash: codeHash(code), updated_at: updatedAt, expires_at: expiresAt }, code, linkBase);
+    return this.issued({ ...before, code_hash: codeHash(code), updated_at: updatedAt, expires_at: expiresAt }, code, publicUrl);
   }
 
   /**
@@ -255,11 +259,12 @@ export class InviteService {
     return Buffer.from(this.deps.random.bytes(32)).toString("base64url");
   }
 
-  private async issued(row: InvitesTable, code: string, linkBase: string): Promise<IssuedInvite> {
-    const link = `${linkBase}/invite#code=${code}`;
+  private async issued(row: InvitesTable, code: string, publicUrl: string | null): Promise<IssuedInvite> {
+    const link = inviteLink(publicUrl, code);
     const invite = inviteOf(row, await this.deps.store.listDomains(row.account_id));
     let mailed = false;
-    if (this.deps.mailer !== null) {
+    // A relative link means nothing in a mail, and no other base is trustworthy: no public URL, no mail.
+    if (this.deps.mailer !== null && publicUrl !== null) {
       try {
         await this.deps.mailer.send(invitationMail(row.email, invite.role.name, link, row.expires_at));
         mailed = true;
@@ -276,6 +281,16 @@ function invitationMail(to: string, role: string, link: string, expiresAt: strin
   const text = `You are invited to join latchkey as ${role}.\n\nOpen this link to choose your password and sign in:\n${link}\n\nThe link works once, until ${expiresAt}.\n`;
   const html = `<p>You are invited to join latchkey as <strong>${escapeHtml(role)}</strong>.</p><p><a href="${escapeHtml(link)}">Choose your password and sign in</a></p><p>The link works once, until ${escapeHtml(expiresAt)}.</p>`;
   return { to: [to], subject: "Your invitation to latchkey", text, html };
+}
+
+/**
+ * The dashboard's invitation link of a code.
+ *
+ * @param publicUrl LATCHKEY_PUBLIC_URL (a trailing slash is dropped), or null for the relative link.
+ * @returns `<publicUrl>/invite#code=<code>`, or `/invite#code=<code>`.
+ */
+export function inviteLink(publicUrl: string | null, code: string): string {
+  return `${(publicUrl ?? "").replace(/\/+$/, "")}/invite#code=${code}`;
 }
 
 /** SHA-256 hex of an invitation code: the `invites.code_hash` key. */

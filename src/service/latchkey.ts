@@ -48,6 +48,7 @@ import type { Mailer } from "./mailer.js";
 import { WebhookService } from "./webhook-service.js";
 import { WebhookWorker, type WebhookWorkerOptions } from "./webhook-worker.js";
 import { SILENT_OBSERVER, type ServiceObserver } from "./service-observer.js";
+import { defaultSecretKey, SecretBox } from "./secret-key.js";
 
 /** How to open a {@link Latchkey}. */
 export interface LatchkeyOptions {
@@ -96,6 +97,13 @@ export interface LatchkeyOptions {
   readonly events?: LatchkeyEventOptions;
   /** Told of verifications, refusals, propagation waits and webhook deliveries (metrics; default: nobody). */
   readonly observer?: ServiceObserver;
+  /**
+   * The deployment's 32-byte secret key (LATCHKEY_SECRET_KEY), sealing TOTP secrets at rest
+   * (src/service/secret-key.ts). Absent or null: on a SQLite file the key of `latchkey-secret.key`
+   * beside it (made on first use), on in-memory SQLite a key for this process, on PostgreSQL none
+   * (two-factor enrolment answers 503 `secret_key_unavailable`).
+   */
+  readonly secretKey?: Uint8Array | null;
 }
 
 /** Settings of lifecycle events: webhooks, mail, leak reports (docs/webhooks.md). */
@@ -184,6 +192,7 @@ export class Latchkey {
     events: LatchkeyEventOptions,
     prefixes: readonly string[],
     observer: ServiceObserver,
+    secrets: SecretBox | null,
   ) {
     this.observer = observer;
     this.ids = createIdFactory(clock, random);
@@ -200,7 +209,7 @@ export class Latchkey {
     this.policy = new AccountPolicyService(deps);
     this.mailer = events.mailer ?? null;
     this.recovery = new PasswordRecovery({ store, clock, random, ids: this.ids, users: this.users, mailer: this.mailer });
-    this.twoFactor = new TwoFactorService({ store, clock, random, ids: this.ids, users: this.users });
+    this.twoFactor = new TwoFactorService({ store, clock, random, ids: this.ids, users: this.users, secrets });
     this.allowPrivate = events.allowPrivate === true;
     const kick = (): void => this.webhookWorker?.kick();
     this.webhooks = new WebhookService({ ...deps, allowPrivate: this.allowPrivate, kick });
@@ -272,10 +281,14 @@ export class Latchkey {
         ...(options.lastUsedFlushMillis === undefined ? {} : { lastUsedFlushMillis: options.lastUsedFlushMillis }),
         ...(options.onBackgroundError === undefined ? {} : { onBackgroundError: options.onBackgroundError }),
       });
-      const latchkey = new Latchkey(store, catalogue, verifier, clock, options.random ?? cryptoRandom, tokenPrefix, options.revocationTimeoutMs ?? DEFAULT_REVOCATION_TIMEOUT_MS, usageGate, options.events ?? {}, prefixes, options.observer ?? SILENT_OBSERVER);
+      const random = options.random ?? cryptoRandom;
+      const secretKey = options.secretKey ?? defaultSecretKey(options.databaseUrl, random);
+      const secrets = secretKey === null ? null : new SecretBox(secretKey, "totp-secret", random);
+      const latchkey = new Latchkey(store, catalogue, verifier, clock, random, tokenPrefix, options.revocationTimeoutMs ?? DEFAULT_REVOCATION_TIMEOUT_MS, usageGate, options.events ?? {}, prefixes, options.observer ?? SILENT_OBSERVER, secrets);
       latchkeyOpened = latchkey;
       if (options.onBackgroundError !== undefined) latchkey.onBackgroundError = options.onBackgroundError;
       await latchkey.accounts.ensureDefault();
+      await latchkey.twoFactor.sealPlainSecrets();
       if (store.dialect.kind === "sqlite") latchkey.stopLocalFeed = startLocalChangeFeed(store, latchkey.changes, options.onBackgroundError);
       if (store.dialect.kind === "postgres") {
         const channel = changeChannel(store.dialect.schema);
@@ -392,6 +405,7 @@ export class Latchkey {
   /** Flushes last-used instants and closes the database. */
   async close(): Promise<void> {
     await this.webhookWorker?.stop();
+    await this.recovery.settle();
     this.mailer?.close();
     this.stopLocalFeed?.();
     this.changes.clear();

@@ -8,8 +8,9 @@
  *
  * Reset: {@link PasswordRecovery.requestReset} makes a single-use code (32 random bytes, base64url;
  * stored as its SHA-256) that lives {@link RESET_MILLIS}, replacing the user's earlier ones, and mails
- * the link `<public URL>/reset-password#code=...` when a mailer is configured. The answer to the
- * person asking is the same whether the address exists or not. Without SMTP the operator prints a
+ * the link `<LATCHKEY_PUBLIC_URL>/reset-password#code=...` when a mailer and the public URL are
+ * configured (never a link on the request's Host header). The answer to the person asking is the same
+ * whether the address exists or not, and comes as fast: the work and the mail happen after it. Without SMTP the operator prints a
  * link with `latchkey user reset-password EMAIL` ({@link PasswordRecovery.issueResetCode}). The code
  * sits in the link's fragment, which browsers never send, so it reaches no access log. Using it sets
  * the new password, ends every session of the user and clears the lock-out; two-factor stays on.
@@ -22,7 +23,7 @@ import { deleteSessionsOfUser, replacePasswordReset, spendPasswordReset, updateP
 import type { Store } from "../store/store.js";
 import { recordAnonymousAuditEvent, recordAuditEvent } from "./audit-log.js";
 import type { IdFactory } from "./id-factory.js";
-import { escapeHtml, type Mailer } from "./mailer.js";
+import { escapeHtml, type Mailer, type MailMessage } from "./mailer.js";
 import type { Principal } from "./principal.js";
 import { ServiceError, validationError } from "./service-error.js";
 import { admitSignInAttempt, clearSignInAttempts, codeHash, newCode } from "./sign-in-attempts.js";
@@ -52,6 +53,11 @@ export interface IssuedReset {
 }
 
 export class PasswordRecovery {
+  /** Background reset work whose database part is still running ({@link PasswordRecovery.requestReset}). */
+  private readonly issuing = new Set<Promise<void>>();
+  /** Reset mails still being handed to the SMTP server. */
+  private readonly sending = new Set<Promise<void>>();
+
   constructor(private readonly deps: PasswordRecoveryDeps) {}
 
   /**
@@ -83,25 +89,47 @@ export class PasswordRecovery {
   }
 
   /**
-   * "Forgot password?": mails a reset link when the address belongs to a user and a mailer is
-   * configured; does nothing otherwise. The caller answers the same in every case.
+   * "Forgot password?": when a mailer and a public URL are configured, starts in the background the
+   * look-up of the address, and for a user a new code and the mail of its link; returns at once, before
+   * any of it, so neither the answer nor how long it takes tells whether the address belongs to a user
+   * (a known address would otherwise wait for the SMTP server). Does nothing otherwise.
    *
    * @param email as typed.
-   * @param linkBase the dashboard's public address (LATCHKEY_PUBLIC_URL), e.g. `https://keys.example.com`;
-   *   null: no link can be built, nothing is mailed.
-   * @returns nothing; errors of the mail server are handed to `onMailError` and not thrown (so they
-   *   tell nothing about the address).
+   * @param publicUrl LATCHKEY_PUBLIC_URL, e.g. `https://keys.example.com`; null: no absolute link can be
+   *   trusted (never the request's Host header), nothing is mailed.
+   * @param onError told of a failure of the background work (database or mail server); a mail
+   *   failure comes as an error naming only its codes (never the server's reply, link or code).
    */
-  async requestReset(email: string, linkBase: string | null, origin: RequestOrigin, onMailError: (error: unknown) => void = () => undefined): Promise<void> {
-    const { store, mailer } = this.deps;
-    if (mailer === null || linkBase === null) return;
-    const row = await store.findUserByEmail(email.trim().toLowerCase());
-    if (row === undefined) return;
-    const issued = await this.issueFor(detailsOf(row), null, origin);
-    const link = resetLink(linkBase, issued.code);
-    const text = `Someone asked to reset the password of ${row.email} on latchkey.\n\nSet a new password here (the link works once, for one hour):\n${link}\n\nIf it was not you, ignore this message: your password stays as it is.`;
-    const html = `<p>Someone asked to reset the password of ${escapeHtml(row.email)} on latchkey.</p><p><a href="${escapeHtml(link)}">Set a new password</a> (the link works once, for one hour).</p><p>If it was not you, ignore this message: your password stays as it is.</p>`;
-    await mailer.send({ to: [row.email], subject: "Reset your latchkey password", text, html }).catch(onMailError);
+  requestReset(email: string, publicUrl: string | null, origin: RequestOrigin, onError: (error: unknown) => void): void {
+    if (this.deps.mailer === null || publicUrl === null) return;
+    const mailer = this.deps.mailer;
+    // setImmediate: the work starts once the caller's answer is on its way, not within its await chain.
+    const issuing = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      const row = await this.deps.store.findUserByEmail(email.trim().toLowerCase());
+      if (row === undefined) return;
+      const issued = await this.issueFor(detailsOf(row), null, origin);
+      const sending = mailer.send(resetMail(row.email, resetLink(publicUrl, issued.code))).catch((error: unknown) => {
+        throw mailFailure(error);
+      });
+      // Tracked apart: closing the store waits for the database part only, never for a slow SMTP server.
+      this.sending.add(sending);
+      void sending.catch(onError).finally(() => this.sending.delete(sending));
+    });
+    this.issuing.add(issuing);
+    void issuing.catch(onError).finally(() => this.issuing.delete(issuing));
+  }
+
+  /**
+   * Waits for the database part of background resets (before the store closes); a mail still on its
+   * way to the SMTP server is not waited for (nodemailer's own timeouts end it).
+   */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.issuing]);
+  }
+
+  /** Waits for every background reset, mail included (for tests and an orderly stop). */
+  async whenIdle(): Promise<void> {
+    while (this.issuing.size > 0 || this.sending.size > 0) await Promise.allSettled([...this.issuing, ...this.sending]);
   }
 
   /**
@@ -173,7 +201,29 @@ export class PasswordRecovery {
   }
 }
 
-/** The dashboard's reset link for a code: `<base>/reset-password#code=<code>`. */
-export function resetLink(base: string, code: string): string {
-  return `${base.replace(/\/+$/, "")}/reset-password#code=${code}`;
+/**
+ * The dashboard's reset link for a code.
+ *
+ * @param base LATCHKEY_PUBLIC_URL (a trailing slash is dropped), or null for the relative link.
+ * @returns `<base>/reset-password#code=<code>`, or `/reset-password#code=<code>`.
+ */
+export function resetLink(base: string | null, code: string): string {
+  return `${(base ?? "").replace(/\/+$/, "")}/reset-password#code=${code}`;
+}
+
+/**
+ * A reset mail's failure as it may be logged: nodemailer's error code, the SMTP reply code and the
+ * command refused, never the server's reply text (a server may quote the message, link and code).
+ */
+function mailFailure(error: unknown): Error {
+  const { code, responseCode, command } = error as { code?: unknown; responseCode?: unknown; command?: unknown };
+  const parts = [code, responseCode, command].filter((p) => typeof p === "string" || typeof p === "number");
+  return new Error(`the password reset mail was not sent${parts.length === 0 ? "" : ` (${parts.join(" ")})`}`);
+}
+
+/** The reset mail: the link and what to do if it was not you. */
+function resetMail(to: string, link: string): MailMessage {
+  const text = `Someone asked to reset the password of ${to} on latchkey.\n\nSet a new password here (the link works once, for one hour):\n${link}\n\nIf it was not you, ignore this message: your password stays as it is.`;
+  const html = `<p>Someone asked to reset the password of ${escapeHtml(to)} on latchkey.</p><p><a href="${escapeHtml(link)}">Set a new password</a> (the link works once, for one hour).</p><p>If it was not you, ignore this message: your password stays as it is.</p>`;
+  return { to: [to], subject: "Reset your latchkey password", text, html };
 }

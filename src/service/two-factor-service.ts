@@ -18,8 +18,13 @@
  * for a code made within {@link STEP_UP_MILLIS} (403 `two_factor_step_up_required` otherwise; the
  * dashboard asks for it and tries again). Sign-in with the second factor counts as a step-up.
  *
- * Caveat: the TOTP secret is stored as it is (no key is configured to seal it with), never returned
- * after enrolment and never logged; the database must be guarded as the password hashes are.
+ * At rest: the TOTP secret is stored sealed (AES-256-GCM under the deployment's secret key, bound to the
+ * user id; src/service/secret-key.ts), so a database dump gives no second factor away. Without a key
+ * (PostgreSQL with no LATCHKEY_SECRET_KEY) enrolment answers 503 `secret_key_unavailable`; secrets
+ * stored plain before sealing existed keep working and are sealed by {@link TwoFactorService.sealPlainSecrets}
+ * (run at every start with a key). A sealed secret that does not open (the key was lost or changed)
+ * answers 503 too, for TOTP codes only: recovery codes still work. Never returned after enrolment, never
+ * logged.
  */
 import { generateURI, ScureBase32Plugin, verify as verifyTotp } from "otplib";
 import QRCode from "qrcode";
@@ -39,8 +44,10 @@ import {
   spendRecoveryCode,
   stepUpOf,
 } from "../store/sign-in-store.js";
+import { listPlainTwoFactorSecrets, replaceTwoFactorSecret } from "../store/two-factor-secret-store.js";
 import { recordAuditEvent } from "./audit-log.js";
 import type { IdFactory } from "./id-factory.js";
+import { isSealed, type SecretBox } from "./secret-key.js";
 import { ServiceError, validationError } from "./service-error.js";
 import { admitSignInAttempt, clearSignInAttempts, codeHash } from "./sign-in-attempts.js";
 import { detailsOf, sessionIdHash, userPrincipal, type OpenedSession, type RequestOrigin, type UserDetails, type UserService } from "./user-service.js";
@@ -84,6 +91,8 @@ export interface TwoFactorDeps {
   readonly random: RandomSource;
   readonly ids: IdFactory;
   readonly users: UserService;
+  /** Seals TOTP secrets (purpose `totp-secret`), or null when no secret key is available. */
+  readonly secrets: SecretBox | null;
 }
 
 export class TwoFactorService {
@@ -97,15 +106,16 @@ export class TwoFactorService {
   }
 
   /**
-   * Begins (or begins again) an enrolment with a new secret.
+   * Begins (or begins again) an enrolment with a new secret, stored sealed.
    *
-   * @throws ServiceError two_factor_already_enabled.
+   * @throws ServiceError two_factor_already_enabled, secret_key_unavailable (no key to seal it with).
    */
   async beginEnrolment(user: UserDetails): Promise<TwoFactorEnrolment> {
-    const { store, clock, random } = this.deps;
+    const { store, clock, random, secrets } = this.deps;
     if ((await this.status(user.id)).enabled) throw new ServiceError("two_factor_already_enabled");
+    if (secrets === null) throw new ServiceError("secret_key_unavailable");
     const secret = base32.encode(random.bytes(20)).replace(/=+$/, "");
-    await savePendingTwoFactor(store, user.id, secret, new Date(clock.nowMillis()).toISOString());
+    await savePendingTwoFactor(store, user.id, secrets.seal(secret, user.id), new Date(clock.nowMillis()).toISOString());
     const otpauthUrl = generateURI({ issuer: ISSUER, label: user.email, secret });
     const qrCode = await QRCode.toDataURL(otpauthUrl, { errorCorrectionLevel: "M", margin: 2, width: 240 });
     return { secret, otpauthUrl, qrCode };
@@ -116,7 +126,7 @@ export class TwoFactorService {
    *
    * @returns the recovery codes (shown once; `abcde-fghij`).
    * @throws ServiceError two_factor_already_enabled, validation_failed (`code`: no pending enrolment,
-   *   not six digits, or not the app's current code).
+   *   not six digits, or not the app's current code), secret_key_unavailable (the pending secret does not open).
    */
   async confirmEnrolment(user: UserDetails, code: string, origin: RequestOrigin): Promise<string[]> {
     const { store, clock, ids, random } = this.deps;
@@ -125,7 +135,7 @@ export class TwoFactorService {
     const typed = code.replace(/\s+/g, "");
     if (row === undefined) throw validationError({ code: ["Start setting up two-factor sign-in first."] });
     if (!TOTP_CODE.test(typed)) throw validationError({ code: ["Enter the 6-digit code your authenticator app shows."] });
-    const step = await this.matchingStep(row.secret, typed, null);
+    const step = await this.matchingStep(this.secretOf(row), typed, null);
     if (step === null) throw validationError({ code: ["That code is not the one your app shows now. Check the app's clock and try the newest code."] });
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => recoveryCode(random));
     await store.transaction(async (tx) => {
@@ -139,7 +149,7 @@ export class TwoFactorService {
    * Turns two-factor off; needs a current code (TOTP or recovery). Counts toward the lock-out.
    *
    * @throws ServiceError two_factor_not_enabled, validation_failed (`code` malformed),
-   *   two_factor_invalid, rate_limited.
+   *   two_factor_invalid, rate_limited, secret_key_unavailable (a TOTP code, and the secret does not open).
    */
   async disable(user: UserDetails, code: string, origin: RequestOrigin): Promise<void> {
     const { store, clock, ids } = this.deps;
@@ -156,7 +166,8 @@ export class TwoFactorService {
    *
    * @returns the new session (which counts as a fresh second factor for step-up).
    * @throws ServiceError two_factor_challenge_expired (unknown, used or older than 5 minutes),
-   *   validation_failed (`code` malformed), two_factor_invalid (wrong or replayed), rate_limited.
+   *   validation_failed (`code` malformed), two_factor_invalid (wrong or replayed), rate_limited,
+   *   secret_key_unavailable (a TOTP code, and the secret does not open with this key; recovery codes work).
    */
   async completeSignIn(challenge: string, code: string, origin: RequestOrigin): Promise<OpenedSession> {
     const { store, clock } = this.deps;
@@ -177,7 +188,8 @@ export class TwoFactorService {
    * Step-up: a signed-in user proves the second factor again, for the next {@link STEP_UP_MILLIS}.
    *
    * @param sessionSecret the session cookie's secret.
-   * @throws ServiceError two_factor_not_enabled, validation_failed, two_factor_invalid, rate_limited.
+   * @throws ServiceError two_factor_not_enabled, validation_failed, two_factor_invalid, rate_limited,
+   *   secret_key_unavailable.
    */
   async stepUp(sessionSecret: string, user: UserDetails, code: string, origin: RequestOrigin): Promise<void> {
     if (!(await this.status(user.id)).enabled) throw new ServiceError("two_factor_not_enabled");
@@ -201,7 +213,7 @@ export class TwoFactorService {
   /**
    * Checks a TOTP or recovery code of an enrolled user; counts the attempt first, audits a failure.
    *
-   * @throws ServiceError validation_failed (`code`), two_factor_invalid, rate_limited.
+   * @throws ServiceError validation_failed (`code`), two_factor_invalid, rate_limited, secret_key_unavailable.
    */
   private async proveSecondFactor(user: UserDetails, code: string, origin: RequestOrigin): Promise<void> {
     const { store, clock } = this.deps;
@@ -213,7 +225,7 @@ export class TwoFactorService {
     let ok = false;
     if (row?.confirmed_at != null) {
       if (isTotp) {
-        const step = await this.matchingStep(row.secret, typed, row.last_time_step === null ? null : Number(row.last_time_step));
+        const step = await this.matchingStep(this.secretOf(row), typed, row.last_time_step === null ? null : Number(row.last_time_step));
         ok = step !== null && (await advanceTimeStep(store, user.id, step));
       } else {
         ok = await spendRecoveryCode(store, user.id, codeHash(normalRecovery(typed)), new Date(clock.nowMillis()).toISOString());
@@ -222,6 +234,38 @@ export class TwoFactorService {
     if (!ok) {
       await this.deps.users.recordFailedStep(user, origin, locksIfWrong, isTotp ? "two_factor" : "recovery_code");
       throw new ServiceError("two_factor_invalid");
+    }
+  }
+
+  /**
+   * Seals every TOTP secret still stored plain (from before sealing existed); run at start when a key
+   * is available. Each row is replaced only while it still holds the plain secret read.
+   *
+   * @returns how many were sealed (0 without a key).
+   */
+  async sealPlainSecrets(): Promise<number> {
+    const { store, secrets } = this.deps;
+    if (secrets === null) return 0;
+    let sealed = 0;
+    for (const row of await listPlainTwoFactorSecrets(store)) {
+      if (await replaceTwoFactorSecret(store, row.user_id, row.secret, secrets.seal(row.secret, row.user_id))) sealed += 1;
+    }
+    return sealed;
+  }
+
+  /**
+   * The plain TOTP secret of a row: opened when sealed, as stored when from before sealing.
+   *
+   * @throws ServiceError secret_key_unavailable (sealed, and no key or another key).
+   */
+  private secretOf(row: { user_id: string; secret: string }): string {
+    if (!isSealed(row.secret)) return row.secret;
+    const { secrets } = this.deps;
+    if (secrets === null) throw new ServiceError("secret_key_unavailable");
+    try {
+      return secrets.open(row.secret, row.user_id);
+    } catch {
+      throw new ServiceError("secret_key_unavailable", { message: "The two-factor secret does not open with this LATCHKEY_SECRET_KEY (was the key changed?). Sign in with a recovery code, or restore the key." });
     }
   }
 

@@ -330,7 +330,7 @@ export interface PasswordResetsTable {
 /** A user's TOTP secret (migration 0010); `confirmed_at` null while enrolment is pending. */
 export interface UserTwoFactorTable {
   user_id: string;
-  /** Base32 TOTP secret; never returned after enrolment. */
+  /** The TOTP secret, sealed (`v1.…`, src/service/secret-key.ts) or, from before sealing, plain base32; never returned after enrolment. */
   secret: string;
   created_at: string;
   confirmed_at: string | null;

@@ -49,9 +49,12 @@ export function cookieValue(setCookie: string | undefined): string | undefined {
   return match?.[1];
 }
 
+/** The secret key of the harness's latchkey (LATCHKEY_SECRET_KEY): PostgreSQL has no default one. */
+export const TEST_SECRET_KEY = new Uint8Array(32).fill(7);
+
 export async function openSessionHarness(options: { clock?: ManualClock; trustProxy?: boolean } = {}): Promise<SessionHarness> {
   const database = await testDatabase();
-  const latchkey = await Latchkey.open({ databaseUrl: database.url, ...(options.clock ? { clock: options.clock } : {}) });
+  const latchkey = await Latchkey.open({ databaseUrl: database.url, secretKey: TEST_SECRET_KEY, ...(options.clock ? { clock: options.clock } : {}) });
   const statuses: number[] = [];
   const app = await buildApp(latchkey, {
     logger: testLogger(),

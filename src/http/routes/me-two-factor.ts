@@ -2,7 +2,8 @@
  * A signed-in person's two-factor sign-in (src/service/two-factor-service.ts):
  * - GET /v1/me/two-factor: `{enabled, pending, recovery_codes_left, required}`.
  * - POST /v1/me/two-factor: begins enrolment; the secret, its otpauth:// URI and a QR code of it,
- *   shown this once (409 two_factor_already_enabled).
+ *   shown this once (409 two_factor_already_enabled; 503 secret_key_unavailable without a key to seal
+ *   the secret with).
  * - POST /v1/me/two-factor/confirm `{code}`: turns it on; the 10 recovery codes, shown this once
  *   (422 naming `code`).
  * - POST /v1/me/two-factor/disable `{code}`: turns it off with a current code (401 two_factor_invalid).
@@ -19,7 +20,8 @@ import { sessionOnly, signedInOf } from "../session-user.js";
 
 export const CodeBody = Type.Object({ code: Type.String({ maxLength: 64, description: "A 6-digit code from the authenticator app, or a recovery code" }) }, { additionalProperties: false });
 
-const ERRORS = { 401: { $ref: "Error#" }, 403: { $ref: "Error#" }, 409: { $ref: "Error#" }, 422: { $ref: "Error#" }, 429: { $ref: "Error#" } } as const;
+/** 503: secret_key_unavailable (no key to seal with, or a sealed secret that does not open with this one). */
+const ERRORS = { 401: { $ref: "Error#" }, 403: { $ref: "Error#" }, 409: { $ref: "Error#" }, 422: { $ref: "Error#" }, 429: { $ref: "Error#" }, 503: { $ref: "Error#" } } as const;
 
 /** A wrong code also counts against the client address (as a wrong password does). */
 function countWrongCode(request: Parameters<typeof refuseGuess>[0]) {
@@ -56,7 +58,9 @@ export function registerMeTwoFactor(app: App, latchkey: Latchkey): void {
       ...sessionOnly(latchkey),
       schema: {
         operationId: "beginTwoFactor", security: SESSION_SECURITY, summary: "Begin setting up two-factor sign-in",
-        description: "The secret is shown in this answer only; confirm with a code to turn two-factor on.",
+        description:
+          "The secret is shown in this answer only, and stored sealed under the deployment's secret key; confirm with a code to turn two-factor on. " +
+          "503 secret_key_unavailable when the server has no key to seal it with (PostgreSQL without LATCHKEY_SECRET_KEY).",
         tags: ["session"],
         response: { 200: Type.Object({ data: Type.Object({ secret: Type.String(), otpauth_url: Type.String(), qr_code: Type.String({ description: "data:image/png;base64,..." }) }) }), ...ERRORS },
       },

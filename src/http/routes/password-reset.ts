@@ -1,8 +1,9 @@
 /**
  * The "Forgot password?" path (src/service/password-recovery.ts), for people who are not signed in:
  * - POST /v1/password-reset `{email}`: 202, the same answer whether or not the address belongs to a
- *   user; the link is mailed when SMTP and LATCHKEY_PUBLIC_URL are configured (otherwise the operator
- *   prints one with `latchkey user reset-password EMAIL`). Each request counts against the client
+ *   user, and as fast: the look-up, the code and the mail happen after the answer. The link is mailed
+ *   when SMTP and LATCHKEY_PUBLIC_URL are configured, on LATCHKEY_PUBLIC_URL, never on the request's
+ *   Host header (otherwise the operator prints one with `latchkey user reset-password EMAIL`). Each request counts against the client
  *   address's failure limit, so the route cannot be used to flood a mailbox.
  * - POST /v1/password-reset/complete `{code, password}`: 204; the code works once, for one hour; 422
  *   naming `code` (unknown, used or expired) or `password`.
@@ -32,7 +33,9 @@ export function registerPasswordReset(app: App, latchkey: Latchkey): void {
     {
       schema: {
         operationId: "requestPasswordReset", security: PUBLIC_SECURITY, summary: "Ask for a password reset link",
-        description: "Answers the same whether or not the address belongs to a user.",
+        description:
+          "Answers the same, and as fast, whether or not the address belongs to a user: the link is made and mailed after the answer. " +
+          "Mailed only when SMTP and LATCHKEY_PUBLIC_URL are configured, with a link on LATCHKEY_PUBLIC_URL (never on the request's Host header).",
         tags: ["session"],
         body: ResetRequestBody,
         response: { 202: Type.Object({ data: Type.Object({ message: Type.String() }) }), 422: { $ref: "Error#" }, 429: { $ref: "Error#" } },
@@ -42,7 +45,8 @@ export function registerPasswordReset(app: App, latchkey: Latchkey): void {
       const count = await request.server.latchkeyFailures.recordFailure(request.ip);
       if (count.limited) throw new ServiceError("rate_limited", { retryAfterSeconds: count.retryAfterSeconds });
       const base = request.server.latchkeyPublicUrl === "" ? null : request.server.latchkeyPublicUrl;
-      await latchkey.recovery.requestReset(request.body.email, base, { ip: request.ip }, (error) => request.log.warn({ err: { message: (error as Error).message } }, "password reset mail failed"));
+      // Not awaited: the answer must not wait for the database or the SMTP server (a known address would take longer).
+      latchkey.recovery.requestReset(request.body.email, base, { ip: request.ip }, (error) => request.log.warn({ err: { message: (error as Error).message } }, "password reset mail failed"));
       return reply.code(202).send({ data: { message: RESET_REQUESTED } });
     },
   );

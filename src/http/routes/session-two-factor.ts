@@ -3,7 +3,8 @@
  * in two-factor (POST /v1/session answered 202 with the challenge). 200 with the session and its
  * cookie, as POST /v1/session; 401 two_factor_invalid (wrong, or a code already used: counted toward
  * the lock-out and the client address's failure limit) or two_factor_challenge_expired (start again
- * with the password); 422 naming `code`; 429 while locked out.
+ * with the password); 422 naming `code`; 429 while locked out; 503 secret_key_unavailable when the
+ * stored TOTP secret does not open with the configured key (a recovery code still works).
  */
 import { Type } from "typebox";
 import type { Latchkey } from "../../service/latchkey.js";
@@ -29,7 +30,7 @@ export function registerSessionTwoFactor(app: App, latchkey: Latchkey): void {
         operationId: "completeTwoFactorSignIn", security: PUBLIC_SECURITY, summary: "Sign in: the second step (two-factor code)",
         tags: ["session"],
         body: SecondStepBody,
-        response: { 200: Type.Object({ data: SessionSchema }), 401: { $ref: "Error#" }, 422: { $ref: "Error#" }, 429: { $ref: "Error#" } },
+        response: { 200: Type.Object({ data: SessionSchema }), 401: { $ref: "Error#" }, 422: { $ref: "Error#" }, 429: { $ref: "Error#" }, 503: { $ref: "Error#" } },
       },
     },
     async (request, reply) => {

@@ -16,10 +16,19 @@ import { IdParams, InviteBody, InviteSchema, inviteToWire, IssuedInviteSchema, T
 const NOT_FOUND = { 404: { $ref: "Error#" } } as const;
 const CONFLICT = { 409: { $ref: "Error#" } } as const;
 
-/** Where invitation links point: LATCHKEY_PUBLIC_URL, else the address this request reached. */
-function linkBase(request: FastifyRequest): string {
-  return request.server.latchkeyPublicUrl !== "" ? request.server.latchkeyPublicUrl : `${request.protocol}://${request.host}`;
+/**
+ * Where invitation links point: LATCHKEY_PUBLIC_URL, or null (the link is then the relative
+ * `/invite#code=...` and is not mailed). Never the request's Host or X-Forwarded-Host: a client could
+ * name its own site and have latchkey mail it a live code (host-header poisoning).
+ */
+function publicUrlOf(request: FastifyRequest): string | null {
+  return request.server.latchkeyPublicUrl === "" ? null : request.server.latchkeyPublicUrl;
 }
+
+/** What the invite and resend answers say of `invite_url` and `mailed`. */
+const LINK_RULE =
+  "invite_url is absolute on LATCHKEY_PUBLIC_URL when it is set, else the relative /invite#code=... (open it on the dashboard's own address); it is never built from the request's Host header. " +
+  "It is e-mailed (mailed: true) only when SMTP and LATCHKEY_PUBLIC_URL are both configured: a mail needs an absolute link latchkey can trust.";
 
 export function registerUserRoutes(app: App, latchkey: Latchkey, resolvers: readonly PrincipalResolver[]): void {
   app.addSchema(TeamUserSchema);
@@ -46,7 +55,7 @@ export function registerUserRoutes(app: App, latchkey: Latchkey, resolvers: read
       schema: {
         operationId: "inviteUser",
         summary: "Invite a person",
-        description: "Makes an invitation; the answer holds its link (invite_url) with the single-use code, the only time it is shown. E-mailed too when SMTP is configured.",
+        description: `Makes an invitation; the answer holds its link (invite_url) with the single-use code, the only time it is shown. ${LINK_RULE}`,
         tags,
         security: BEARER_SECURITY,
         body: InviteBody,
@@ -55,7 +64,7 @@ export function registerUserRoutes(app: App, latchkey: Latchkey, resolvers: read
     },
     async (request, reply) => {
       const actor = await actorFor(latchkey, request, resolvers);
-      const issued = await latchkey.invites.invite(actor, request.body, linkBase(request));
+      const issued = await latchkey.invites.invite(actor, request.body, publicUrlOf(request));
       reply.header("cache-control", "no-store");
       return reply.code(201).send({ data: { ...inviteToWire(catalogue, issued.invite), invite_url: issued.link, mailed: issued.mailed } });
     },
@@ -107,10 +116,10 @@ export function registerUserRoutes(app: App, latchkey: Latchkey, resolvers: read
 
   app.post(
     "/v1/invites/:id/resend",
-    { schema: { operationId: "resendInvite", summary: "Resend an invitation", description: "A new link (invite_url), good for 7 days; the old one stops working.", tags, security: BEARER_SECURITY, params: IdParams, response: { 200: Type.Object({ data: IssuedInviteSchema }), ...NOT_FOUND, ...AUTH_ERRORS } } },
+    { schema: { operationId: "resendInvite", summary: "Resend an invitation", description: `A new link (invite_url), good for 7 days; the old one stops working. ${LINK_RULE}`, tags, security: BEARER_SECURITY, params: IdParams, response: { 200: Type.Object({ data: IssuedInviteSchema }), ...NOT_FOUND, ...AUTH_ERRORS } } },
     async (request, reply) => {
       const actor = await actorFor(latchkey, request, resolvers);
-      const issued = await latchkey.invites.resend(actor, request.params.id, linkBase(request));
+      const issued = await latchkey.invites.resend(actor, request.params.id, publicUrlOf(request));
       reply.header("cache-control", "no-store");
       return { data: { ...inviteToWire(catalogue, issued.invite), invite_url: issued.link, mailed: issued.mailed } };
     },

@@ -55,8 +55,10 @@ export const InviteSchema = Type.Object(
 export const IssuedInviteSchema = Type.Intersect([
   Type.Ref("Invite"),
   Type.Object({
-    invite_url: Type.String({ description: "The invitation link with its single-use code: shown this once" }),
-    mailed: Type.Boolean({ description: "Whether it was e-mailed (LATCHKEY_SMTP_URL set)" }),
+    invite_url: Type.String({
+      description: "The invitation link with its single-use code, shown this once: <LATCHKEY_PUBLIC_URL>/invite#code=..., or the relative /invite#code=... when no public URL is set (never from the Host header)",
+    }),
+    mailed: Type.Boolean({ description: "Whether it was e-mailed: only with both LATCHKEY_SMTP_URL and LATCHKEY_PUBLIC_URL set" }),
   }),
 ]);
 
