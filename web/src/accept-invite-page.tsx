@@ -32,13 +32,29 @@ type State = { kind: "loading" } | { kind: "invalid"; message: string } | { kind
 const INVALID = "This invitation link is not valid: it was used, replaced by a newer one, cancelled or has expired. Ask the person who invited you for a new link.";
 
 export function AcceptInvitePage({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
-  const [code] = useState(() => inviteCodeOf(window.location.hash));
+  const [code, setCode] = useState(() => inviteCodeOf(window.location.hash));
   const [state, setState] = useState<State>({ kind: "loading" });
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
   const [serverError, setServerError] = useState<string | undefined>(undefined);
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+
+  // A second link opened in the same tab changes only the fragment: no page load, so listen for it.
+  useEffect(() => {
+    const opened = () => {
+      const next = inviteCodeOf(window.location.hash);
+      if (next === "") return;
+      setCode(next);
+      setState({ kind: "loading" });
+      setPassword("");
+      setConfirm("");
+      setFailure(null);
+      setServerError(undefined);
+    };
+    window.addEventListener("hashchange", opened);
+    return () => window.removeEventListener("hashchange", opened);
+  }, []);
 
   useEffect(() => {
     // The code stays in no history entry or bookmark (an effect, so a second render still has it).
