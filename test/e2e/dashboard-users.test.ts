@@ -315,3 +315,42 @@ it("passes axe at 360 px on the Users page, with Invite user open, and on the in
     await context.close();
   }
 });
+
+it("invites a Custom User with the areas chosen, and shows a relative invite_url resolved against the page's address", { timeout: 60_000 }, async () => {
+  const { context, page, problems } = await openPage(browser, server, 1280);
+  try {
+    await openUsers(page);
+    // A server without LATCHKEY_PUBLIC_URL may answer the link as a path: the real answer, its link made relative.
+    await page.route("**/v1/users", async (route) => {
+      if (route.request().method() !== "POST") return route.continue();
+      const response = await route.fetch();
+      if (response.status() !== 201) return route.fulfill({ response });
+      const body = (await response.json()) as { data: { invite_url: string } };
+      const url = new URL(body.data.invite_url);
+      body.data.invite_url = `${url.pathname}${url.hash}`;
+      await route.fulfill({ response, json: body });
+    });
+    await page.getByRole("button", { name: "Invite user" }).click();
+    const invite = await dialog(page, "Invite user");
+    await invite.getByRole("textbox", { name: /^E-mail address/ }).fill("custom@example.com");
+    await invite.getByRole("radio", { name: "Custom User", exact: true }).check();
+    await invite.getByRole("radiogroup", { name: "Domains permission" }).getByText("Read only").click();
+    await invite.getByRole("radiogroup", { name: "Activity permission" }).getByText("Read only").click();
+    await invite.getByRole("button", { name: "Invite user" }).click();
+    const link = await copyLink(page, "Invitation link");
+    expect(link).toMatch(new RegExp(`^${server.baseUrl}/invite#code=[A-Za-z0-9_-]{20,}$`));
+
+    const invites = (await (await page.request.get("/v1/invites")).json()) as { data: { email: string; data: { role: string; permissions: string[] } }[] };
+    expect(invites.data.find((i) => i.email === "custom@example.com")?.data).toMatchObject({ role: "Custom User", permissions: ["domains_read", "activity_read"] });
+    // The same address again: the API's refusal is shown beside the e-mail address.
+    await page.getByRole("button", { name: "Invite user" }).click();
+    const again = await dialog(page, "Invite user");
+    await again.getByRole("textbox", { name: /^E-mail address/ }).fill("custom@example.com");
+    await again.getByRole("radio", { name: "Accountant", exact: true }).check();
+    await again.getByRole("button", { name: "Invite user" }).click();
+    await expect.poll(() => again.getByText("This e-mail address already has a pending invitation; resend or cancel it.").isVisible()).toBe(true);
+    expect(unexpected(problems, [/status of 409.*\/v1\/users\)$/])).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
