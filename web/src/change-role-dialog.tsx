@@ -26,7 +26,7 @@ function roleOf(user: TeamUser): RoleValue {
 export interface ChangeRoleDialogProps {
   user: TeamUser | null;
   areas: Area[] | null;
-  domains: Domain[] | null;
+  domains: Domain[] | null | "unlisted";
   onClose: () => void;
   onChanged: (user: TeamUser) => void;
 }

@@ -36,7 +36,7 @@ export function withoutField(errors: Record<string, string>, field: string): Rec
 export interface InviteUserDialogProps {
   opened: boolean;
   areas: Area[] | null;
-  domains: Domain[] | null;
+  domains: Domain[] | null | "unlisted";
   onClose: () => void;
   onInvited: (issued: IssuedInvite) => void;
 }

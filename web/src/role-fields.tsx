@@ -46,9 +46,9 @@ export function roleBody(value: RoleValue): { role: RoleName; permissions?: stri
 export interface RoleFieldsProps {
   value: RoleValue;
   onChange: (change: (current: RoleValue) => RoleValue) => void;
-  /** The catalogue's areas and the account's domains; null while loading. */
+  /** The catalogue's areas and the account's domains; null while loading; "unlisted" when the role may not list domains. */
   areas: Area[] | null;
-  domains: Domain[] | null;
+  domains: Domain[] | null | "unlisted";
   /** Problems by field (the form's own once shown, or the API's). */
   errors: Record<string, string | undefined>;
 }
@@ -57,16 +57,23 @@ export function RoleFields({ value, onChange, areas, domains, errors }: RoleFiel
   const changeKind = useCallback((kind: AccessKind) => onChange((c) => ({ ...c, permissions: { ...c.permissions, kind } })), [onChange]);
   const changeLevel = useCallback((area: string, level: Level) => onChange((c) => ({ ...c, permissions: { ...c.permissions, levels: { ...c.permissions.levels, [area]: level } } })), [onChange]);
   const noop = useCallback(() => undefined, []);
+  if (domains === "unlisted") {
+    return (
+      <>
+        {roleChoice(value, onChange, errors)}
+        {value.role === "Custom User" && <PermissionsField areas={areas} value={value.permissions} onKindChange={changeKind} onLevelChange={changeLevel} onBlur={noop} error={errors.permissions} />}
+        {value.role !== null && value.role !== "Admin" && (
+          <Text size="sm" c="dimmed">
+            {value.allDomains ? "Domains: all domains." : `Domains: the ${value.domainIds.length} chosen before, kept.`} Your role cannot list the domains, so it cannot choose them.
+          </Text>
+        )}
+      </>
+    );
+  }
   const noDomains = domains !== null && domains.length === 0;
   return (
     <>
-      <Radio.Group label="Role" description="The most this user can do and give to the tokens they create." required value={value.role} onChange={(role) => onChange((c) => ({ ...c, role: isRoleName(role) ? role : null }))} error={errors.role}>
-        <Stack mt={8} gap={10}>
-          {ROLES.map((role) => (
-            <Radio key={role.name} value={role.name} label={role.name} description={role.description} />
-          ))}
-        </Stack>
-      </Radio.Group>
+      {roleChoice(value, onChange, errors)}
       {value.role === "Custom User" && <PermissionsField areas={areas} value={value.permissions} onKindChange={changeKind} onLevelChange={changeLevel} onBlur={noop} error={errors.permissions} />}
       {value.role !== null && value.role !== "Admin" && (
         <Stack gap={6}>
@@ -97,5 +104,18 @@ export function RoleFields({ value, onChange, areas, domains, errors }: RoleFiel
         </Stack>
       )}
     </>
+  );
+}
+
+/** The five roles as radios, each with what it allows. */
+function roleChoice(value: RoleValue, onChange: RoleFieldsProps["onChange"], errors: RoleFieldsProps["errors"]) {
+  return (
+    <Radio.Group label="Role" description="The most this user can do and give to the tokens they create." required value={value.role} onChange={(role) => onChange((c) => ({ ...c, role: isRoleName(role) ? role : null }))} error={errors.role}>
+      <Stack mt={8} gap={10}>
+        {ROLES.map((role) => (
+          <Radio key={role.name} value={role.name} label={role.name} description={role.description} />
+        ))}
+      </Stack>
+    </Radio.Group>
   );
 }

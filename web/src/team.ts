@@ -29,6 +29,11 @@ export function canManageUsers(session: Session): boolean {
   return (session.user.permissions ?? []).includes("users_full");
 }
 
+/** Whether the signed-in person's role may list the account's domains (to limit a user to some). */
+export function canReadDomains(session: Session): boolean {
+  return (session.user.permissions ?? []).some((scope) => scope === "domains_read" || scope === "domains_full");
+}
+
 /**
  * The invitation link as it can be opened: `invite_url` as given when absolute, else resolved against
  * this page's origin (the server answers a path, `/invite#code=...`, when it has no public URL).

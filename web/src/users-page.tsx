@@ -16,7 +16,7 @@ import { AlertIcon, PlusIcon, TrashIcon } from "./icons";
 import { InviteLinkDialog, InviteUserDialog } from "./invite-user-dialog";
 import { PageHeader } from "./page-header";
 import { CancelInviteDialog, RemoveUserDialog } from "./remove-user-dialog";
-import { canManageUsers } from "./team";
+import { canManageUsers, canReadDomains } from "./team";
 import { useLoader } from "./use-loader";
 
 /** A people icon in the dashboard's line style. */
@@ -52,7 +52,10 @@ export function UsersPage({ session }: { session: Session }) {
   const invites = useLoader(() => api<Page<Invite>>("GET", "/v1/invites?limit=100").then((r) => r.data), []);
   // Fetched with the page, so "Invite user" opens at once (only for those who may invite).
   const areas = useLoader(() => (manage ? api<{ data: Area[] }>("GET", "/v1/scopes").then((r) => r.data) : Promise.resolve([])), [manage]);
-  const domains = useLoader(() => (manage ? api<{ data: Domain[] }>("GET", "/v1/domains").then((r) => r.data) : Promise.resolve([])), [manage]);
+  // The domains, to limit a user to some, only for a role that may list them.
+  const listDomains = canReadDomains(session);
+  const domains = useLoader(() => (listDomains ? api<{ data: Domain[] }>("GET", "/v1/domains").then((r) => r.data) : Promise.resolve([])), [listDomains]);
+  const domainChoice = listDomains ? domains.data : "unlisted";
   const [inviting, setInviting] = useState(false);
   // The link lives here only while its dialog is open.
   const [issued, setIssued] = useState<{ invite: IssuedInvite; resent: boolean } | null>(null);
@@ -215,7 +218,7 @@ export function UsersPage({ session }: { session: Session }) {
       <InviteUserDialog
         opened={inviting}
         areas={areas.data}
-        domains={domains.data}
+        domains={domainChoice}
         onClose={() => setInviting(false)}
         onInvited={(invite) => {
           setInviting(false);
@@ -227,7 +230,7 @@ export function UsersPage({ session }: { session: Session }) {
       <ChangeRoleDialog
         user={changing}
         areas={areas.data}
-        domains={domains.data}
+        domains={domainChoice}
         onClose={() => setChanging(null)}
         onChanged={() => {
           setChanging(null);
