@@ -354,3 +354,46 @@ it("invites a Custom User with the areas chosen, and shows a relative invite_url
     await context.close();
   }
 });
+
+it("says what a Custom User's role lacks when they invite an Admin or remove one", { timeout: 60_000 }, async () => {
+  const owner = await openPage(browser, server, 1280);
+  const manager = await openPage(browser, server, 1280);
+  try {
+    await signIn(owner.page);
+    const session = (await (await owner.page.request.get("/v1/session")).json()) as { data: { csrf_token: string } };
+    const invited = await owner.page.request.post("/v1/users", { headers: { "x-csrf-token": session.data.csrf_token }, data: { email: "people@example.com", role: "Custom User", permissions: ["users_full", "templates_full"] } });
+    expect(invited.status()).toBe(201);
+    const code = new URL(((await invited.json()) as { data: { invite_url: string } }).data.invite_url).hash.replace("#code=", "");
+    expect((await manager.page.request.post("/v1/invites/accept", { data: { code, password: PASSWORD } })).status()).toBe(200);
+
+    const page = manager.page;
+    await page.goto("/integrations");
+    await page.getByRole("link", { name: "Users" }).click();
+    await expect.poll(() => page.getByRole("heading", { name: "Users", exact: true }).isVisible()).toBe(true);
+    await settle(page);
+    await page.getByRole("button", { name: "Invite user" }).click();
+    const invite = await dialog(page, "Invite user");
+    await invite.getByRole("textbox", { name: /^E-mail address/ }).fill("boss@example.com");
+    // This role may not list domains: no domain picker (whose GET /v1/domains would be refused), it says so.
+    await invite.getByRole("radio", { name: "Designer", exact: true }).check();
+    await expect.poll(() => invite.getByText("Your role cannot list the domains, so it cannot choose them.").isVisible()).toBe(true);
+    expect(await invite.getByRole("radiogroup", { name: "Domains" }).count()).toBe(0);
+    await invite.getByRole("radio", { name: "Admin", exact: true }).check();
+    await invite.getByRole("button", { name: "Invite user" }).click();
+    const refusal = invite.getByRole("alert");
+    await expect.poll(() => refusal.isVisible()).toBe(true);
+    expect(await refusal.textContent()).toMatch(/Your role \(Custom User\) cannot give or manage the role Admin; it lacks: full_access\./);
+    await invite.getByRole("button", { name: "Cancel" }).click();
+
+    await page.getByRole("button", { name: `Remove ${OWNER.email}` }).click();
+    const remove = await dialog(page, "Remove user");
+    await remove.getByRole("button", { name: "Remove user" }).click();
+    await expect.poll(() => remove.getByRole("alert").isVisible()).toBe(true);
+    expect(await remove.getByRole("alert").textContent()).toMatch(/it lacks: full_access/);
+    expect(owner.problems).toEqual([]);
+    expect(unexpected(manager.problems, [/status of 403.*\/v1\/users(\/[^)]+)?\)$/])).toEqual([]);
+  } finally {
+    await owner.context.close();
+    await manager.context.close();
+  }
+});
