@@ -82,7 +82,62 @@ export interface Page<T> {
 }
 
 export interface Session {
-  user: { id: string; email: string; role: string; account_id: string };
+  user: {
+    id: string;
+    email: string;
+    role: string;
+    account_id: string;
+    /** The role's scope strings (e.g. `users_read`): the ceiling of what this person may do (docs/teams.md). */
+    permissions?: string[];
+    /** Domain ids the role is limited to; null: all domains. */
+    domains?: string[] | null;
+  };
   csrf_token: string;
+  expires_at: string;
+}
+
+/** A role name, as MailerSend's SDK spells it (src/core/roles.ts). */
+export type RoleName = "Admin" | "Manager" | "Designer" | "Accountant" | "Custom User";
+
+/** A person of the account (GET /v1/users; docs/teams.md). */
+export interface TeamUser {
+  id: string;
+  email: string;
+  role: RoleName;
+  /** The role's scope strings. */
+  permissions: string[];
+  /** The domains the role is limited to; empty with `all_domains`. */
+  domains: (DomainRef & { created_at: string })[];
+  all_domains: boolean;
+  /** Whether two-factor sign-in is on (MailerSend's field). */
+  "2fa": boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A pending invitation (GET /v1/invites), never with its code. */
+export interface Invite {
+  id: string;
+  email: string;
+  data: { role: RoleName; permissions: string[]; domains: string[] };
+  invited_by: string;
+  created_at: string;
+  updated_at: string;
+  /** The link works until then. */
+  expires_at: string;
+}
+
+/** The answer of an invite or a resend: the link with its single-use code, shown this once. */
+export interface IssuedInvite extends Invite {
+  /** Absolute, or a path such as `/invite#code=...` when the server has no public URL. */
+  invite_url: string;
+  /** Whether it was e-mailed to the invitee. */
+  mailed: boolean;
+}
+
+/** POST /v1/invites/preview. */
+export interface InvitePreview {
+  email: string;
+  role: RoleName;
   expires_at: string;
 }

@@ -8,6 +8,8 @@ import type { Session } from "./api-types";
 import { ActivityIcon, ChevronDownIcon, GlobeIcon, KeyIcon, LogoutIcon, PlugIcon, SettingsIcon } from "./icons";
 import { LatchkeyLogo } from "./latchkey-logo";
 import { navigate, type PagePath } from "./router";
+import { canReadUsers } from "./team";
+import { UsersIcon } from "./users-page";
 import { WebhookIcon } from "./webhooks-page";
 
 const NAV: { path: PagePath; label: string; icon: ReactNode; active: (path: string) => boolean }[] = [
@@ -17,6 +19,7 @@ const NAV: { path: PagePath; label: string; icon: ReactNode; active: (path: stri
   { path: "/activity", label: "Activity", icon: <ActivityIcon />, active: (p) => p === "/activity" },
   { path: "/usage", label: "Usage", icon: <ActivityIcon />, active: (p) => p === "/usage" },
   { path: "/webhooks", label: "Webhooks", icon: <WebhookIcon />, active: (p) => p === "/webhooks" },
+  { path: "/users", label: "Users", icon: <UsersIcon />, active: (p) => p === "/users" },
   { path: "/settings", label: "Settings", icon: <SettingsIcon />, active: (p) => p === "/settings" },
 ];
 
@@ -65,7 +68,7 @@ export function AppLayout({ session, path, onSignedOut, children }: { session: S
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Main">
         <Box component="nav" aria-label="Pages">
-          {NAV.map((item) => (
+          {NAV.filter((item) => item.path !== "/users" || canReadUsers(session)).map((item) => (
             <NavLink
               key={item.path}
               href={item.path}

@@ -4,6 +4,7 @@
  */
 import { Center, Loader } from "@mantine/core";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { AcceptInvitePage } from "./accept-invite-page";
 import { ActivityPage } from "./activity-page";
 import { ApiError, api, setCsrfToken, setSessionEndedHandler } from "./api-client";
 import type { Session } from "./api-types";
@@ -17,6 +18,7 @@ import { SetupPage } from "./setup-page";
 import { SignInPage } from "./sign-in-page";
 import { TokensPage } from "./tokens-page";
 import { UsagePage } from "./usage-page";
+import { UsersPage } from "./users-page";
 import { WebhooksPage } from "./webhooks-page";
 
 const TITLES: Record<string, string> = {
@@ -27,6 +29,8 @@ const TITLES: Record<string, string> = {
   "/settings": "Settings",
   "/usage": "Usage",
   "/webhooks": "Webhooks",
+  "/users": "Users",
+  "/invite": "Accept invitation",
   "/sign-in": "Sign in",
   "/setup": "Set up latchkey",
 };
@@ -69,6 +73,7 @@ export function DashboardApp() {
   // Redirects: strangers to sign-in (or set-up), signed-in people away from them.
   useEffect(() => {
     if (session === undefined) return;
+    if (path === "/invite") return; // the invitation link's page, for strangers and signed-in people alike
     if (session === null && path !== "/setup" && path !== "/sign-in") {
       if (path in TITLES) wanted.current = path as PagePath;
       navigate("/sign-in", { replace: true });
@@ -87,6 +92,7 @@ export function DashboardApp() {
       </Center>
     );
   }
+  if (path === "/invite") return <AcceptInvitePage onSignedIn={signedIn} />;
   if (session === null) return path === "/setup" ? <SetupPage onSignedIn={signedIn} /> : <SignInPage onSignedIn={signedIn} />;
   return (
     <AppLayout session={session} path={path} onSignedOut={signedOut}>
@@ -100,6 +106,8 @@ export function DashboardApp() {
         <UsagePage />
       ) : path === "/webhooks" ? (
         <WebhooksPage />
+      ) : path === "/users" ? (
+        <UsersPage session={session} />
       ) : path === "/settings" ? (
         <SettingsPage />
       ) : path in TITLES || path === "/" ? (

@@ -5,7 +5,7 @@
 import { useSyncExternalStore } from "react";
 
 /** The dashboard's pages. */
-export type PagePath = "/integrations" | "/tokens" | "/domains" | "/activity" | "/usage" | "/webhooks" | "/settings" | "/setup" | "/sign-in";
+export type PagePath = "/integrations" | "/tokens" | "/domains" | "/activity" | "/usage" | "/webhooks" | "/settings" | "/setup" | "/sign-in" | "/users" | "/invite";
 
 const listeners = new Set<() => void>();
 
