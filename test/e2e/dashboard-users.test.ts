@@ -326,7 +326,8 @@ it("invites a Custom User with the areas chosen, and shows a relative invite_url
       const response = await route.fetch();
       if (response.status() !== 201) return route.fulfill({ response });
       const body = (await response.json()) as { data: { invite_url: string } };
-      const url = new URL(body.data.invite_url);
+      // Without LATCHKEY_PUBLIC_URL the server already answers a path; with it, this makes one.
+      const url = new URL(body.data.invite_url, "http://unused.invalid");
       body.data.invite_url = `${url.pathname}${url.hash}`;
       await route.fulfill({ response, json: body });
     });
@@ -363,7 +364,7 @@ it("says what a Custom User's role lacks when they invite an Admin or remove one
     const session = (await (await owner.page.request.get("/v1/session")).json()) as { data: { csrf_token: string } };
     const invited = await owner.page.request.post("/v1/users", { headers: { "x-csrf-token": session.data.csrf_token }, data: { email: "people@example.com", role: "Custom User", permissions: ["users_full", "templates_full"] } });
     expect(invited.status()).toBe(201);
-    const code = new URL(((await invited.json()) as { data: { invite_url: string } }).data.invite_url).hash.replace("#code=", "");
+    const code = new URL(((await invited.json()) as { data: { invite_url: string } }).data.invite_url, "http://unused.invalid").hash.replace("#code=", "");
     expect((await manager.page.request.post("/v1/invites/accept", { data: { code, password: PASSWORD } })).status()).toBe(200);
 
     const page = manager.page;
