@@ -8,13 +8,6 @@ import type { SwaggerOptions } from "@fastify/swagger";
 import type { OpenAPIV3 } from "openapi-types";
 import { packageVersion } from "../service/package-version.js";
 
-/** The operationId and security of routes whose own file does not declare them yet, by `METHOD /path`. */
-const DOCUMENTED_HERE: Readonly<Record<string, { operationId: string; security: [] }>> = {
-  // src/http/routes/user-routes.ts: public (the invitation's code is the credential).
-  "POST /v1/invites/preview": { operationId: "previewInvite", security: [] },
-  "POST /v1/invites/accept": { operationId: "acceptInvite", security: [] },
-};
-
 const header = (name: string, description: string) => ({ name, in: "header", required: false, schema: { type: "string" as const }, description });
 
 /** The refusal body of forward-auth (the verify contract's decision), for each refused status. */
@@ -75,11 +68,6 @@ export function openApiOptions(publicUrl: string): SwaggerOptions {
           verifyKey: { type: "apiKey", in: "header", name: "X-Latchkey-Verify-Key", description: "LATCHKEY_VERIFY_KEY, when set" },
         },
       },
-    },
-    transform: ({ schema, url, route }) => {
-      const methods = Array.isArray(route.method) ? route.method : [route.method];
-      const extra = methods.length === 1 ? DOCUMENTED_HERE[`${methods[0]} ${url}`] : undefined;
-      return { schema: extra === undefined || schema === undefined ? schema : { ...extra, ...schema }, url };
     },
   };
 }

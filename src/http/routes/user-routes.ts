@@ -8,7 +8,7 @@ import { Type } from "typebox";
 import type { FastifyRequest } from "fastify";
 import type { Latchkey } from "../../service/latchkey.js";
 import type { App, PrincipalResolver } from "../app-instance.js";
-import { actorFor, AUTH_ERRORS, BEARER_SECURITY, listPath } from "../request-actor.js";
+import { actorFor, AUTH_ERRORS, BEARER_SECURITY, listPath, PUBLIC_SECURITY } from "../request-actor.js";
 import { setSessionCookie } from "../session-cookie.js";
 import { pageBody, pageSchema, PageQuerySchema, SessionSchema, sessionToWire } from "../wire-format.js";
 import { IdParams, InviteBody, InviteSchema, inviteToWire, IssuedInviteSchema, TeamUserSchema, teamUserToWire, UpdateUserBody } from "./user-schemas.js";
@@ -134,7 +134,7 @@ export function registerUserRoutes(app: App, latchkey: Latchkey, resolvers: read
   const CodeBody = Type.Object({ code: Type.String({ maxLength: 200, description: "The code from the invitation link's fragment" }) }, { additionalProperties: false });
   app.post(
     "/v1/invites/preview",
-    { schema: { summary: "What an invitation link is for", tags: ["session"], body: CodeBody, response: { 200: Type.Object({ data: Type.Object({ email: Type.String(), role: Type.String(), expires_at: Type.String({ format: "date-time" }) }) }), ...NOT_FOUND, 422: { $ref: "Error#" } } } },
+    { schema: { operationId: "previewInvite", security: PUBLIC_SECURITY, summary: "What an invitation link is for", tags: ["session"], body: CodeBody, response: { 200: Type.Object({ data: Type.Object({ email: Type.String(), role: Type.String(), expires_at: Type.String({ format: "date-time" }) }) }), ...NOT_FOUND, 422: { $ref: "Error#" } } } },
     async (request, reply) => {
       const preview = await latchkey.invites.preview(request.body.code);
       reply.header("cache-control", "no-store");
@@ -146,6 +146,8 @@ export function registerUserRoutes(app: App, latchkey: Latchkey, resolvers: read
     "/v1/invites/accept",
     {
       schema: {
+        operationId: "acceptInvite",
+        security: PUBLIC_SECURITY, // the invitation's code is the credential
         summary: "Accept an invitation: set the password and sign in",
         tags: ["session"],
         body: Type.Object({ code: Type.String({ maxLength: 200 }), password: Type.String({ maxLength: 4096, description: "At least 12 characters" }) }, { additionalProperties: false }),
