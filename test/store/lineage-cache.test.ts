@@ -82,8 +82,26 @@ describe("a warm verification of a descendant", () => {
       };
     });
     const ofTokens = () => statements.filter((text) => /\btokens\b/.test(text));
-    for (let i = 0; i < 200; i++) expect((await ask(latchkey, grandchild.secret)).code).toBe("ok");
-    expect(ofTokens()).toEqual([]);
+    // The cache is trusted only while the instance hears its own heartbeat (issue 11): on a loaded
+    // machine a heartbeat can come back late, and a verification in that gap reads the database, as
+    // it must. So a run of 200 counts only when the cache was trusted before and after every one;
+    // five runs are allowed to find one (CI failed once on a lapse in the first).
+    let clean = false;
+    for (let attempt = 0; attempt < 5 && !clean; attempt++) {
+      await expect.poll(() => latchkey.verifier.isCacheTrusted).toBe(true);
+      await ask(latchkey, grandchild.secret); // warm again after a lapse
+      statements.length = 0;
+      let trusted = true;
+      for (let i = 0; i < 200; i++) {
+        trusted &&= latchkey.verifier.isCacheTrusted;
+        expect((await ask(latchkey, grandchild.secret)).code).toBe("ok");
+        trusted &&= latchkey.verifier.isCacheTrusted;
+      }
+      if (!trusted) continue;
+      expect(ofTokens()).toEqual([]);
+      clean = true;
+    }
+    expect(clean).toBe(true);
     latchkey.verifier.invalidateAll();
     await ask(latchkey, grandchild.secret);
     expect(ofTokens().length).toBeGreaterThan(0);
