@@ -6,7 +6,7 @@
  *   token and, for an all-domains token asked about a domain, the account's domains; random tokens;
  * - first sight with the cache on: each token of the sample verified once, never seen before (its
  *   record read; the account's domains cached after the first);
- * - GET /v1/token?page=N&limit=100 through the HTTP app in-process (`app.inject`), on the account of
+ * - GET /v1/token?page=N&limit=100 (and the walk along links.next) through the HTTP app in-process (`app.inject`), on the account of
  *   LIST_ACCOUNT tokens, on pages spread evenly over the whole list, the deepest included, asked by the
  *   account's Admin through a dashboard session (a token sees only its own subtree, issue 10; the
  *   bulk-made tokens are roots, so only a person sees them all);
@@ -74,6 +74,23 @@ for (let i = 0; i < listRequests; i++) {
 }
 listMillis.sort((a, b) => a - b);
 deepMillis.sort((a, b) => a - b);
+
+// The same list walked as a client pages through it: page 1, then links.next to the last page (keyset
+// cursors: no rows skipped, whatever the depth). Every page's request is timed.
+const keysetMillis = [];
+let next = "/v1/token?limit=100";
+let walked = 0;
+while (next !== null) {
+  const t0 = nowNanos();
+  const response = await app.inject({ method: "GET", url: next, headers: { cookie: `${SESSION_COOKIE}=${session.secret}` } });
+  keysetMillis.push((nowNanos() - t0) / 1e6);
+  if (response.statusCode !== 200) throw new Error(`scale: GET ${next} answered ${response.statusCode}: ${response.body.slice(0, 200)}`);
+  const body = JSON.parse(response.body);
+  walked += body.data.length;
+  next = body.links.next;
+}
+if (walked !== listAccountTokens) throw new Error(`scale: links.next walked ${walked} tokens, expected ${listAccountTokens}`);
+keysetMillis.sort((a, b) => a - b);
 const rss = rssMegabytes();
 
 await app.close();
@@ -82,5 +99,6 @@ emitResult({
   cold,
   firstSight: { opsPerSecond: firstSightMicros.length / firstSightSeconds, p50Micros: percentile(firstSightMicros, 50), p99Micros: percentile(firstSightMicros, 99), calls: firstSightMicros.length },
   list: { requests: listRequests, p50Millis: percentile(listMillis, 50), p99Millis: percentile(listMillis, 99), deepP99Millis: percentile(deepMillis, 99), lastPage },
+  keyset: { requests: keysetMillis.length, p50Millis: percentile(keysetMillis, 50), p99Millis: percentile(keysetMillis, 99), maxMillis: keysetMillis[keysetMillis.length - 1] },
   rssMegabytes: rss,
 });

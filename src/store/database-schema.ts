@@ -308,6 +308,14 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   sign_in_challenges: SignInChallengesTable;
   session_step_ups: SessionStepUpsTable;
+  account_token_counts: AccountTokenCountsTable;
+}
+
+/** Each account's number of tokens, kept by triggers on `tokens` (migration 0012): a list's total. */
+export interface AccountTokenCountsTable {
+  account_id: string;
+  /** Tokens of the account now (bigint: a string from PostgreSQL, a number from SQLite). */
+  n: number | string;
 }
 
 /** The deployment's one set-up code (migration 0010): one row, id `deployment`, while set-up is open. */
