@@ -214,7 +214,7 @@ export class Latchkey {
     const kick = (): void => this.webhookWorker?.kick();
     this.webhooks = new WebhookService({ ...deps, allowPrivate: this.allowPrivate, kick });
     this.invites = new InviteService({ ...deps, mailer: this.mailer, onError: (e) => this.onBackgroundError(e) }, this.users);
-    this.leaks = new LeakIntake({ store, clock, ids: this.ids, verifier, prefixes, mailer: this.mailer, keysFile: events.leakKeysFile ?? null, onError: (e) => this.onBackgroundError(e), kick });
+    this.leaks = new LeakIntake({ store, clock, ids: this.ids, verifier, propagation: this.propagation, prefixes, mailer: this.mailer, keysFile: events.leakKeysFile ?? null, onError: (e) => this.onBackgroundError(e), kick });
   }
 
   /** Where errors of background work go (set from the options in {@link Latchkey.open}). */
