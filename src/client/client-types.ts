@@ -44,6 +44,15 @@ export interface RotatedToken extends Token {
   readonly previous_valid_until: string;
 }
 
+/**
+ * The answer of `tokens.rotate`: the rotated token, and how far the rotation had reached every live
+ * instance when it was answered (a replay: every change so far, its rotation among them).
+ */
+export interface RotateResult {
+  readonly data: RotatedToken;
+  readonly propagation: Propagation;
+}
+
 /** Body of `tokens.rotate`. */
 export interface RotateTokenInput {
   /** How long the replaced secret keeps working, seconds, 0..2592000 (30 days). */
@@ -267,7 +276,7 @@ export interface CascadeResult {
 }
 
 /**
- * What a pause, resume, rename or delete answer says of its propagation (acknowledged revocation,
+ * What a pause, resume, rename, delete or rotate answer says of its propagation (acknowledged revocation,
  * docs/deploy.md): live instances, those that had applied the change, the wait in milliseconds, and
  * the names of any that had not within LATCHKEY_REVOCATION_TIMEOUT_MS.
  */

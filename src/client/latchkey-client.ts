@@ -15,7 +15,7 @@
 
 import type {
   Token,
-  RotatedToken,
+  RotateResult,
   RotateTokenInput,
   TokenLookup,
   AccountPolicy,
@@ -145,7 +145,7 @@ export interface LatchkeyClient {
      * A new secret for the same token; the old one works for `grace_seconds`. Give `idempotencyKey`
      * (e.g. a UUID) to retry safely: a retry within 10 minutes gets the same secret.
      */
-    rotate(id: string, input: RotateTokenInput, options?: { readonly idempotencyKey?: string }): Promise<{ data: RotatedToken }>;
+    rotate(id: string, input: RotateTokenInput, options?: { readonly idempotencyKey?: string }): Promise<RotateResult>;
     /** Which token a secret belongs to (throws `not_found` for one you may not manage). */
     lookup(secret: string): Promise<{ data: TokenLookup }>;
   };

@@ -59,6 +59,7 @@ export const ERROR_CATALOG = {
   secret_key_unavailable: { status: 503, message: "Two-factor sign-in cannot be set up: the server has no secret key to seal it with. The operator sets LATCHKEY_SECRET_KEY." },
   internal_error: { status: 500, message: "Something went wrong on our side." },
   unavailable: { status: 503, message: "The service is not ready." },
+  current_secret_required: { status: 403, message: "A secret replaced by a rotation still verifies during its grace, but cannot manage anything: use the token's current secret." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** A stable error code, e.g. `token_paused`. */

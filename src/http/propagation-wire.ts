@@ -1,8 +1,8 @@
 /**
- * The `propagation` of a pause, resume, rename or delete answer (issue 11; docs/deploy.md): how many
+ * The `propagation` of a pause, resume, rename, delete or rotate answer (issue 11; docs/deploy.md): how many
  * live instances there were, how many had applied the change when it was answered, how long the
  * answer waited for them, and the names of those that had not within LATCHKEY_REVOCATION_TIMEOUT_MS
- * (which refuse to answer from their caches by then). PUT answers carry it beside `data`; DELETE's
+ * (which refuse to answer from their caches by then). PUT and rotate answers carry it beside `data`; DELETE's
  * 204 carries it as JSON in the `Latchkey-Propagation` header.
  */
 import { Type } from "typebox";

@@ -214,7 +214,7 @@ export class Latchkey {
     const kick = (): void => this.webhookWorker?.kick();
     this.webhooks = new WebhookService({ ...deps, allowPrivate: this.allowPrivate, kick });
     this.invites = new InviteService({ ...deps, mailer: this.mailer, onError: (e) => this.onBackgroundError(e) }, this.users);
-    this.leaks = new LeakIntake({ store, clock, ids: this.ids, verifier, prefixes, mailer: this.mailer, keysFile: events.leakKeysFile ?? null, onError: (e) => this.onBackgroundError(e), kick });
+    this.leaks = new LeakIntake({ store, clock, ids: this.ids, verifier, propagation: this.propagation, prefixes, mailer: this.mailer, keysFile: events.leakKeysFile ?? null, onError: (e) => this.onBackgroundError(e), kick });
   }
 
   /** Where errors of background work go (set from the options in {@link Latchkey.open}). */
@@ -352,7 +352,9 @@ export class Latchkey {
    *   absent: no address (a token with an address list refuses), not counted.
    * @throws ServiceError token_missing, token_malformed, token_unknown, token_paused, token_expired,
    *   token_parent_inactive (an ancestor paused, deleted or expired), token_rotated,
-   *   token_not_yet_valid, ip_not_allowed; rate_limited, credits_exhausted (429), limits_unavailable (503).
+   *   token_not_yet_valid, ip_not_allowed; current_secret_required (403: the secret a rotation replaced,
+   *   still in its grace; it verifies, but manages nothing); rate_limited, credits_exhausted (429),
+   *   limits_unavailable (503).
    */
   async authenticate(secret: string | null | undefined, use?: { readonly area: string; readonly method: string; readonly ip: string | null }): Promise<Principal> {
     const lookup = await this.verifier.lookup(secret, use?.ip ?? null);
@@ -365,6 +367,10 @@ export class Latchkey {
     if (parentInactive(record, this.clock.nowMillis())) throw new ServiceError("token_parent_inactive");
     const condition = conditionRefusal(record, this.clock.nowMillis(), use?.ip ?? null);
     if (condition !== null) throw new ServiceError(condition);
+    // A replaced secret may be the leaked one: it keeps verifying through its grace (POST /v1/verify,
+    // forward-auth, middleware), but must not manage anything, least of all mint children that would
+    // outlive the grace (break-test F6).
+    if (record.secret === "previous") throw new ServiceError("current_secret_required");
     this.verifier.noteUse(record);
     if (use !== undefined) await this.usageGate.admit(record, use.area, use.method, use.ip);
     return { kind: "token", record };

@@ -11,7 +11,11 @@
  *   current or not, as GitHub's rotation expects.
  * - For each latchkey secret (recognised by its checksummed format, src/core/token-secret.ts) of a
  *   live token: the token is paused at once (its next verification is refused), quarantined (reason
- *   `leaked`, the URL), audited (`token.leak`), `token.leaked` is emitted and the owners mailed.
+ *   `leaked`, the URL), audited (`token.leak`, with `secret: "current" | "previous"`), `token.leaked`
+ *   is emitted and the owners mailed. The report is answered once every live instance has applied
+ *   the pause (src/service/propagation.ts; break-test F12). A token's previous secret (replaced by a
+ *   rotation) counts as the token's: its grace ends at once and the token is paused, for a secret
+ *   that leaked from a place likely holds its successor too (break-test F8).
  * - Answer: GitHub's feedback format, one `{token_hash, token_type, label}` per match
  *   (`true_positive` for a token of ours, else `false_positive`). GitHub accepts the SHA-256
  *   `token_hash` in place of `token_raw`; it keeps the secret out of the response.
@@ -20,11 +24,13 @@ import { createPublicKey, verify as verifySignature } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Clock } from "../core/clock.js";
 import { hashSecret, parseSecret } from "../core/token-secret.js";
+import { endPreviousGrace, findTokenIdByPreviousHash } from "../store/rotation-store.js";
 import type { Store } from "../store/store.js";
 import { setQuarantine } from "../store/webhook-store.js";
 import { recordSystemAuditEvent } from "./audit-log.js";
 import type { IdFactory } from "./id-factory.js";
 import type { Mailer } from "./mailer.js";
+import type { PropagationWaiter } from "./propagation.js";
 import { ServiceError, validationError } from "./service-error.js";
 import type { Verifier } from "./verifier.js";
 import { mailNotice } from "./webhook-notices.js";
@@ -85,6 +91,8 @@ export interface LeakIntakeDeps {
   readonly clock: Clock;
   readonly ids: IdFactory;
   readonly verifier: Verifier;
+  /** Waits for each pause to reach every live instance before the report is answered. */
+  readonly propagation: PropagationWaiter;
   /** Accepted secret prefixes. */
   readonly prefixes: readonly string[];
   readonly mailer: Mailer | null;
@@ -144,31 +152,38 @@ export class LeakIntake {
     }
   }
 
-  /** Pauses and quarantines the token of a reported secret; the verdict. */
+  /**
+   * Pauses and quarantines the token of a reported secret (its current one, or the previous one of a
+   * rotation, whose grace then ends); the verdict, once every live instance has applied the pause.
+   */
   private async quarantine(match: Match, hash: string, ip: string | null): Promise<LeakVerdict["label"]> {
     const { store, clock, ids } = this.deps;
     if (!parseSecret(match.token, this.deps.prefixes).ok) return "false_positive";
     const found = await store.transaction(async (tx) => {
-      const row = await tx.findTokenByHash(hash);
+      const current = await tx.findTokenByHash(hash);
+      const row = current ?? (await findTokenIdByPreviousHash(tx, hash));
       if (row === undefined) return null;
+      const secret = current === undefined ? ("previous" as const) : ("current" as const);
       const token = await tx.findToken(row.account_id, row.id);
       if (token === undefined) return null;
       const now = new Date(clock.nowMillis()).toISOString();
+      if (secret === "previous") await endPreviousGrace(tx, row.id, now);
       if (token.paused === 0) await tx.updateToken(row.account_id, row.id, { paused: 1, updated_at: now });
       await setQuarantine(tx, { token_id: row.id, reason: "leaked", url: match.url, created_at: now });
       await recordSystemAuditEvent(tx, ids, clock, row.account_id, ip, {
         action: "token.leak",
         targetType: "token",
         targetId: row.id,
-        details: { name: token.name, url: match.url, source: match.source, type: match.type, paused: true },
+        details: { name: token.name, url: match.url, source: match.source, type: match.type, paused: true, secret },
       });
-      await tx.notifyChange(`token:${row.id}`);
-      return token;
+      return { token, seq: await tx.notifyChange(`token:${row.id}`, row.account_id) };
     });
     if (found === null) return "false_positive";
-    this.deps.verifier.invalidateToken(found.id);
+    this.deps.verifier.invalidateToken(found.token.id);
+    await this.deps.propagation.awaitPropagation(found.seq);
     this.deps.kick();
-    void mailNotice(store, this.deps.mailer, found.account_id, { kind: "leaked", tokenName: found.name, preview: found.preview, url: match.url }).catch(this.deps.onError);
+    const { token } = found;
+    void mailNotice(store, this.deps.mailer, token.account_id, { kind: "leaked", tokenName: token.name, preview: token.preview, url: match.url }).catch(this.deps.onError);
     return "true_positive";
   }
 }

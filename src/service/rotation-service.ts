@@ -21,13 +21,17 @@ import type { Clock } from "../core/clock.js";
 import type { RandomSource } from "../core/random-source.js";
 import { generateSecret, hashSecret, previewOf } from "../core/token-secret.js";
 import { ageReplays, findReplay, findTokenIdByAnyHash, insertReplay, replaceCurrentSecret, replacePreviousSecret } from "../store/rotation-store.js";
+import { currentChangeSeq } from "../store/change-sequence.js";
+import { findVisibleToken } from "../store/keyset-list-store.js";
 import { UniqueViolation, type Store } from "../store/store.js";
 import { recordAuditEvent } from "./audit-log.js";
 import type { IdFactory } from "./id-factory.js";
 import { accountOf, requireLevel, type ActorContext } from "./principal.js";
+import type { Propagation, PropagationWaiter } from "./propagation.js";
 import { ServiceError, validationError } from "./service-error.js";
 import { exceedsActor, type TokenService } from "./token-service.js";
 import type { TokenDetails } from "./token-view.js";
+import { tokenViewerOf } from "./token-visibility.js";
 import type { Verifier } from "./verifier.js";
 
 /** Longest grace, seconds (30 days). */
@@ -51,6 +55,8 @@ export interface RotationServiceDeps {
   readonly ids: IdFactory;
   readonly verifier: Verifier;
   readonly tokenPrefix: string;
+  /** Waits for the rotation to reach every live instance before it is answered (src/service/propagation.ts). */
+  readonly propagation: PropagationWaiter;
 }
 
 /** The input of {@link RotationService.rotate}. */
@@ -69,6 +75,8 @@ export interface RotatedToken {
   readonly previousValidUntil: string;
   /** True when this answer replays an earlier rotation with the same Idempotency-Key. */
   readonly replayed: boolean;
+  /** How far the rotation had reached every live instance when answered (a replay: every change so far). */
+  readonly propagation: Propagation;
 }
 
 export class RotationService {
@@ -78,21 +86,23 @@ export class RotationService {
   ) {}
 
   /**
-   * Rotates a token's secret. Needs `tokens_full`, and the token within the actor's ceiling.
+   * Rotates a token's secret. Needs `tokens_full`, and the token within the actor's view (a token: its
+   * own subtree within its domains, token-visibility.ts) and ceiling, checked before anything is
+   * written, for a new rotation and for a replay alike (break-test F1: a replay hands out the secret).
+   * Answers once every live instance has applied the rotation (or the bound passed), so that no
+   * instance accepts a replaced secret past its grace after the answer (F5); a replay waits for every
+   * change made so far (its rotation among them).
    *
    * @throws ServiceError validation_failed (`grace_seconds` not a whole number 0..2592000;
-   *   `idempotency_key` of the wrong shape), not_found (no such token, deleted, another account's),
+   *   `idempotency_key` of the wrong shape), not_found (no such token, deleted, another account's,
+   *   outside the actor's view),
    *   ceiling_exceeded, idempotency_key_reused (409: the key was used for another token or grace,
    *   or its replay window has passed), scope_missing.
    */
   async rotate(actor: ActorContext, id: string, input: RotateInput): Promise<RotatedToken> {
     const { catalogue, clock, store, verifier } = this.deps;
     requireLevel(catalogue, actor.principal, "tokens", "full");
-    // A secret that a rotation replaced is on its way out, and may be the leaked one: it must not be
-    // able to rotate (its own token, locking out the holder of the new secret, or any other).
-    if (actor.principal.kind === "token" && actor.principal.record.secret === "previous") {
-      throw new ServiceError("ceiling_exceeded", { message: "A secret replaced by a rotation cannot rotate tokens; use the token's current secret.", lacking: ["current_secret"] });
-    }
+    // A secret that a rotation replaced manages nothing: Latchkey.authenticate refuses it (current_secret_required).
     const grace = input.graceSeconds;
     const errors: Record<string, string[]> = {};
     if (!Number.isInteger(grace) || grace < 0 || grace > MAX_GRACE_SECONDS) errors.grace_seconds = [`grace_seconds must be a whole number of seconds, 0..${MAX_GRACE_SECONDS} (30 days).`];
@@ -100,6 +110,7 @@ export class RotationService {
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) errors.idempotency_key = ["The Idempotency-Key must be 16 to 255 visible ASCII characters, e.g. a UUID."];
     if (Object.keys(errors).length > 0) throw validationError(errors);
     const accountId = accountOf(actor.principal);
+    const viewer = tokenViewerOf(actor.principal);
     const keyHash = key === undefined ? null : createHash("sha256").update(`latchkey-rotation\0${accountId}\0${key}`).digest("hex");
     // Uses of the old secret noted in memory belong to it: write them before it becomes the previous one.
     await verifier.flushLastUsed();
@@ -112,27 +123,29 @@ export class RotationService {
       const now = new Date(nowMillis).toISOString();
       const graceEnds = new Date(nowMillis + grace * 1000).toISOString();
       const secret = generateSecret(this.deps.tokenPrefix, this.deps.random);
-      let outcome: { kind: "rotated"; graceEnds: string } | { kind: "replayed"; secret: string; graceEnds: string } | { kind: "missing" };
+      let outcome: { kind: "rotated"; graceEnds: string; seq: number } | { kind: "replayed"; secret: string; graceEnds: string; seq: number } | { kind: "missing" };
       try {
         outcome = await store.transaction(async (tx) => {
+          // The target first, on both branches: outside the actor's view it is not there (404), and nothing happens.
+          const before = await findVisibleToken(tx, accountId, id, viewer);
+          if (before === undefined) return { kind: "missing" as const };
           if (keyHash !== null && key !== undefined) {
             const replay = await findReplay(tx, keyHash);
             if (replay !== undefined) {
               if (replay.token_id !== id || replay.grace_seconds !== grace) throw new ServiceError("idempotency_key_reused", { message: "This Idempotency-Key was used for another rotation (another token or grace). Use a new key for a new request." });
               if (replay.sealed_secret === "" || replay.replay_until <= now) throw new ServiceError("idempotency_key_reused", { message: `This rotation was done more than ${REPLAY_WINDOW_SECONDS} seconds ago and its secret is no longer kept. Rotate again with a new Idempotency-Key if the secret was lost.` });
               const replayed = unseal(replay.sealed_secret, key, keyHash);
-              const current = await tx.findToken(accountId, id);
+              // Read again: the rotation stored under this key may have committed after `before` was read.
+              const current = await findVisibleToken(tx, accountId, id, viewer);
               if (current === undefined) return { kind: "missing" as const };
               // A replay hands out the secret again: only to an actor who could rotate the token now.
               const beyond = exceedsActor(catalogue, actor, current);
               if (beyond.length > 0) throw new ServiceError("ceiling_exceeded", { message: `This token cannot manage a token with more rights than its own: ${beyond.join(", ")}.`, lacking: beyond });
               if (current.secret_hash !== hashSecret(replayed)) throw new ServiceError("idempotency_key_reused", { message: "This token was rotated again since this Idempotency-Key was used; its secret is no longer the current one." });
               const graceEndsAt = new Date(Date.parse(replay.created_at) + replay.grace_seconds * 1000).toISOString();
-              return { kind: "replayed" as const, secret: replayed, graceEnds: graceEndsAt };
+              return { kind: "replayed" as const, secret: replayed, graceEnds: graceEndsAt, seq: await currentChangeSeq(tx.query) };
             }
           }
-          const before = await tx.findToken(accountId, id);
-          if (before === undefined) return { kind: "missing" as const };
           const lacking = exceedsActor(catalogue, actor, before);
           if (lacking.length > 0) throw new ServiceError("ceiling_exceeded", { message: `This token cannot manage a token with more rights than its own: ${lacking.join(", ")}.`, lacking });
           // First, so that a concurrent rotation (which holds the row until it commits) is noticed here.
@@ -150,8 +163,8 @@ export class RotationService {
             });
           }
           await recordAuditEvent(tx, this.deps.ids, clock, actor, { action: "token.rotate", targetType: "token", targetId: id, details: { name: before.name, grace_seconds: grace, previous_valid_until: graceEnds } });
-          await tx.notifyChange(`token:${id}`);
-          return { kind: "rotated" as const, graceEnds };
+          const seq = await tx.notifyChange(`token:${id}`, accountId);
+          return { kind: "rotated" as const, graceEnds, seq };
         });
       } catch (error) {
         // The same key sent twice at once: the other request's reply is stored; read it on the next turn.
@@ -162,16 +175,18 @@ export class RotationService {
       }
       if (outcome.kind === "missing") throw new ServiceError("not_found", { message: "No such token." });
       verifier.invalidateToken(id);
+      const propagation = await this.deps.propagation.awaitPropagation(outcome.seq);
       const token = await this.tokens.show(actor, id);
-      if (outcome.kind === "replayed") return { token, secret: outcome.secret, previousValidUntil: outcome.graceEnds, replayed: true };
-      return { token, secret, previousValidUntil: outcome.graceEnds, replayed: false };
+      if (outcome.kind === "replayed") return { token, secret: outcome.secret, previousValidUntil: outcome.graceEnds, replayed: true, propagation };
+      return { token, secret, previousValidUntil: outcome.graceEnds, replayed: false, propagation };
     }
   }
 
   /**
    * Which token of the actor's account a secret belongs to ("which token is this?", for an operator
    * who found a secret in a log). Needs `tokens_full`; answers only tokens within the actor's reach
-   * (its ceiling: scopes, domains, expiry), and the same not_found for a secret of a token beyond it,
+   * (its view, token-visibility.ts: a token's own subtree within its domains, break-test F2; and its
+   * ceiling: scopes, domains, expiry), and the same not_found for a secret of a token beyond it,
    * of another account, deleted, never issued or malformed. Audited as `token.lookup`.
    *
    * @param secret the secret as found (never logged, never stored).
@@ -186,7 +201,7 @@ export class RotationService {
     if (!this.deps.verifier.isWellFormed(secret)) throw notFound;
     const found = await findTokenIdByAnyHash(store, accountId, hashSecret(secret));
     if (found === undefined) throw notFound;
-    const row = await store.findToken(accountId, found.id);
+    const row = await findVisibleToken(store, accountId, found.id, tokenViewerOf(actor.principal));
     if (row === undefined || exceedsActor(catalogue, actor, row).length > 0) throw notFound;
     await store.transaction(async (tx) => {
       await recordAuditEvent(tx, this.deps.ids, clock, actor, { action: "token.lookup", targetType: "token", targetId: row.id, details: { name: row.name, secret: found.secret } });

@@ -92,6 +92,19 @@ export async function findTokenIdByAnyHash(store: Store, accountId: string, secr
   return previous === undefined ? undefined : { id: previous.id, secret: "previous" };
 }
 
+/** The token (id and account) whose previous secret hashes to `secretHash`, in any account (the leak intake). */
+export async function findTokenIdByPreviousHash(store: Store, secretHash: string): Promise<{ id: string; account_id: string } | undefined> {
+  return store.query.selectFrom("token_previous_secrets as p").innerJoin("tokens as t", "t.id", "p.token_id").select(["t.id", "t.account_id"]).where("p.secret_hash", "=", secretHash).executeTakeFirst();
+}
+
+/**
+ * Ends the grace of a token's previous secret at `nowIso` (a leaked previous secret, break-test F8):
+ * from then on it is refused with token_rotated. A grace already over is left as it is.
+ */
+export async function endPreviousGrace(store: Store, tokenId: string, nowIso: string): Promise<void> {
+  await store.query.updateTable("token_previous_secrets").set({ grace_ends_at: nowIso }).where("token_id", "=", tokenId).where("grace_ends_at", ">", nowIso).execute();
+}
+
 /** Records last-used instants of previous secrets, by token id; never moves a time backwards. */
 export async function touchPreviousLastUsed(store: Store, entries: ReadonlyMap<string, string>): Promise<void> {
   if (entries.size === 0) return;

@@ -135,8 +135,12 @@ describe("POST /v1/token/lookup", () => {
       answers.push([res.status, res.body.code, res.body.message]);
     }
     expect(new Set(answers.map((a) => JSON.stringify(a)))).toEqual(new Set([JSON.stringify([404, "not_found", "No token you may manage has this secret."])]));
-    const mine = await h.mint({ scopes: ["domains_read"], domains: [domain] });
-    expect((await h.call("POST", "/v1/token/lookup", { token: caller.secret, body: { secret: mine.secret } })).body.data.id).toBe(mine.id);
+    // A sibling within the caller's domains is beyond its reach too (its subtree only, break-test F2); its own child is not.
+    const sibling = await h.mint({ scopes: ["domains_read"], domains: [domain] });
+    expect((await h.call("POST", "/v1/token/lookup", { token: caller.secret, body: { secret: sibling.secret } })).status).toBe(404);
+    const mine = (await h.call("POST", "/v1/token", { token: caller.secret, body: { name: "Mine", scopes: ["domains_read"], domains: [domain] } })).body.data;
+    rememberSecret(mine.accessToken);
+    expect((await h.call("POST", "/v1/token/lookup", { token: caller.secret, body: { secret: mine.accessToken } })).body.data.id).toBe(mine.id);
   });
 
   it("needs tokens_full, and a secret in the body", async () => {

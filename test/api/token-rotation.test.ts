@@ -98,11 +98,14 @@ describe("POST /v1/token/{id}/rotate", () => {
     expect([(await verify(h, token.secret)).code, (await verify(h, fresh)).code]).toEqual(["token_unknown", "token_unknown"]);
   });
 
-  it("lets the old secret manage tokens during its grace (the token's rights, whichever secret)", async () => {
+  it("lets the old secret verify during its grace but manage nothing (403 current_secret_required, break-test F6)", async () => {
     const { h } = await setUp();
-    const manager = await h.mint({ scopes: ["tokens_full"] });
-    await rotate(h, manager.id, { grace_seconds: HOUR_SECONDS });
-    expect((await h.call("GET", "/v1/token", { token: manager.secret })).status).toBe(200);
+    const manager = await h.mint({ scopes: ["tokens_full", "domains_read"] });
+    const fresh = (await rotate(h, manager.id, { grace_seconds: HOUR_SECONDS })).body.data.accessToken as string;
+    const refused = await h.call("GET", "/v1/token", { token: manager.secret });
+    expect([refused.status, refused.body.code]).toEqual([403, "current_secret_required"]);
+    expect((await verify(h, manager.secret)).secret).toBe("previous");
+    expect((await h.call("GET", "/v1/token", { token: fresh })).status).toBe(200);
   });
 
   it("does not let the old secret rotate, so a leaked old secret cannot lock out the new one", async () => {
@@ -110,7 +113,7 @@ describe("POST /v1/token/{id}/rotate", () => {
     const manager = await h.mint({ scopes: ["tokens_full", "domains_read"] });
     const fresh = (await rotate(h, manager.id, { grace_seconds: HOUR_SECONDS })).body.data.accessToken as string;
     const refused = await h.call("POST", `/v1/token/${manager.id}/rotate`, { token: manager.secret, body: { grace_seconds: 0 } });
-    expect([refused.status, refused.body.code, refused.body.lacking]).toEqual([403, "ceiling_exceeded", ["current_secret"]]);
+    expect([refused.status, refused.body.code]).toEqual([403, "current_secret_required"]);
     expect((await verify(h, fresh)).secret).toBe("current");
     expect((await h.call("POST", `/v1/token/${manager.id}/rotate`, { token: fresh, body: { grace_seconds: 0 } })).status).toBe(200);
   });
@@ -153,7 +156,7 @@ describe("POST /v1/token/{id}/rotate", () => {
     expectNoSecret(audit.text, token.secret);
   });
 
-  it("is refused to a token managing a token with more rights than its own (ceiling_exceeded)", async () => {
+  it("is refused (404, as if absent) to a token rotating one outside its subtree, whatever its rights", async () => {
     const { h } = await setUp();
     const weak = await h.mint({ scopes: ["tokens_full"] });
     const self = await h.mint({ name: "Self" });
@@ -162,7 +165,7 @@ describe("POST /v1/token/{id}/rotate", () => {
     rememberSecret(res.body.data.accessToken);
     const strong = await h.mint({ name: "Strong" });
     const refused = await h.call("POST", `/v1/token/${strong.id}/rotate`, { token: weak.secret, body: { grace_seconds: 0 } });
-    expect([refused.status, refused.body.code]).toEqual([403, "ceiling_exceeded"]);
+    expect([refused.status, refused.body.code]).toEqual([404, "not_found"]);
     expect((await verify(h, strong.secret)).code).toBe("ok");
   });
 });
@@ -207,13 +210,13 @@ describe("idempotent rotation (Idempotency-Key)", () => {
     expect((await verify(h, first.body.data.accessToken)).secret).toBe("current");
   });
 
-  it("replays only to an actor who may rotate the token (a weaker token with the key gets 403)", async () => {
+  it("replays only to an actor who may rotate the token (a token outside its subtree with the key gets 404)", async () => {
     const { h, token } = await setUp();
     const weak = await h.mint({ scopes: ["tokens_full"] });
     const strong = await h.mint({ name: "Strong" });
     const first = await rotate(h, strong.id, { grace_seconds: 60 }, { "idempotency-key": KEY });
     const stolen = await h.call("POST", `/v1/token/${strong.id}/rotate`, { token: weak.secret, body: { grace_seconds: 60 }, headers: { "idempotency-key": KEY } });
-    expect([stolen.status, stolen.body.code]).toEqual([403, "ceiling_exceeded"]);
+    expect([stolen.status, stolen.body.code]).toEqual([404, "not_found"]);
     expectNoSecret(stolen.text, first.body.data.accessToken);
     expect((await verify(h, token.secret)).secret).toBe("current");
   });

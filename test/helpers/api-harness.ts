@@ -11,7 +11,7 @@ import { expect, onTestFinished } from "vitest";
 import type { ManualClock } from "../../src/core/clock.js";
 import type { RouteMap } from "../../src/core/route-map.js";
 import { buildApp, type App } from "../../src/http/app.js";
-import { Latchkey } from "../../src/service/latchkey.js";
+import { Latchkey, type LatchkeyEventOptions } from "../../src/service/latchkey.js";
 import type { FailureLimiter } from "../../src/service/failure-limiter.js";
 import type { LatchkeyMetrics } from "../../src/service/metrics.js";
 import { dropSchema, freshPostgresUrl } from "./postgres-database.js";
@@ -99,6 +99,8 @@ export interface HarnessOptions {
   readonly metrics?: { readonly metrics: LatchkeyMetrics; readonly token?: string };
   /** The failed-attempts limiter (default: the app's own, 30 a minute). */
   readonly failureLimiter?: FailureLimiter;
+  /** Lifecycle events (e.g. `leakKeysFile` for POST /v1/leaks). Default: none. */
+  readonly events?: LatchkeyEventOptions;
 }
 
 /**
@@ -107,7 +109,7 @@ export interface HarnessOptions {
  */
 export async function openApiHarness(options: HarnessOptions = {}): Promise<ApiHarness> {
   const database = await testDatabase();
-  const latchkey = await Latchkey.open({ databaseUrl: database.url, ...(options.clock ? { clock: options.clock } : {}), ...(options.metrics ? { observer: options.metrics.metrics } : {}) }).catch(async (error: unknown) => {
+  const latchkey = await Latchkey.open({ databaseUrl: database.url, ...(options.clock ? { clock: options.clock } : {}), ...(options.metrics ? { observer: options.metrics.metrics } : {}), ...(options.events ? { events: options.events } : {}) }).catch(async (error: unknown) => {
     await database.cleanup();
     throw error;
   });
