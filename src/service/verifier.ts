@@ -40,6 +40,7 @@ import { findTokenByPreviousHash, findTokenByPreviousHashAtOnce, touchPreviousLa
 import { storedAllowedIps } from "./address-list.js";
 import { permissionsOfRow } from "./token-view.js";
 import type { UsageGate } from "./usage-gate.js";
+import { SharedReads } from "./shared-reads.js";
 
 /** Options of the verifier. */
 export interface VerifierOptions {
@@ -80,6 +81,8 @@ export class Verifier {
   private readonly lastUsed = new Map<string, number>();
   private readonly previousLastUsed = new Map<string, number>();
   private generation = 0;
+  /** Verification reads under way, keyed by generation and hash: concurrent misses of one secret share one read. */
+  private readonly sharedReads = new SharedReads<VerificationRead | undefined>();
   /** Lookups answered from the cache, and those that were not (a read, or refused malformed), since start (metrics). */
   cacheHits = 0;
   cacheMisses = 0;
@@ -153,7 +156,7 @@ export class Verifier {
     const atOnce = this.readAtOnce(resolved);
     const ip = clientIp ?? question.ip ?? null;
     if (atOnce !== null) return this.conclude(this.remember(resolved, atOnce.read, generation, ip), question);
-    return this.read(resolved).then((read) => this.conclude(this.remember(resolved, read, generation, ip), question));
+    return this.sharedRead(resolved, generation).then((read) => this.conclude(this.remember(resolved, read, generation, ip), question));
   }
 
   /** Notes that a token was used now, with the secret of its record; written by the next batch flush. */
@@ -171,6 +174,14 @@ export class Verifier {
     // A child's previous secret: its ancestors are read on the waiting path.
     if (previous.row.parent_id !== null && previous.row.parent_id !== undefined) return null;
     return { read: { row: previous.row, ancestors: [] } };
+  }
+
+  /**
+   * {@link Verifier.read}, shared by concurrent misses of one hash in one cache generation (a read
+   * begun before an invalidation is not handed to a caller after it, who reads afresh).
+   */
+  private sharedRead(hash: string, generation: number): Promise<VerificationRead | undefined> {
+    return this.sharedReads.get(`${generation}:${hash}`, () => this.read(hash));
   }
 
   /** The verification read of a hash, with the token's ancestors: the tokens, then the previous secrets. */
@@ -192,7 +203,7 @@ export class Verifier {
     const resolved = this.resolve(secret);
     if (typeof resolved !== "string") return resolved;
     const generation = this.generation;
-    return this.remember(resolved, await this.read(resolved), generation, clientIp);
+    return this.remember(resolved, await this.sharedRead(resolved, generation), generation, clientIp);
   }
 
   /**
