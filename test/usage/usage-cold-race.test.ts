@@ -45,7 +45,10 @@ describe.each(databases())("50 concurrent first verifications of one limited tok
     closers.push(cleanup);
     const clock = manualClock(START);
     const maker = await Latchkey.open({ databaseUrl: url, clock });
-    const { secret } = await maker.tokens.create({ principal: await maker.operator("default"), ip: null }, { name: "limited", hasFull: true, rateLimits: [{ name: "burst", limit: 5, window_seconds: 10 }] });
+    const { secret } = await maker.tokens.create(
+      { principal: await maker.operator("default"), ip: null },
+      { name: "limited", hasFull: true, rateLimits: [{ name: "burst", limit: 5, window_seconds: 10 }] },
+    );
     rememberSecret(secret);
     await maker.close();
     const fresh = await Latchkey.open({ databaseUrl: url, clock });
