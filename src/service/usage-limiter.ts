@@ -15,12 +15,17 @@
  *   together never allow more than `limit` in a window (the stated bound: 0 over). They may refuse
  *   early by at most `instances × (lease − 1)` in a window (uses leased by one instance and not
  *   spent before the window ends); below a limit of 40 the lease is 1 and the count is exact.
+ *   Each use is first held in this instance's own count of the window (its clock) synchronously,
+ *   before Redis is asked, so a burst of concurrent requests cannot all pass while the first waits
+ *   on Redis; a refused reservation is released (and a use Redis granted goes back to the lease).
+ *   An instance whose clock lags Redis's may refuse early for that lag after a window starts.
  * - Credits are taken in Redis by one script per verification (exact: never overspent, never
  *   refused while credits remain). The database keeps the last figure an instance saw, written in
  *   batches, as the seed should Redis lose the key.
  * - Redis unreachable: credits fail closed (503 `limits_unavailable`); windows follow
  *   LATCHKEY_RATE_LIMIT_WHEN_REDIS_DOWN: `open` (default) counts each window in this instance's
- *   memory (each instance then allows up to `limit`, so at most `instances × limit` together),
+ *   memory (each instance then allows up to `limit` in a window, the uses it allowed through Redis
+ *   in that window included, so at most `instances × limit` together),
  *   `closed` refuses with 503 `limits_unavailable`.
  */
 import { Redis } from "ioredis";
@@ -35,6 +40,7 @@ import {
   type RecordLimits,
 } from "../core/rate-limits.js";
 import type { UsageStore } from "../store/usage-store.js";
+import { CREDITS_SCRIPT, CREDITS_TTL_SECONDS, LEASE_SCRIPT, type LimiterRedis } from "./usage-redis-scripts.js";
 
 /** What happens to windows while Redis cannot be reached (credits always fail closed). */
 export type WindowsWhenRedisDown = "open" | "closed";
@@ -87,55 +93,11 @@ interface TokenCounters {
   readonly credits: CreditCounter | null;
 }
 
-const CREDITS_TTL_SECONDS = 100 * 86_400;
-
-/** Takes up to ARGV[3] uses of a window of ARGV[1] seconds with limit ARGV[2], on Redis's clock. Returns {granted, index, millisLeft}. */
-const LEASE_SCRIPT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local len = tonumber(ARGV[1]) * 1000
-local idx = math.floor(now / len)
-local key = KEYS[1] .. ':' .. idx
-local used = tonumber(redis.call('GET', key) or '0')
-local grant = math.min(tonumber(ARGV[3]), tonumber(ARGV[2]) - used)
-if grant < 0 then grant = 0 end
-if grant > 0 then
-  redis.call('INCRBY', key, grant)
-  redis.call('PEXPIRE', key, len + 1000)
-end
-return {grant, idx, (idx + 1) * len - now}
-`;
-
-/** Spends ARGV[5] credits, seeding the key from ARGV[1..2] and refilling to ARGV[4] in a later period ARGV[3]. Returns {took, remaining, period}. */
-const CREDITS_SCRIPT = `
-local r = redis.call('HMGET', KEYS[1], 'remaining', 'period')
-local remaining = tonumber(r[1])
-local period = tonumber(r[2])
-if remaining == nil then
-  remaining = tonumber(ARGV[1])
-  period = tonumber(ARGV[2])
-end
-local current = tonumber(ARGV[3])
-if current >= 0 and current > period then
-  remaining = tonumber(ARGV[4])
-  period = current
-end
-local took = 0
-if remaining >= tonumber(ARGV[5]) then
-  remaining = remaining - tonumber(ARGV[5])
-  took = 1
-end
-redis.call('HSET', KEYS[1], 'remaining', remaining, 'period', period)
-redis.call('EXPIRE', KEYS[1], tonumber(ARGV[6]))
-return {took, remaining, period}
-`;
-
-type LimiterRedis = Redis & {
-  latchkeyLease(key: string, windowSeconds: number, limit: number, want: number): Promise<[number, number, number]>;
-  latchkeyCredits(key: string, ...args: number[]): Promise<[number, number, number]>;
+const UNAVAILABLE: LimitRefusal = {
+  code: "limits_unavailable",
+  retryAfterSeconds: 1,
+  message: "The shared counters of rate limits and credits cannot be reached. Try again shortly.",
 };
-
-const UNAVAILABLE: LimitRefusal = { code: "limits_unavailable", retryAfterSeconds: 1, message: "The shared counters of rate limits and credits cannot be reached. Try again shortly." };
 
 export class UsageLimiter {
   private readonly counters = new Map<string, TokenCounters>();
@@ -155,7 +117,12 @@ export class UsageLimiter {
     this.whenDown = options.windowsWhenRedisDown ?? "open";
     this.redis = null;
     if (options.redisUrl) {
-      const redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 500, lazyConnect: false }) as LimiterRedis;
+      const redis = new Redis(options.redisUrl, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        commandTimeout: 500,
+        lazyConnect: false,
+      }) as LimiterRedis;
       redis.on("error", () => undefined); // each command answers for itself (see the direction above)
       redis.defineCommand("latchkeyLease", { numberOfKeys: 1, lua: LEASE_SCRIPT });
       redis.defineCommand("latchkeyCredits", { numberOfKeys: 1, lua: CREDITS_SCRIPT });
@@ -261,75 +228,136 @@ export class UsageLimiter {
     return null;
   }
 
-  private async consumeShared(tokenId: string, counters: TokenCounters, cost: number, nowMillis: number): Promise<LimitRefusal | null> {
-    const redis = this.redis as LimiterRedis;
+  /**
+   * Redis: holds one use of every window in this instance's own window synchronously, before any
+   * await (so a burst of concurrent requests cannot all pass while the first waits), then
+   * reconciles with Redis; a refused reservation is released.
+   */
+  private consumeShared(tokenId: string, counters: TokenCounters, cost: number, nowMillis: number): LimitRefusal | Promise<LimitRefusal | null> {
+    const held = this.hold(counters, nowMillis);
+    if (!Array.isArray(held)) return held;
+    return this.reconcile(tokenId, counters, cost, held);
+  }
+
+  /** Counts one use in each window's local count, or refuses (holding nothing) when one is full; returns the windows' starts. */
+  private hold(counters: TokenCounters, nowMillis: number): number[] | LimitRefusal {
     for (const w of counters.windows) {
-      if (w.leaseLeft >= 1 && nowMillis < w.leaseUntilMillis) continue;
-      if (redis.status !== "ready") {
-        if (this.whenDown === "closed") return UNAVAILABLE;
-        continue; // counted in memory below
-      }
-      const sentAtMillis = this.clock.nowMillis();
-      try {
-        const [granted, , millisLeft] = await redis.latchkeyLease(`${this.prefix}:window:${tokenId}:${counters.version}:${w.window.name}:${w.window.windowSeconds}`, w.window.windowSeconds, w.window.limit, w.leaseSize);
-        // The lease ends no later than Redis's window: measured from before the request was sent.
-        const until = sentAtMillis + Number(millisLeft);
-        if (until !== w.leaseUntilMillis && nowMillis >= w.leaseUntilMillis) w.leaseLeft = 0;
-        w.leaseLeft += Number(granted);
-        w.leaseUntilMillis = until;
-        if (w.leaseLeft < 1) return rateLimited(w.window, retryAfterSeconds(sentAtMillis, until));
-      } catch (error) {
-        this.options.onBackgroundError?.(error);
-        if (this.whenDown === "closed") return UNAVAILABLE;
-        w.leaseLeft = 0;
-      }
-    }
-    // Windows Redis could not count (down, direction open) are counted here alone.
-    const localNow = this.clock.nowMillis();
-    for (const w of counters.windows) {
-      if (w.leaseLeft >= 1 && localNow < w.leaseUntilMillis) continue;
-      const start = windowStartMillis(localNow, w.window.windowSeconds);
+      const start = windowStartMillis(nowMillis, w.window.windowSeconds);
       if (start !== w.startMillis) {
         w.startMillis = start;
         w.used = 0;
       }
-      if (w.used >= w.window.limit) return rateLimited(w.window, retryAfterSeconds(localNow, start + w.lengthMillis));
+      if (w.used >= w.window.limit) return rateLimited(w.window, retryAfterSeconds(nowMillis, start + w.lengthMillis));
     }
-    const credits = counters.credits;
-    if (credits !== null) {
-      if (redis.status !== "ready") return UNAVAILABLE;
+    return counters.windows.map((w) => {
+      w.used++;
+      return w.startMillis;
+    });
+  }
+
+  /** Takes each held use from a lease or from Redis, then spends credits in Redis; undoes all on a refusal. */
+  private async reconcile(tokenId: string, counters: TokenCounters, cost: number, heldStarts: number[]): Promise<LimitRefusal | null> {
+    const redis = this.redis as LimiterRedis;
+    const leased: WindowCounter[] = [];
+    const refuse = (refusal: LimitRefusal): LimitRefusal => {
+      this.release(counters, heldStarts, leased);
+      return refusal;
+    };
+    for (const w of counters.windows) {
+      if (w.leaseLeft >= 1 && this.clock.nowMillis() < w.leaseUntilMillis) {
+        w.leaseLeft--;
+        leased.push(w);
+        continue;
+      }
+      if (redis.status !== "ready") {
+        if (this.whenDown === "closed") return refuse(UNAVAILABLE);
+        continue; // open: the use held in this instance's window is the count
+      }
+      const sentAtMillis = this.clock.nowMillis();
       try {
-        const current = credits.refill === null ? -1 : refillPeriod(credits.refill.interval, localNow);
-        const [took, remaining, period] = await redis.latchkeyCredits(
-          `${this.prefix}:credits:${tokenId}:${counters.version}`,
-          credits.remaining,
-          credits.period,
-          current,
-          credits.refill?.amount ?? 0,
-          cost,
-          CREDITS_TTL_SECONDS,
+        const [granted, , millisLeft] = await redis.latchkeyLease(
+          `${this.prefix}:window:${tokenId}:${counters.version}:${w.window.name}:${w.window.windowSeconds}`,
+          w.window.windowSeconds,
+          w.window.limit,
+          w.leaseSize,
         );
-        credits.remaining = Number(remaining);
-        credits.period = Number(period);
-        this.dirty.add(tokenId);
-        if (Number(took) !== 1) return this.costNeverFits(credits, cost) ?? exhausted(credits, localNow);
+        // The lease ends no later than Redis's window: measured from before the request was sent.
+        const until = sentAtMillis + Number(millisLeft);
+        if (Number(granted) < 1) {
+          // Redis's window is full, but uses leased meanwhile by this instance's concurrent requests may be left.
+          if (w.leaseLeft >= 1 && this.clock.nowMillis() < w.leaseUntilMillis) {
+            w.leaseLeft--;
+            leased.push(w);
+            continue;
+          }
+          return refuse(rateLimited(w.window, retryAfterSeconds(sentAtMillis, until)));
+        }
+        // This request takes one use of its own grant; the rest joins the lease.
+        if (this.clock.nowMillis() >= w.leaseUntilMillis) {
+          w.leaseLeft = 0;
+          w.leaseUntilMillis = until;
+        } else w.leaseUntilMillis = Math.min(w.leaseUntilMillis, until);
+        w.leaseLeft += Number(granted) - 1;
+        leased.push(w);
       } catch (error) {
         this.options.onBackgroundError?.(error);
-        return UNAVAILABLE;
+        if (this.whenDown === "closed") return refuse(UNAVAILABLE);
       }
     }
-    for (const w of counters.windows) {
-      if (w.leaseLeft >= 1 && localNow < w.leaseUntilMillis) w.leaseLeft--;
-      else w.used++;
+    const credits = counters.credits;
+    if (credits === null) return null;
+    if (redis.status !== "ready") return refuse(UNAVAILABLE);
+    try {
+      const localNow = this.clock.nowMillis();
+      const current = credits.refill === null ? -1 : refillPeriod(credits.refill.interval, localNow);
+      const [took, remaining, period] = await redis.latchkeyCredits(
+        `${this.prefix}:credits:${tokenId}:${counters.version}`,
+        credits.remaining,
+        credits.period,
+        current,
+        credits.refill?.amount ?? 0,
+        cost,
+        CREDITS_TTL_SECONDS,
+      );
+      credits.remaining = Number(remaining);
+      credits.period = Number(period);
+      this.dirty.add(tokenId);
+      if (Number(took) !== 1) return refuse(this.costNeverFits(credits, cost) ?? exhausted(credits, localNow));
+    } catch (error) {
+      this.options.onBackgroundError?.(error);
+      return refuse(UNAVAILABLE);
     }
     return null;
   }
 
-  /** Redis, windows only, every lease still holding uses: decided here, synchronously. */
+  /**
+   * Undoes a refused request's reservation: the use held in each local window (unless that window
+   * has since ended) and the uses it took from Redis, given back to the lease while it holds.
+   */
+  private release(counters: TokenCounters, heldStarts: number[], leased: WindowCounter[]): void {
+    counters.windows.forEach((w, i) => {
+      if (w.startMillis === heldStarts[i] && w.used > 0) w.used--;
+    });
+    const nowMillis = this.clock.nowMillis();
+    for (const w of leased) if (nowMillis < w.leaseUntilMillis) w.leaseLeft++;
+  }
+
+  /** Redis, windows only, every lease still holding uses and every local window room: decided here, synchronously. */
   private fromLeases(counters: TokenCounters, nowMillis: number): boolean {
     if (counters.credits !== null) return false;
-    for (const w of counters.windows) if (w.leaseLeft < 1 || nowMillis >= w.leaseUntilMillis) return false;
-    for (const w of counters.windows) w.leaseLeft--;
+    for (const w of counters.windows) {
+      if (w.leaseLeft < 1 || nowMillis >= w.leaseUntilMillis) return false;
+      if (w.used >= w.window.limit && windowStartMillis(nowMillis, w.window.windowSeconds) === w.startMillis) return false;
+    }
+    for (const w of counters.windows) {
+      const start = windowStartMillis(nowMillis, w.window.windowSeconds);
+      if (start !== w.startMillis) {
+        w.startMillis = start;
+        w.used = 0;
+      }
+      w.used++;
+      w.leaseLeft--;
+    }
     return true;
   }
 
@@ -386,7 +414,12 @@ export class UsageLimiter {
 }
 
 function rateLimited(window: RateWindow, retryAfter: number): LimitRefusal {
-  return { code: "rate_limited", window: window.name, retryAfterSeconds: retryAfter, message: `Rate limit "${window.name}" reached: ${window.limit} per ${window.windowSeconds} s.` };
+  return {
+    code: "rate_limited",
+    window: window.name,
+    retryAfterSeconds: retryAfter,
+    message: `Rate limit "${window.name}" reached: ${window.limit} per ${window.windowSeconds} s.`,
+  };
 }
 
 function exhausted(credits: CreditCounter, nowMillis: number): LimitRefusal {

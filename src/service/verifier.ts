@@ -31,15 +31,13 @@ import { LRUCache } from "lru-cache";
 import type { Catalogue } from "../core/catalogue.js";
 import type { Clock } from "../core/clock.js";
 import { decide, type DomainRef, type TokenLookup, type TokenRecord, type VerifyDecision, type VerifyQuestion } from "../core/verify-decision.js";
-import { foldLineage } from "../core/token-lineage.js";
-import { recordLimitsOfColumns } from "../core/rate-limits.js";
 import { hashSecret, MAX_SECRET_CHARS, parseSecret } from "../core/token-secret.js";
 import { SQLITE_CHANGE_WINDOW_MILLIS, type Store } from "../store/store.js";
 import { findVerification, findVerificationAtOnce, readAncestors, type VerificationRead } from "../store/token-lineage-store.js";
-import { findTokenByPreviousHash, findTokenByPreviousHashAtOnce, touchPreviousLastUsed, type PreviousVerificationRow } from "../store/rotation-store.js";
-import { storedAllowedIps } from "./address-list.js";
-import { permissionsOfRow } from "./token-view.js";
+import { findTokenByPreviousHash, findTokenByPreviousHashAtOnce, touchPreviousLastUsed } from "../store/rotation-store.js";
 import type { UsageGate } from "./usage-gate.js";
+import { recordOfRow } from "./verification-record.js";
+import { SharedReads } from "./shared-reads.js";
 
 /** Options of the verifier. */
 export interface VerifierOptions {
@@ -80,6 +78,8 @@ export class Verifier {
   private readonly lastUsed = new Map<string, number>();
   private readonly previousLastUsed = new Map<string, number>();
   private generation = 0;
+  /** Verification reads under way, keyed by generation and hash: concurrent misses of one secret share one read. */
+  private readonly sharedReads = new SharedReads<VerificationRead | undefined>();
   /** Lookups answered from the cache, and those that were not (a read, or refused malformed), since start (metrics). */
   cacheHits = 0;
   cacheMisses = 0;
@@ -153,7 +153,7 @@ export class Verifier {
     const atOnce = this.readAtOnce(resolved);
     const ip = clientIp ?? question.ip ?? null;
     if (atOnce !== null) return this.conclude(this.remember(resolved, atOnce.read, generation, ip), question);
-    return this.read(resolved).then((read) => this.conclude(this.remember(resolved, read, generation, ip), question));
+    return this.sharedRead(resolved, generation).then((read) => this.conclude(this.remember(resolved, read, generation, ip), question));
   }
 
   /** Notes that a token was used now, with the secret of its record; written by the next batch flush. */
@@ -171,6 +171,14 @@ export class Verifier {
     // A child's previous secret: its ancestors are read on the waiting path.
     if (previous.row.parent_id !== null && previous.row.parent_id !== undefined) return null;
     return { read: { row: previous.row, ancestors: [] } };
+  }
+
+  /**
+   * {@link Verifier.read}, shared by concurrent misses of one hash in one cache generation (a read
+   * begun before an invalidation is not handed to a caller after it, who reads afresh).
+   */
+  private sharedRead(hash: string, generation: number): Promise<VerificationRead | undefined> {
+    return this.sharedReads.get(`${generation}:${hash}`, () => this.read(hash));
   }
 
   /** The verification read of a hash, with the token's ancestors: the tokens, then the previous secrets. */
@@ -192,7 +200,7 @@ export class Verifier {
     const resolved = this.resolve(secret);
     if (typeof resolved !== "string") return resolved;
     const generation = this.generation;
-    return this.remember(resolved, await this.read(resolved), generation, clientIp);
+    return this.remember(resolved, await this.sharedRead(resolved, generation), generation, clientIp);
   }
 
   /**
@@ -383,43 +391,4 @@ export class Verifier {
     clearInterval(this.flushTimer);
     await this.flushLastUsed();
   }
-}
-
-/**
- * Builds the verification record of a stored row, its ancestors folded in (token-lineage.ts): the
- * token read by its current secret, or (a row with `grace_ends_at`) by its previous one. The address
- * list is parsed here, once per cache fill.
- */
-export function recordOfRow(catalogue: Catalogue, { row, ancestors }: VerificationRead): TokenRecord {
-  const graceEndsAt = (row as Partial<PreviousVerificationRow>).grace_ends_at;
-  const lineage = foldLineage(
-    catalogue,
-    { parentId: row.parent_id ?? null, permissions: permissionsOfRow(catalogue, row), allDomains: row.all_domains === 1, domains: row.domains },
-    ancestors.map((a) => ({
-      id: a.id,
-      parentId: a.parent_id,
-      permissions: permissionsOfRow(catalogue, a),
-      allDomains: a.all_domains === 1,
-      domains: a.domains,
-      expiresAtMillis: a.expires_at === null ? null : Date.parse(a.expires_at),
-      paused: a.paused === 1,
-    })),
-  );
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    name: row.name,
-    permissions: lineage.permissions,
-    allDomains: lineage.allDomains,
-    domains: lineage.domains,
-    expiresAtMillis: row.expires_at === null ? null : Date.parse(row.expires_at),
-    paused: row.paused === 1,
-    ancestorIds: lineage.ancestorIds,
-    parentInactiveFromMillis: lineage.parentInactiveFromMillis,
-    secret: graceEndsAt === undefined ? "current" : "previous",
-    graceEndsAtMillis: graceEndsAt === undefined ? null : Date.parse(graceEndsAt),
-    notBeforeMillis: row.not_before === null || row.not_before === undefined ? null : Date.parse(row.not_before),
-    allowedIps: storedAllowedIps(row.allowed_ips),
-    limits: recordLimitsOfColumns(row),
-  };
 }
