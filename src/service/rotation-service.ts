@@ -20,7 +20,7 @@ import type { Catalogue } from "../core/catalogue.js";
 import type { Clock } from "../core/clock.js";
 import type { RandomSource } from "../core/random-source.js";
 import { generateSecret, hashSecret, previewOf } from "../core/token-secret.js";
-import { ageReplays, findReplay, findTokenIdByAnyHash, insertReplay, replaceCurrentSecret, replacePreviousSecret } from "../store/rotation-store.js";
+import { ageReplays, findReplay, findTokenIdByAnyHash, insertReplay, lockTokenRow, replaceCurrentSecret, replacePreviousSecret } from "../store/rotation-store.js";
 import { currentChangeSeq } from "../store/change-sequence.js";
 import { findVisibleToken } from "../store/keyset-list-store.js";
 import { UniqueViolation, type Store } from "../store/store.js";
@@ -126,6 +126,8 @@ export class RotationService {
       let outcome: { kind: "rotated"; graceEnds: string; seq: number } | { kind: "replayed"; secret: string; graceEnds: string; seq: number } | { kind: "missing" };
       try {
         outcome = await store.transaction(async (tx) => {
+          // One rotation of a token at a time (PostgreSQL): a concurrent one waits here, then reads what this one left.
+          await lockTokenRow(tx, id);
           // The target first, on both branches: outside the actor's view it is not there (404), and nothing happens.
           const before = await findVisibleToken(tx, accountId, id, viewer);
           if (before === undefined) return { kind: "missing" as const };

@@ -132,6 +132,17 @@ export async function replaceCurrentSecret(store: Store, tokenId: string, expect
   return Number(result.numUpdatedRows) > 0;
 }
 
+/**
+ * Takes the token's row lock for the rest of the transaction (PostgreSQL `select ... for update`), so
+ * that concurrent rotations of one token run one after another, each reading the secret the previous
+ * one left (break test B2-2: without it they raced and retried). SQLite's write transactions are
+ * serialized already: nothing to do there.
+ */
+export async function lockTokenRow(store: Store, tokenId: string): Promise<void> {
+  if (store.dialect.kind !== "postgres") return;
+  await store.query.selectFrom("tokens").select("id").where("id", "=", tokenId).forUpdate().execute();
+}
+
 /** The stored reply of an idempotent rotation, by its key hash. */
 export async function findReplay(store: Store, keyHash: string): Promise<TokenRotationReplaysTable | undefined> {
   return store.query.selectFrom("token_rotation_replays").selectAll().where("key_hash", "=", keyHash).executeTakeFirst();
