@@ -74,7 +74,7 @@ export class TokenCascade {
     const { catalogue, store } = this.deps;
     requireLevel(catalogue, actor.principal, "tokens", "full");
     const accountId = accountOf(actor.principal);
-    const viewer = tokenViewerOf(actor.principal);
+    const viewer = tokenViewerOf(actor.principal, this.deps.catalogue);
     const row = await findVisibleToken(store, accountId, id, viewer);
     if (row === undefined) throw notFound();
     const parentId = row.parent_id ?? null;
@@ -90,7 +90,7 @@ export class TokenCascade {
    * is paused, lineage refuses it anyway).
    */
   private async manageable(tx: Store, actor: ActorContext, accountId: string, ids: readonly string[]): Promise<string[]> {
-    const viewer = tokenViewerOf(actor.principal);
+    const viewer = tokenViewerOf(actor.principal, this.deps.catalogue);
     const kept: string[] = [];
     for (let at = 0; at < ids.length; at += 500) {
       const rows = await listVisibleTokens(tx, accountId, ids.slice(at, at + 500), viewer);
@@ -104,7 +104,7 @@ export class TokenCascade {
     requireLevel(catalogue, actor.principal, "tokens", "full");
     const accountId = accountOf(actor.principal);
     const found = await store.transaction(async (tx) => {
-      const top = await findVisibleToken(tx, accountId, id, tokenViewerOf(actor.principal));
+      const top = await findVisibleToken(tx, accountId, id, tokenViewerOf(actor.principal, this.deps.catalogue));
       if (top === undefined) return null;
       const lacking = exceedsActor(catalogue, actor, top);
       if (lacking.length > 0) throw new ServiceError("ceiling_exceeded", { message: `This token cannot manage a token with more rights than its own: ${lacking.join(", ")}.`, lacking });

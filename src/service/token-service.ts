@@ -98,7 +98,8 @@ export class TokenService {
 
   /**
    * A page of the tokens the actor may see, newest first: a token sees its own subtree within its
-   * domains (token-visibility.ts), a user or the operator the whole account. Needs `tokens_full`.
+   * domains, a person other than an Admin the tokens within their role (token-visibility.ts), an
+   * Admin or the operator the whole account. Needs `tokens_full`.
    *
    * @param page a page number (`{page, limit}`) or a keyset position (never skips or repeats a token
    *   while tokens are added or deleted between reads).
@@ -106,19 +107,25 @@ export class TokenService {
    */
   async list(actor: ActorContext, page: PageRequest | KeysetPageRequest): Promise<{ tokens: TokenDetails[]; total: number; offset: number; hasMore: boolean }> {
     requireLevel(this.deps.catalogue, actor.principal, "tokens", "full");
-    const { rows, total, offset, hasMore } = await listTokensPage(this.deps.store, accountOf(actor.principal), tokenViewerOf(actor.principal), keysetRequestOf(page));
+    const { rows, total, offset, hasMore } = await listTokensPage(
+      this.deps.store,
+      accountOf(actor.principal),
+      tokenViewerOf(actor.principal, this.deps.catalogue),
+      keysetRequestOf(page),
+    );
     return { tokens: rows.map((row) => detailsOfRow(this.deps.catalogue, row)), total, offset, hasMore };
   }
 
   /**
-   * One token the actor may see (a token: within its subtree and domains). Needs `tokens_full`.
+   * One token the actor may see (a token: within its subtree and domains; a person: within their
+   * role). Needs `tokens_full`.
    *
    * @throws ServiceError not_found, also for another account's token or one outside the actor's
    *   view (no difference is visible).
    */
   async show(actor: ActorContext, id: string): Promise<TokenDetails> {
     requireLevel(this.deps.catalogue, actor.principal, "tokens", "full");
-    const row = await findVisibleToken(this.deps.store, accountOf(actor.principal), id, tokenViewerOf(actor.principal));
+    const row = await findVisibleToken(this.deps.store, accountOf(actor.principal), id, tokenViewerOf(actor.principal, this.deps.catalogue));
     if (row === undefined) throw notFound();
     return detailsOfRow(this.deps.catalogue, row);
   }
@@ -274,7 +281,7 @@ export class TokenService {
     }
     if (name === undefined && input.status === undefined) throw validationError({ name: ["Give a new name, or a status (pause or unpause)."] });
     const updated = await store.transaction(async (tx) => {
-      const before = await findVisibleToken(tx, accountId, id, tokenViewerOf(actor.principal));
+      const before = await findVisibleToken(tx, accountId, id, tokenViewerOf(actor.principal, this.deps.catalogue));
       if (before === undefined) return false;
       this.requireWithinCeiling(actor, before);
       const changes: { name?: string; paused?: number; updated_at: string } = { updated_at: new Date(clock.nowMillis()).toISOString() };
@@ -309,7 +316,7 @@ export class TokenService {
     requireLevel(catalogue, actor.principal, "tokens", "full");
     const accountId = accountOf(actor.principal);
     const deleted = await store.transaction(async (tx) => {
-      const before = await findVisibleToken(tx, accountId, id, tokenViewerOf(actor.principal));
+      const before = await findVisibleToken(tx, accountId, id, tokenViewerOf(actor.principal, this.deps.catalogue));
       if (before === undefined) return false;
       this.requireWithinCeiling(actor, before);
       const targetLineage = await lineagePathOf(tx, accountId, id);
@@ -326,8 +333,9 @@ export class TokenService {
 /**
  * A token may rename, pause, resume or delete only tokens it could have created itself: otherwise a
  * weak token with `tokens_full` could resume a stronger token that an administrator paused, or pause
- * and delete the administrator's own (found by the break test). Signed-in users and the operator act
- * for the whole account.
+ * and delete the administrator's own (found by the break test). A person is bound by their role (the
+ * ceiling of issue 16; they see only tokens within it, token-visibility.ts); the operator acts for the
+ * whole account.
  */
 export function exceedsActor(catalogue: Catalogue, actor: ActorContext, target: TokenWithDomains): string[] {
   if (actor.principal.kind === "operator") return [];
