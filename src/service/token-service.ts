@@ -15,7 +15,7 @@ import { generateSecret, hashSecret, previewOf } from "../core/token-secret.js";
 import type { PageRequest, Store, TokenWithDomains } from "../store/store.js";
 import { ForeignKeyViolation, UniqueViolation } from "../store/store.js";
 import { findVisibleToken, listTokensPage, type KeysetPageRequest } from "../store/keyset-list-store.js";
-import { lineagePathOf } from "../store/token-lineage-store.js";
+import { creatorStateForCreate, lineagePathOf } from "../store/token-lineage-store.js";
 import { recordAuditEvent } from "./audit-log.js";
 import { policyOfAccount } from "./account-policy.js";
 import { checkCreationConditions, childConditions, type ConditionsInput } from "./creation-conditions.js";
@@ -135,7 +135,9 @@ export class TokenService {
    * only be shown your API token one time").
    *
    * @throws ServiceError scope_missing (actor lacks tokens_full), validation_failed (field problems,
-   *   all reported at once), ceiling_exceeded (a token granting beyond itself; `lacking` lists what).
+   *   all reported at once), ceiling_exceeded (a token granting beyond itself; `lacking` lists what),
+   *   token_paused / token_parent_inactive (the creating token or an ancestor was paused since it was
+   *   authenticated, e.g. by a cascade running meanwhile; F10).
    */
   async create(actor: ActorContext, input: CreateTokenInput): Promise<CreatedToken> {
     const { catalogue, clock, store } = this.deps;
@@ -218,6 +220,7 @@ export class TokenService {
       const id = this.deps.ids("token");
       try {
         await store.transaction(async (tx) => {
+          if (actor.principal.kind === "token") await requireCreatorActive(tx, accountId, actor.principal.record.id, nowMillis);
           await tx.insertToken(
             {
               id,
@@ -352,6 +355,20 @@ export function exceedsActor(catalogue: Catalogue, actor: ActorContext, target: 
       expiresAtMillis: target.expires_at === null ? null : Date.parse(target.expires_at),
     },
   );
+}
+
+/**
+ * Inside a create's transaction: the creating token and its ancestors are still active (F10). A
+ * principal is authenticated before the transaction; a cascading pause may have committed since.
+ *
+ * @throws ServiceError token_paused (the creator), token_parent_inactive (an ancestor paused or
+ *   expired), token_unknown (the creator was deleted).
+ */
+async function requireCreatorActive(tx: Store, accountId: string, creatorId: string, nowMillis: number): Promise<void> {
+  const state = await creatorStateForCreate(tx, accountId, creatorId);
+  if (state === undefined) throw new ServiceError("token_unknown");
+  if (state.paused) throw new ServiceError("token_paused");
+  if (state.ancestors.some((a) => a.paused === 1 || (a.expires_at !== null && Date.parse(a.expires_at) <= nowMillis))) throw new ServiceError("token_parent_inactive");
 }
 
 function notFound(): ServiceError {

@@ -257,3 +257,39 @@ export async function setPausedMany(store: Store, accountId: string, ids: readon
   }
   return changed;
 }
+
+/**
+ * The creator's own state and its ancestors', read inside a create's transaction (F10). On
+ * PostgreSQL the creator's row is locked `for share`, so a create waits for a cascade that has locked
+ * it (see {@link lockSubtreeUntilStable}) and then sees it paused; on SQLite writers are serialized.
+ *
+ * @returns undefined when the creator is gone, else whether it is paused and its ancestors' rows.
+ */
+export async function creatorStateForCreate(tx: Store, accountId: string, creatorId: string): Promise<{ paused: boolean; ancestors: AncestorRow[] } | undefined> {
+  let query = tx.db.selectFrom("tokens").select(["paused", "parent_id"]).where("account_id", "=", accountId).where("id", "=", creatorId);
+  if (tx.dialect.kind === "postgres") query = query.forShare();
+  const row = await query.executeTakeFirst();
+  if (row === undefined) return undefined;
+  const ancestors = row.parent_id === null || row.parent_id === undefined ? [] : await readAncestors(tx, row.parent_id);
+  return { paused: Number(row.paused) === 1, ancestors };
+}
+
+/**
+ * The ids of a subtree (as {@link listSubtreeIds}) with every row locked `for update` until the set is
+ * stable (F10, PostgreSQL): a create commits under a parent either before the lock, and a re-read
+ * finds its child, or waits for the cascade to commit (creatorStateForCreate) and sees the parent
+ * paused. SQLite serializes writers: one read suffices.
+ */
+export async function lockSubtreeUntilStable(tx: Store, accountId: string, rootId: string): Promise<string[]> {
+  let ids = await listSubtreeIds(tx, accountId, rootId);
+  if (tx.dialect.kind !== "postgres") return ids;
+  for (;;) {
+    for (let at = 0; at < ids.length; at += 500) {
+      await tx.db.selectFrom("tokens").select("id").where("account_id", "=", accountId).where("id", "in", ids.slice(at, at + 500)).forUpdate().execute();
+    }
+    const again = await listSubtreeIds(tx, accountId, rootId);
+    const known = new Set(ids);
+    if (again.length === ids.length && again.every((id) => known.has(id))) return again;
+    ids = again;
+  }
+}
