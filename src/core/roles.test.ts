@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { buildCatalogue, SEED_AREAS, SEED_CATALOGUE } from "./catalogue.js";
 import { parseScopes } from "./permissions.js";
-import { isAdmin, isRoleName, MAILERSEND_PERMISSIONS, parseRole, roleGrant, ROLE_NAMES, rolePermissions, roleScopes, type Role } from "./roles.js";
+import {
+  isAdmin,
+  isRoleName,
+  MAILERSEND_PERMISSIONS,
+  parseRole,
+  roleGrant,
+  ROLE_NAMES,
+  roleReachScopes,
+  rolePermissions,
+  roleScopes,
+  type Role,
+} from "./roles.js";
 import { exceedsCeiling } from "./token-ceiling.js";
 
 const role = (name: Role["name"], scopes: string[] = [], domainIds: string[] | null = null): Role => ({ name, scopes, domainIds });
@@ -70,6 +81,40 @@ describe("roleGrant: a role as a ceiling, through the tokens' own ceiling code",
 
   it("a role sets no expiry: its tokens may live as long as chosen", () => {
     expect(roleGrant(SEED_CATALOGUE, role("Designer")).expiresAtMillis).toBeNull();
+  });
+});
+
+describe("roleReachScopes: the scopes a token may hold and lie within a role (what a person sees, F14)", () => {
+  const roles = [
+    role("Manager"),
+    role("Designer"),
+    role("Accountant"),
+    role("Custom User", ["email_full", "domains_read", "users_full"]),
+    role("Custom User", ["analytics_read"], ["dom_a"]),
+  ];
+
+  it.each(roles.map((r) => [`${r.name} ${r.scopes.join(" ")}`, r] as const))(
+    "%s: a scope is in reach exactly when the role's ceiling covers a token holding it",
+    (_label, r) => {
+      const reach = roleReachScopes(SEED_CATALOGUE, r);
+      for (const scope of SEED_CATALOGUE.byScope.keys()) {
+        const parsed = parseScopes(SEED_CATALOGUE, [scope]);
+        if (!parsed.ok) throw new Error(scope);
+        const lacking = exceedsCeiling(SEED_CATALOGUE, roleGrant(SEED_CATALOGUE, r), {
+          permissions: parsed.permissions,
+          allDomains: false,
+          domainIds: [],
+          expiresAtMillis: null,
+        });
+        expect([scope, reach?.includes(scope)]).toEqual([scope, lacking.length === 0]);
+      }
+    },
+  );
+
+  it("is null for an Admin (every token), empty for an Accountant, and holds a full area's read level", () => {
+    expect(roleReachScopes(SEED_CATALOGUE, role("Admin"))).toBeNull();
+    expect(roleReachScopes(SEED_CATALOGUE, role("Accountant"))).toEqual([]);
+    expect(roleReachScopes(SEED_CATALOGUE, role("Custom User", ["domains_full"]))).toEqual(["domains_read", "domains_full"]);
   });
 });
 

@@ -19,7 +19,7 @@
  * The role names on the wire are the official SDK's `UserRole` values: `Admin`, `Manager`, `Designer`,
  * `Accountant`, `Custom User`. docs/teams.md has the table.
  */
-import { highestLevel, type Catalogue, type Level } from "./catalogue.js";
+import { highestLevel, levelRank, type Catalogue, type Level } from "./catalogue.js";
 import { FULL_ACCESS, parseScopes, printable, scopeStrings, type PermissionSet } from "./permissions.js";
 import type { Grant } from "./token-ceiling.js";
 
@@ -118,6 +118,25 @@ export function roleGrant(catalogue: Catalogue, role: Role): Grant {
 /** The scope strings a role stands for, in catalogue order (every area at its highest for Admin). */
 export function roleScopes(catalogue: Catalogue, role: Role): string[] {
   return scopeStrings(catalogue, rolePermissions(catalogue, role));
+}
+
+/**
+ * The scope strings a token may hold and still lie within a role (F14: what a person sees and
+ * manages): for each area the role holds, every scope string of that area at or below the role's
+ * level (`domains_full` held: `domains_read` and `domains_full`), in catalogue order. A token holding
+ * any other scope, or Full access, is beyond the role. Null for an Admin (Full access: every token).
+ *
+ * @returns the strings; empty when the role holds no area (an Accountant: no token lies within it).
+ */
+export function roleReachScopes(catalogue: Catalogue, role: Role): string[] | null {
+  const held = rolePermissions(catalogue, role);
+  if (held.hasFull) return null;
+  const reach: string[] = [];
+  for (const [scope, { area, level }] of catalogue.byScope) {
+    const top = held.levels.get(area);
+    if (top !== undefined && levelRank(level) <= levelRank(top)) reach.push(scope);
+  }
+  return reach;
 }
 
 /** Input of {@link parseRole}, as a client sends it (every field unchecked). */

@@ -2,7 +2,7 @@
  * The ceiling on creation: a token that creates a token can give it no scope, no domain and no
  * lifetime beyond its own (issue #2, "a token can never create a token with more scopes or more
  * domains than it holds itself"; issue #4, "a new token expires no later than its creator").
- * A signed-in person acts for the whole account and has no ceiling.
+ * A signed-in person's ceiling is their role (src/core/roles.ts roleGrant); the operator has none.
  */
 import type { Catalogue } from "./catalogue.js";
 import { scopesLacking, type PermissionSet } from "./permissions.js";

@@ -2,7 +2,8 @@
  * The account policy (issue 13): `GET/PUT /v1/account/policy`. Who may read and set it: a token with
  * Full access for all domains, or a signed-in Admin (src/core/roles.ts), or the operator at the CLI. The policy binds
  * new tokens only (TokenService.create, through src/service/creation-conditions.ts); tokens made
- * before it tightened keep working and are listed as out of policy.
+ * before it tightened keep working and are listed as out of policy: those the caller may see (a
+ * token: its own subtree, token-visibility.ts; F17).
  */
 import { MAX_POLICY_LIFETIME_DAYS, NO_POLICY, policyViolations, type AccountPolicy, type PolicyViolation } from "../core/account-policy-rules.js";
 import type { Catalogue } from "../core/catalogue.js";
@@ -13,6 +14,8 @@ import { recordAuditEvent } from "./audit-log.js";
 import type { IdFactory } from "./id-factory.js";
 import { accountOf, type ActorContext, type Principal } from "./principal.js";
 import { ServiceError, validationError } from "./service-error.js";
+import { tokenViewerOf } from "./token-visibility.js";
+import type { TokenViewer } from "../store/token-lineage-store.js";
 
 /** A token that a policy set later would refuse: its id, name and the rules it breaks. */
 export interface OutOfPolicyToken {
@@ -26,9 +29,9 @@ export interface PolicyView {
   readonly policy: AccountPolicy;
   /** When the policy was last set, RFC 3339, or null (never). */
   readonly updatedAt: string | null;
-  /** Up to {@link OUT_OF_POLICY_LISTED} tokens outside the policy, newest first. */
+  /** Up to {@link OUT_OF_POLICY_LISTED} tokens outside the policy that the caller may see (token-visibility.ts), newest first. */
   readonly outOfPolicy: readonly OutOfPolicyToken[];
-  /** How many tokens are outside the policy in all. */
+  /** How many of the tokens the caller may see are outside the policy. */
   readonly outOfPolicyTotal: number;
   /** Owners and Admins must sign in with two-factor (issue 16; enforced in src/http/session-cookie.ts). */
   readonly twoFactorRequiredForAdmins: boolean;
@@ -63,7 +66,7 @@ export class AccountPolicyService {
    */
   async get(actor: ActorContext): Promise<PolicyView> {
     requirePolicyAdmin(actor.principal);
-    return this.view(accountOf(actor.principal));
+    return this.view(accountOf(actor.principal), tokenViewerOf(actor.principal, this.deps.catalogue));
   }
 
   /**
@@ -97,18 +100,23 @@ export class AccountPolicyService {
         details: { max_lifetime_days: days, expiry_required: input.expiryRequired, allowed_ips_required: input.allowedIpsRequired, two_factor_required_for_admins: twoFactor },
       });
     });
-    return this.view(accountId);
+    return this.view(accountId, tokenViewerOf(actor.principal, this.deps.catalogue));
   }
 
-  private async view(accountId: string): Promise<PolicyView> {
+  /** The policy and the out-of-policy tokens `viewer` may see (F17: a token, its own subtree). */
+  private async view(accountId: string, viewer: TokenViewer | null): Promise<PolicyView> {
     const { store } = this.deps;
     const row = await findAccountPolicy(store, accountId);
     const policy = await policyOfAccount(store, accountId);
     const outside: OutOfPolicyToken[] = [];
     let total = 0;
     if (policy !== NO_POLICY) {
-      for (const token of await listTokensForPolicy(store, accountId)) {
-        const broken = policyViolations(policy, { createdAtMillis: Date.parse(token.created_at), expiresAtMillis: token.expires_at === null ? null : Date.parse(token.expires_at), hasAllowedIps: token.allowed_ips !== null });
+      for (const token of await listTokensForPolicy(store, accountId, viewer)) {
+        const broken = policyViolations(policy, {
+          createdAtMillis: Date.parse(token.created_at),
+          expiresAtMillis: token.expires_at === null ? null : Date.parse(token.expires_at),
+          hasAllowedIps: token.allowed_ips !== null,
+        });
         if (broken.length === 0) continue;
         total++;
         if (outside.length < OUT_OF_POLICY_LISTED) outside.push({ id: token.id, name: token.name, rules: broken.map((v) => v.rule) });

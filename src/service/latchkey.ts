@@ -383,8 +383,9 @@ export class Latchkey {
   }
 
   /**
-   * A page of the audit events the actor may see, newest first (a token: about what it may see,
-   * people only with `users_read`; token-visibility.ts). Needs `tokens_full`.
+   * A page of the audit events the actor may see, newest first (a token or a person other than an
+   * Admin: about what they may see, people only with `users_read`, a person also about themselves;
+   * token-visibility.ts). Needs `tokens_full`.
    */
   async auditEvents(actor: ActorContext, page: PageRequest | KeysetPageRequest, filter: AuditFilter = {}): Promise<{ events: AuditEvent[]; total: number; offset: number; hasMore: boolean }> {
     requireLevel(this.catalogue, actor.principal, "tokens", "full");

@@ -110,7 +110,7 @@ export class RotationService {
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) errors.idempotency_key = ["The Idempotency-Key must be 16 to 255 visible ASCII characters, e.g. a UUID."];
     if (Object.keys(errors).length > 0) throw validationError(errors);
     const accountId = accountOf(actor.principal);
-    const viewer = tokenViewerOf(actor.principal);
+    const viewer = tokenViewerOf(actor.principal, catalogue);
     const keyHash = key === undefined ? null : createHash("sha256").update(`latchkey-rotation\0${accountId}\0${key}`).digest("hex");
     // Uses of the old secret noted in memory belong to it: write them before it becomes the previous one.
     await verifier.flushLastUsed();
@@ -203,7 +203,7 @@ export class RotationService {
     if (!this.deps.verifier.isWellFormed(secret)) throw notFound;
     const found = await findTokenIdByAnyHash(store, accountId, hashSecret(secret));
     if (found === undefined) throw notFound;
-    const row = await findVisibleToken(store, accountId, found.id, tokenViewerOf(actor.principal));
+    const row = await findVisibleToken(store, accountId, found.id, tokenViewerOf(actor.principal, this.deps.catalogue));
     if (row === undefined || exceedsActor(catalogue, actor, row).length > 0) throw notFound;
     await store.transaction(async (tx) => {
       await recordAuditEvent(tx, this.deps.ids, clock, actor, { action: "token.lookup", targetType: "token", targetId: row.id, details: { name: row.name, secret: found.secret } });

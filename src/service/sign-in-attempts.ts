@@ -6,10 +6,13 @@
  * {@link LOCK_MILLIS}, and while locked every attempt gets `rate_limited` with the seconds left. Only a
  * complete sign-in (password and, when enrolled, the second factor), `latchkey user unlock` or a
  * password reset clears the count: a right password alone does not, or the password could be used to
- * reset the count between guesses at the second factor.
+ * reset the count between guesses at the second factor. An address no user has is counted the same
+ * way, in the database as well (`address_lockouts`, keyed by a hash of the address; F16), so that no
+ * instance, restart or answer tells it from a known one.
  */
 import { createHash } from "node:crypto";
 import type { RandomSource } from "../core/random-source.js";
+import { addressLockedUntil, countAddressAttempt, recordAddressAttempt } from "../store/sign-in-store.js";
 import type { Store } from "../store/store.js";
 import { ServiceError } from "./service-error.js";
 
@@ -26,14 +29,60 @@ export const LOCK_MILLIS = 15 * 60_000;
  * @throws ServiceError rate_limited (with `retryAfterSeconds`) while the user is locked out.
  */
 export async function admitSignInAttempt(store: Store, userId: string, nowMillis: number): Promise<{ readonly locksIfWrong: boolean }> {
-  const attempts = await store.countSignInAttempt(userId, new Date(nowMillis).toISOString());
+  return admit(
+    {
+      count: (nowIso) => store.countSignInAttempt(userId, nowIso),
+      lockedUntil: async () => (await store.findUserById(userId))?.locked_until ?? null,
+      lock: (untilIso) => store.recordSignInAttempt(userId, 0, untilIso),
+    },
+    nowMillis,
+  );
+}
+
+/**
+ * Counts one sign-in attempt on an address no user has, exactly as {@link admitSignInAttempt} counts a
+ * known user's, and in the database too (F16): every instance and every restart see the same count,
+ * so neither the answers nor their timing tell which addresses exist. Keyed by {@link addressKey}.
+ *
+ * @param email as typed (normalized here).
+ * @throws ServiceError rate_limited (with `retryAfterSeconds`) while the address is locked out.
+ */
+export async function admitAddressAttempt(store: Store, email: string, nowMillis: number): Promise<void> {
+  const key = addressKey(email);
+  await admit(
+    {
+      count: (nowIso) => countAddressAttempt(store, key, nowIso),
+      lockedUntil: () => addressLockedUntil(store, key),
+      lock: (untilIso) => recordAddressAttempt(store, key, 0, untilIso, new Date(nowMillis).toISOString()),
+    },
+    nowMillis,
+  );
+}
+
+/** The lock-out key of an address: SHA-256 hex of it trimmed and lower-cased (the address itself is not stored). */
+export function addressKey(email: string): string {
+  return createHash("sha256").update(`sign-in:${email.trim().toLowerCase()}`).digest("hex");
+}
+
+/** Where a lock-out count lives: a user's row, or an unknown address's. */
+interface AttemptCounter {
+  /** Adds one attempt unless locked at `nowIso`; the count after it, or null while locked. */
+  count(nowIso: string): Promise<number | null>;
+  /** When the current lock ends, if stored. */
+  lockedUntil(): Promise<string | null>;
+  /** Sets the lock (and restarts the count). */
+  lock(untilIso: string): Promise<void>;
+}
+
+async function admit(counter: AttemptCounter, nowMillis: number): Promise<{ readonly locksIfWrong: boolean }> {
+  const attempts = await counter.count(new Date(nowMillis).toISOString());
   if (attempts === null || attempts > MAX_FAILED_ATTEMPTS) {
-    const current = await store.findUserById(userId);
-    const lockedUntil = current?.locked_until ? Date.parse(current.locked_until) : nowMillis + LOCK_MILLIS;
+    const stored = await counter.lockedUntil();
+    const lockedUntil = stored ? Date.parse(stored) : nowMillis + LOCK_MILLIS;
     throw lockedOut(Math.max(lockedUntil, nowMillis + 1000) - nowMillis);
   }
   // The last allowed attempt locks at once (and restarts the count); it is still checked by the caller.
-  if (attempts === MAX_FAILED_ATTEMPTS) await store.recordSignInAttempt(userId, 0, new Date(nowMillis + LOCK_MILLIS).toISOString());
+  if (attempts === MAX_FAILED_ATTEMPTS) await counter.lock(new Date(nowMillis + LOCK_MILLIS).toISOString());
   return { locksIfWrong: attempts === MAX_FAILED_ATTEMPTS };
 }
 

@@ -9,6 +9,8 @@
  * subtree and domains; else 404) and within its ceiling. One audit event per token whose state
  * changed (`token.pause` / `token.unpause`, with `cascade_from`), one change notice for the top
  * token: every cached descendant is indexed under it (verifier.ts), here and on other instances.
+ * A create racing the cascade under the subtree either commits first and is found (the subtree is
+ * re-read until stable under lock) or waits and is refused (TokenService.create; F10).
  */
 import { recordAuditEvent } from "./audit-log.js";
 import { accountOf, requireLevel, type ActorContext } from "./principal.js";
@@ -19,7 +21,7 @@ import { detailsOfRow, type TokenDetails } from "./token-view.js";
 import { tokenViewerOf } from "./token-visibility.js";
 import { findVisibleToken, listVisibleTokens } from "../store/keyset-list-store.js";
 import type { Store } from "../store/store.js";
-import { countDescendants, listSubtreeIds, setPausedMany } from "../store/token-lineage-store.js";
+import { countDescendants, lockSubtreeUntilStable, setPausedMany } from "../store/token-lineage-store.js";
 
 /** The answer of a cascade: the top token as it is now, and how many tokens changed state. */
 export interface CascadeResult {
@@ -74,7 +76,7 @@ export class TokenCascade {
     const { catalogue, store } = this.deps;
     requireLevel(catalogue, actor.principal, "tokens", "full");
     const accountId = accountOf(actor.principal);
-    const viewer = tokenViewerOf(actor.principal);
+    const viewer = tokenViewerOf(actor.principal, this.deps.catalogue);
     const row = await findVisibleToken(store, accountId, id, viewer);
     if (row === undefined) throw notFound();
     const parentId = row.parent_id ?? null;
@@ -90,7 +92,7 @@ export class TokenCascade {
    * is paused, lineage refuses it anyway).
    */
   private async manageable(tx: Store, actor: ActorContext, accountId: string, ids: readonly string[]): Promise<string[]> {
-    const viewer = tokenViewerOf(actor.principal);
+    const viewer = tokenViewerOf(actor.principal, this.deps.catalogue);
     const kept: string[] = [];
     for (let at = 0; at < ids.length; at += 500) {
       const rows = await listVisibleTokens(tx, accountId, ids.slice(at, at + 500), viewer);
@@ -104,11 +106,12 @@ export class TokenCascade {
     requireLevel(catalogue, actor.principal, "tokens", "full");
     const accountId = accountOf(actor.principal);
     const found = await store.transaction(async (tx) => {
-      const top = await findVisibleToken(tx, accountId, id, tokenViewerOf(actor.principal));
+      const top = await findVisibleToken(tx, accountId, id, tokenViewerOf(actor.principal, this.deps.catalogue));
       if (top === undefined) return null;
       const lacking = exceedsActor(catalogue, actor, top);
       if (lacking.length > 0) throw new ServiceError("ceiling_exceeded", { message: `This token cannot manage a token with more rights than its own: ${lacking.join(", ")}.`, lacking });
-      let subtree = await listSubtreeIds(tx, accountId, id);
+      // Locked until stable, so that no token is made below it unpaused meanwhile (F10).
+      let subtree = await lockSubtreeUntilStable(tx, accountId, id);
       if (actor.principal.kind !== "operator") subtree = await this.manageable(tx, actor, accountId, subtree);
       const changed = await setPausedMany(tx, accountId, subtree, paused, new Date(clock.nowMillis()).toISOString());
       for (const token of changed) {

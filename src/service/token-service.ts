@@ -15,7 +15,7 @@ import { generateSecret, hashSecret, previewOf } from "../core/token-secret.js";
 import type { PageRequest, Store, TokenWithDomains } from "../store/store.js";
 import { ForeignKeyViolation, UniqueViolation } from "../store/store.js";
 import { findVisibleToken, listTokensPage, type KeysetPageRequest } from "../store/keyset-list-store.js";
-import { lineagePathOf } from "../store/token-lineage-store.js";
+import { creatorStateForCreate, lineagePathOf } from "../store/token-lineage-store.js";
 import { recordAuditEvent } from "./audit-log.js";
 import { policyOfAccount } from "./account-policy.js";
 import { checkCreationConditions, childConditions, type ConditionsInput } from "./creation-conditions.js";
@@ -98,7 +98,8 @@ export class TokenService {
 
   /**
    * A page of the tokens the actor may see, newest first: a token sees its own subtree within its
-   * domains (token-visibility.ts), a user or the operator the whole account. Needs `tokens_full`.
+   * domains, a person other than an Admin the tokens within their role (token-visibility.ts), an
+   * Admin or the operator the whole account. Needs `tokens_full`.
    *
    * @param page a page number (`{page, limit}`) or a keyset position (never skips or repeats a token
    *   while tokens are added or deleted between reads).
@@ -106,19 +107,25 @@ export class TokenService {
    */
   async list(actor: ActorContext, page: PageRequest | KeysetPageRequest): Promise<{ tokens: TokenDetails[]; total: number; offset: number; hasMore: boolean }> {
     requireLevel(this.deps.catalogue, actor.principal, "tokens", "full");
-    const { rows, total, offset, hasMore } = await listTokensPage(this.deps.store, accountOf(actor.principal), tokenViewerOf(actor.principal), keysetRequestOf(page));
+    const { rows, total, offset, hasMore } = await listTokensPage(
+      this.deps.store,
+      accountOf(actor.principal),
+      tokenViewerOf(actor.principal, this.deps.catalogue),
+      keysetRequestOf(page),
+    );
     return { tokens: rows.map((row) => detailsOfRow(this.deps.catalogue, row)), total, offset, hasMore };
   }
 
   /**
-   * One token the actor may see (a token: within its subtree and domains). Needs `tokens_full`.
+   * One token the actor may see (a token: within its subtree and domains; a person: within their
+   * role). Needs `tokens_full`.
    *
    * @throws ServiceError not_found, also for another account's token or one outside the actor's
    *   view (no difference is visible).
    */
   async show(actor: ActorContext, id: string): Promise<TokenDetails> {
     requireLevel(this.deps.catalogue, actor.principal, "tokens", "full");
-    const row = await findVisibleToken(this.deps.store, accountOf(actor.principal), id, tokenViewerOf(actor.principal));
+    const row = await findVisibleToken(this.deps.store, accountOf(actor.principal), id, tokenViewerOf(actor.principal, this.deps.catalogue));
     if (row === undefined) throw notFound();
     return detailsOfRow(this.deps.catalogue, row);
   }
@@ -128,7 +135,9 @@ export class TokenService {
    * only be shown your API token one time").
    *
    * @throws ServiceError scope_missing (actor lacks tokens_full), validation_failed (field problems,
-   *   all reported at once), ceiling_exceeded (a token granting beyond itself; `lacking` lists what).
+   *   all reported at once), ceiling_exceeded (a token granting beyond itself; `lacking` lists what),
+   *   token_paused / token_parent_inactive (the creating token or an ancestor was paused since it was
+   *   authenticated, e.g. by a cascade running meanwhile; F10).
    */
   async create(actor: ActorContext, input: CreateTokenInput): Promise<CreatedToken> {
     const { catalogue, clock, store } = this.deps;
@@ -211,6 +220,7 @@ export class TokenService {
       const id = this.deps.ids("token");
       try {
         await store.transaction(async (tx) => {
+          if (actor.principal.kind === "token") await requireCreatorActive(tx, accountId, actor.principal.record.id, nowMillis);
           await tx.insertToken(
             {
               id,
@@ -274,7 +284,7 @@ export class TokenService {
     }
     if (name === undefined && input.status === undefined) throw validationError({ name: ["Give a new name, or a status (pause or unpause)."] });
     const updated = await store.transaction(async (tx) => {
-      const before = await findVisibleToken(tx, accountId, id, tokenViewerOf(actor.principal));
+      const before = await findVisibleToken(tx, accountId, id, tokenViewerOf(actor.principal, this.deps.catalogue));
       if (before === undefined) return false;
       this.requireWithinCeiling(actor, before);
       const changes: { name?: string; paused?: number; updated_at: string } = { updated_at: new Date(clock.nowMillis()).toISOString() };
@@ -309,7 +319,7 @@ export class TokenService {
     requireLevel(catalogue, actor.principal, "tokens", "full");
     const accountId = accountOf(actor.principal);
     const deleted = await store.transaction(async (tx) => {
-      const before = await findVisibleToken(tx, accountId, id, tokenViewerOf(actor.principal));
+      const before = await findVisibleToken(tx, accountId, id, tokenViewerOf(actor.principal, this.deps.catalogue));
       if (before === undefined) return false;
       this.requireWithinCeiling(actor, before);
       const targetLineage = await lineagePathOf(tx, accountId, id);
@@ -326,8 +336,9 @@ export class TokenService {
 /**
  * A token may rename, pause, resume or delete only tokens it could have created itself: otherwise a
  * weak token with `tokens_full` could resume a stronger token that an administrator paused, or pause
- * and delete the administrator's own (found by the break test). Signed-in users and the operator act
- * for the whole account.
+ * and delete the administrator's own (found by the break test). A person is bound by their role (the
+ * ceiling of issue 16; they see only tokens within it, token-visibility.ts); the operator acts for the
+ * whole account.
  */
 export function exceedsActor(catalogue: Catalogue, actor: ActorContext, target: TokenWithDomains): string[] {
   if (actor.principal.kind === "operator") return [];
@@ -344,6 +355,20 @@ export function exceedsActor(catalogue: Catalogue, actor: ActorContext, target: 
       expiresAtMillis: target.expires_at === null ? null : Date.parse(target.expires_at),
     },
   );
+}
+
+/**
+ * Inside a create's transaction: the creating token and its ancestors are still active (F10). A
+ * principal is authenticated before the transaction; a cascading pause may have committed since.
+ *
+ * @throws ServiceError token_paused (the creator), token_parent_inactive (an ancestor paused or
+ *   expired), token_unknown (the creator was deleted).
+ */
+async function requireCreatorActive(tx: Store, accountId: string, creatorId: string, nowMillis: number): Promise<void> {
+  const state = await creatorStateForCreate(tx, accountId, creatorId);
+  if (state === undefined) throw new ServiceError("token_unknown");
+  if (state.paused) throw new ServiceError("token_paused");
+  if (state.ancestors.some((a) => a.paused === 1 || (a.expires_at !== null && Date.parse(a.expires_at) <= nowMillis))) throw new ServiceError("token_parent_inactive");
 }
 
 function notFound(): ServiceError {

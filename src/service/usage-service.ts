@@ -92,7 +92,7 @@ export class UsageService {
    */
   async limits(actor: ActorContext, tokenId: string): Promise<LimitsWire> {
     requireLevel(this.deps.catalogue, actor.principal, "tokens", "full");
-    const token = await findVisibleToken(this.deps.store, accountOf(actor.principal), tokenId, tokenViewerOf(actor.principal));
+    const token = await findVisibleToken(this.deps.store, accountOf(actor.principal), tokenId, tokenViewerOf(actor.principal, this.deps.catalogue));
     if (token === undefined) throw notFound();
     const row = await this.usage.findLimits(tokenId);
     if (row === undefined) return limitsToWire({ windows: [], credits: null });
@@ -115,7 +115,7 @@ export class UsageService {
     const accountId = accountOf(actor.principal);
     const done = await store.transaction(async (tx) => {
       // A token sees and manages only its own subtree within its domains (lineage): others are 404.
-      const target = await findVisibleToken(tx, accountId, tokenId, tokenViewerOf(actor.principal));
+      const target = await findVisibleToken(tx, accountId, tokenId, tokenViewerOf(actor.principal, this.deps.catalogue));
       if (target === undefined) return false;
       requireManages(catalogue, actor, target);
       // Found by the break test: a token setting its own limits again would restart its own counters
@@ -158,7 +158,7 @@ export class UsageService {
   async tokenUsage(actor: ActorContext, tokenId: string, query: UsageQuery): Promise<UsageReport & { last_use: LastUseRow | null }> {
     requireLevel(this.deps.catalogue, actor.principal, "tokens", "full");
     const accountId = accountOf(actor.principal);
-    const token = await findVisibleToken(this.deps.store, accountId, tokenId, tokenViewerOf(actor.principal));
+    const token = await findVisibleToken(this.deps.store, accountId, tokenId, tokenViewerOf(actor.principal, this.deps.catalogue));
     if (token === undefined) throw notFound();
     const range = this.rangeOf(query);
     const stored = await this.usage.listCounts(accountId, range.from, range.to, tokenId);
@@ -181,7 +181,7 @@ export class UsageService {
       // A token sees only tokens within its own rights (one read per token counted: API use only).
       const visible = new Set<string>();
       for (const id of ids) {
-        const t = await findVisibleToken(this.deps.store, accountId, id, tokenViewerOf(actor.principal));
+        const t = await findVisibleToken(this.deps.store, accountId, id, tokenViewerOf(actor.principal, this.deps.catalogue));
         if (t !== undefined) visible.add(id);
       }
       rows = rows.filter((r) => visible.has(r.tokenId));
@@ -198,8 +198,13 @@ export class UsageService {
     const accountId = accountOf(actor.principal);
     await this.deps.verifier.flushLastUsed();
     const unusedSince = options.unusedDays === undefined ? undefined : new Date(this.deps.clock.nowMillis() - options.unusedDays * DAY_MILLIS).toISOString();
-    const { ids, total } = await this.usage.listTokenIdsByLastUse(accountId, { order: options.order, limit: page.limit, offset: (page.page - 1) * page.limit, ...(unusedSince === undefined ? {} : { unusedSince }) });
-    const viewer = tokenViewerOf(actor.principal);
+    const { ids, total } = await this.usage.listTokenIdsByLastUse(accountId, {
+      order: options.order,
+      limit: page.limit,
+      offset: (page.page - 1) * page.limit,
+      ...(unusedSince === undefined ? {} : { unusedSince }),
+    });
+    const viewer = tokenViewerOf(actor.principal, this.deps.catalogue);
     if (viewer !== null) {
       // A token sees only its subtree within its domains: ordered in full, filtered, then paged here.
       const all = await this.usage.listTokenIdsByLastUse(accountId, { order: options.order, limit: 1_000_000, offset: 0, ...(unusedSince === undefined ? {} : { unusedSince }) });

@@ -36,7 +36,6 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { hash, verify, type Algorithm, type Options as Argon2Options } from "@node-rs/argon2";
-import { LRUCache } from "lru-cache";
 import type { Clock } from "../core/clock.js";
 import type { RandomSource } from "../core/random-source.js";
 import { isRoleName, type Role } from "../core/roles.js";
@@ -45,7 +44,7 @@ import { UniqueViolation, type Store } from "../store/store.js";
 import { findAccountPolicy } from "../store/policy-store.js";
 import { findTwoFactor, hasSetupCode, insertChallenge, insertSetupCode, replaceSetupCode, spendSetupCode } from "../store/sign-in-store.js";
 import { recordAnonymousAuditEvent, recordAuditEvent } from "./audit-log.js";
-import { admitSignInAttempt, clearSignInAttempts, codeHash, LOCK_MILLIS, lockedOut, MAX_FAILED_ATTEMPTS, newCode } from "./sign-in-attempts.js";
+import { admitAddressAttempt, admitSignInAttempt, clearSignInAttempts, codeHash, newCode } from "./sign-in-attempts.js";
 import type { IdFactory } from "./id-factory.js";
 import type { Principal } from "./principal.js";
 import { ServiceError, validationError } from "./service-error.js";
@@ -134,8 +133,6 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,253}\.[^\s@]{1,63}$/;
 export class UserService {
   /** A hash to verify against for unknown addresses, so they take as long as known ones. */
   private decoyHash: Promise<string> | null = null;
-  /** Failed sign-ins of unknown addresses (bounded), so they lock out like known ones. */
-  private readonly unknownAttempts = new LRUCache<string, { count: number; lockedUntil: number }>({ max: 10_000 });
 
   constructor(private readonly deps: UserServiceDeps) {}
 
@@ -197,15 +194,9 @@ export class UserService {
     const { store, clock } = this.deps;
     const user = await store.findUserByEmail(email.trim().toLowerCase());
     if (user === undefined) {
-      // An unknown address is locked out exactly as a known one would be, so the answers do not tell
-      // which addresses exist (found by the break test). Kept in memory: it guards nothing real.
-      const key = email.trim().toLowerCase();
-      const now = clock.nowMillis();
-      const entry = this.unknownAttempts.get(key) ?? { count: 0, lockedUntil: 0 };
-      if (entry.lockedUntil > now) throw lockedOut(Math.max(entry.lockedUntil - now, 1000));
-      entry.count++;
-      if (entry.count >= MAX_FAILED_ATTEMPTS) this.unknownAttempts.set(key, { count: 0, lockedUntil: now + LOCK_MILLIS });
-      else this.unknownAttempts.set(key, entry);
+      // An unknown address is locked out exactly as a known one, and stored alike (in the database), so
+      // that neither the answers nor another instance tell which addresses exist (break test, F16).
+      await admitAddressAttempt(store, email, clock.nowMillis());
       await verify(await this.decoy(), password).catch(() => false);
       throw new ServiceError("invalid_credentials");
     }

@@ -308,6 +308,7 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   sign_in_challenges: SignInChallengesTable;
   session_step_ups: SessionStepUpsTable;
+  address_lockouts: AddressLockoutsTable;
   account_token_counts: AccountTokenCountsTable;
 }
 
@@ -360,6 +361,16 @@ export interface SignInChallengesTable {
   id_hash: string;
   user_id: string;
   expires_at: string;
+}
+
+/**
+ * The sign-in lock-out of an address no user has (migration 0011, F16), counted as `users` counts a
+ * known one's. `address_hash`: SHA-256 hex of the trimmed, lower-cased address.
+ */
+export interface AddressLockoutsTable {
+  address_hash: string;
+  failed_attempts: number;
+  locked_until: string | null;
 }
 
 /** When a session last proved the second factor (migration 0010), for step-up. */

@@ -6,7 +6,7 @@
  * (token-lineage-store.ts), so a page holds only what the viewer may see and counts only that.
  */
 import { previousSecretsOf } from "./rotation-store.js";
-import { sql, type Expression, type SqlBool } from "kysely";
+import { sql, type Expression, type RawBuilder, type SqlBool } from "kysely";
 import type { AuditEventsTable } from "./database-schema.js";
 import type { Store, TokenWithDomains } from "./store.js";
 import { visibleTokenIdsSql, visibleTokenSql, type TokenViewer } from "./token-lineage-store.js";
@@ -30,10 +30,14 @@ export interface KeysetPage<T> {
   readonly hasMore: boolean;
 }
 
-/** Who reads the audit log: a token (filtered as below), or null for a user or the operator (everything). */
+/**
+ * Who reads the audit log: a token or a person other than an Admin (filtered as in
+ * {@link listAuditEventsPage}), or null for an Admin or the operator (everything).
+ */
 export interface AuditViewer {
+  /** Whose view of tokens bounds the events (a person's: `tokenId` null, `person` set). */
   readonly token: TokenViewer;
-  /** Whether the token holds `users_read`: only then does it see events about people. */
+  /** Whether the token or the person's role holds `users_read`: only then are events about people seen. */
   readonly usersRead: boolean;
 }
 
@@ -121,18 +125,16 @@ export async function visibleAmong(store: Store, accountId: string, viewer: Toke
 }
 
 /**
- * A page of an account's audit events as `viewer` sees them (null: all), newest first. A token sees
- * events about the tokens it may see, about its domains (all domains: every domain), about people
- * only with `users_read`, and about anything else only when it holds all domains.
+ * A page of an account's audit events as `viewer` sees them (null: all), newest first. A viewer sees
+ * events about the tokens it may see (a token also those of its subtree since deleted), about its
+ * domains (all domains: every domain), about people only with `users_read`, and about anything else
+ * only when it holds all domains; a person also sees every event about themselves or done by them.
  */
 export async function listAuditEventsPage(store: Store, accountId: string, viewer: AuditViewer | null, request: KeysetPageRequest, filter: AuditFilter = {}): Promise<KeysetPage<AuditEventsTable>> {
   const visible = (): Expression<SqlBool> => {
     if (viewer === null) return sql<SqlBool>`1 = 1`;
     const domains = viewer.token.domainIds;
-    // A token it may see now, or one of its subtree since deleted (the event kept the lineage).
-    const inLineage = `%/${viewer.token.tokenId.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
-    const aboutTokens = sql`(audit_events.target_type = 'token' and (audit_events.target_id in ${visibleTokenIdsSql(accountId, viewer.token)}
-      or (audit_events.target_lineage like ${inLineage} escape '\\' and not exists (select 1 from tokens gone where gone.id = audit_events.target_id))))`;
+    const aboutTokens = sql`(audit_events.target_type = 'token' and (audit_events.target_id in ${visibleTokenIdsSql(accountId, viewer.token)} or ${deletedInViewSql(viewer.token)}))`;
     const aboutDomains =
       domains === null
         ? sql`audit_events.target_type = 'domain'`
@@ -141,7 +143,12 @@ export async function listAuditEventsPage(store: Store, accountId: string, viewe
           : sql`(audit_events.target_type = 'domain' and audit_events.target_id in (${sql.join(domains)}))`;
     const aboutPeople = viewer.usersRead ? sql`audit_events.target_type in (${sql.join(PEOPLE_TARGET_TYPES)})` : sql`1 = 0`;
     const aboutOther = domains === null ? sql`audit_events.target_type not in (${sql.join(SCOPED_TARGET_TYPES)})` : sql`1 = 0`;
-    return sql<SqlBool>`(${aboutTokens} or ${aboutDomains} or ${aboutPeople} or ${aboutOther})`;
+    const person = viewer.token.person;
+    const aboutSelf =
+      person === undefined
+        ? sql`1 = 0`
+        : sql`((audit_events.target_type = 'user' and audit_events.target_id = ${person.userId}) or (audit_events.actor_type = 'user' and audit_events.actor_id = ${person.userId}))`;
+    return sql<SqlBool>`(${aboutTokens} or ${aboutDomains} or ${aboutPeople} or ${aboutOther} or ${aboutSelf})`;
   };
   const filtered = (): Expression<SqlBool> => {
     const parts = [sql`1 = 1`];
@@ -170,6 +177,16 @@ export async function listAuditEventsPage(store: Store, accountId: string, viewe
       return Number((await query.executeTakeFirst())?.n ?? 0);
     },
   );
+}
+
+/**
+ * "The event is about a token of the viewing token's subtree since deleted" (the event kept the
+ * lineage). A person's view has no subtree: a deleted token is out of it (unless they acted on it).
+ */
+function deletedInViewSql(viewer: TokenViewer): RawBuilder<unknown> {
+  if (viewer.tokenId === null) return sql`1 = 0`;
+  const inLineage = `%/${viewer.tokenId.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
+  return sql`(audit_events.target_lineage like ${inLineage} escape '\\' and not exists (select 1 from tokens gone where gone.id = audit_events.target_id))`;
 }
 
 /** What one read of a keyset page asks for. */

@@ -12,6 +12,7 @@ import * as usageLimits from "./migrations/0008-usage-limits.js";
 import * as webhooks from "./migrations/0006-webhooks.js";
 import * as usersRolesInvites from "./migrations/0009-users-roles-invites.js";
 import * as signInRecoveryTotp from "./migrations/0010-sign-in-recovery-totp.js";
+import * as addressLockouts from "./migrations/0011-address-lockouts.js";
 import * as tokenCounts from "./migrations/0012-token-counts.js";
 
 /** Every migration by name. */
@@ -27,6 +28,7 @@ export const migrationProvider: MigrationProvider = {
       "0006-webhooks": webhooks,
       "0009-users-roles-invites": usersRolesInvites,
       "0010-sign-in-recovery-totp": signInRecoveryTotp,
+      "0011-address-lockouts": addressLockouts,
       "0012-token-counts": tokenCounts,
     };
   },

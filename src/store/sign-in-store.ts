@@ -169,3 +169,38 @@ export async function stepUpOf(store: Store, sessionIdHash: string): Promise<str
 export async function findUserIdByEmail(store: Store, email: string): Promise<string | undefined> {
   return (await store.query.selectFrom("users").select("id").where("email", "=", email).executeTakeFirst())?.id;
 }
+
+/**
+ * Counts one sign-in attempt on an address no user has (F16), in one statement as
+ * Store.countSignInAttempt counts a known user's: `failed_attempts + 1` (a first attempt: 1), unless
+ * the address is locked at `nowIso`.
+ *
+ * @param addressHash SHA-256 hex of the normalized address.
+ * @returns the count after this attempt, or null while the address is locked.
+ */
+export async function countAddressAttempt(store: Store, addressHash: string, nowIso: string): Promise<number | null> {
+  const row = await store.query
+    .insertInto("address_lockouts")
+    .values({ address_hash: addressHash, failed_attempts: 1, locked_until: null })
+    .onConflict((oc) =>
+      oc
+        .column("address_hash")
+        .doUpdateSet((eb) => ({ failed_attempts: eb("address_lockouts.failed_attempts", "+", 1) }))
+        .where((eb) => eb.or([eb("address_lockouts.locked_until", "is", null), eb("address_lockouts.locked_until", "<=", nowIso)])),
+    )
+    .returning("failed_attempts")
+    .executeTakeFirst();
+  return row === undefined ? null : Number(row.failed_attempts);
+}
+
+/** Sets an address's count and lock (as Store.recordSignInAttempt a user's); drops locks ended before `nowIso`. */
+export async function recordAddressAttempt(store: Store, addressHash: string, failedAttempts: number, lockedUntil: string | null, nowIso: string): Promise<void> {
+  await store.query.updateTable("address_lockouts").set({ failed_attempts: failedAttempts, locked_until: lockedUntil }).where("address_hash", "=", addressHash).execute();
+  // A lock that has ended with no attempt since is the same as no row: forget it.
+  await store.query.deleteFrom("address_lockouts").where("failed_attempts", "=", 0).where("locked_until", "<=", nowIso).execute();
+}
+
+/** When an address's lock ends (RFC 3339), or null when it is not locked or unknown here. */
+export async function addressLockedUntil(store: Store, addressHash: string): Promise<string | null> {
+  return (await store.query.selectFrom("address_lockouts").select("locked_until").where("address_hash", "=", addressHash).executeTakeFirst())?.locked_until ?? null;
+}

@@ -30,13 +30,35 @@ export interface VerificationRead {
 const NO_ANCESTORS: readonly AncestorRow[] = Object.freeze([]);
 
 /**
- * Who looks at tokens: a token sees its own subtree, and of it only tokens whose domains lie within
- * its own (`domainIds`, or null for all domains). Users and the operator see the whole account (null).
+ * Who looks at tokens (docs/security.md "Visibility", docs/teams.md "What a person sees"):
+ * - a token (`tokenId`): its own subtree, and of it only tokens whose domains lie within its own;
+ * - a signed-in person other than an Admin (`tokenId: null`, `person`): every token of the account that
+ *   lies within their role, i.e. that holds no Full access and no scope outside `person.reachScopes`,
+ *   and whose domains lie within the role's (an all-domains token only when the role holds all domains).
+ * Admins and the operator see the whole account (no viewer: null).
  */
-export interface TokenViewer {
-  readonly tokenId: string;
-  /** The viewer's domain ids, or null when it holds all domains. */
-  readonly domainIds: readonly string[] | null;
+export type TokenViewer =
+  | {
+      /** The viewing token: the root of the subtree it sees. */
+      readonly tokenId: string;
+      /** The viewer's domain ids, or null when it holds all domains. */
+      readonly domainIds: readonly string[] | null;
+      readonly person?: undefined;
+    }
+  | {
+      /** No token: a person sees by their role, not by a subtree. */
+      readonly tokenId: null;
+      /** The role's domain ids, or null when it holds all domains. */
+      readonly domainIds: readonly string[] | null;
+      readonly person: PersonReach;
+    };
+
+/** What a person's role reaches (src/core/roles.ts roleReachScopes). */
+export interface PersonReach {
+  /** The person's user id (their own audit events are theirs to see). */
+  readonly userId: string;
+  /** Scope strings a token may hold and lie within the role; empty: no token does. */
+  readonly reachScopes: readonly string[];
 }
 
 /**
@@ -146,19 +168,34 @@ export function subtreeIdsSql(accountId: string, rootId: string): RawBuilder<unk
 }
 
 /**
- * The condition "the token row `tokens` may be seen by `viewer`": in its subtree, and (when the viewer
- * is limited to domains) limited to domains that all lie within the viewer's.
+ * The condition "the token row `tokens` may be seen by `viewer`" (see {@link TokenViewer}): in its
+ * subtree (a token) or within its role's scopes (a person), and (when the viewer is limited to
+ * domains) limited to domains that all lie within the viewer's.
  *
  * The SQL refers to the row as `tokens` (use it in a query over the tokens table).
  */
 export function visibleTokenSql(accountId: string, viewer: TokenViewer): RawBuilder<boolean> {
-  const inSubtree = sql`tokens.id in ${subtreeIdsSql(accountId, viewer.tokenId)}`;
-  if (viewer.domainIds === null) return sql<boolean>`(${inSubtree})`;
+  const reach = viewer.tokenId !== null ? sql`tokens.id in ${subtreeIdsSql(accountId, viewer.tokenId)}` : withinScopesSql(viewer.person.reachScopes);
+  if (viewer.domainIds === null) return sql<boolean>`(${reach})`;
   const outside =
     viewer.domainIds.length === 0
       ? sql`select 1 from token_domains td where td.token_id = tokens.id`
       : sql`select 1 from token_domains td where td.token_id = tokens.id and td.domain_id not in (${sql.join(viewer.domainIds)})`;
-  return sql<boolean>`(${inSubtree} and tokens.all_domains = 0 and not exists (${outside}))`;
+  return sql<boolean>`(${reach} and tokens.all_domains = 0 and not exists (${outside}))`;
+}
+
+/**
+ * "The row `tokens` holds no Full access and no scope but these": its stored JSON array (written by
+ * JSON.stringify, scope strings of `[a-z0-9_]`) is `[]` once spaces, every allowed `"scope"` and
+ * the commas are removed. The same SQL on SQLite and PostgreSQL (no JSON functions, which differ). A scope the
+ * catalogue does not know is outside every role. No scopes at all: no token is within reach.
+ */
+function withinScopesSql(scopes: readonly string[]): RawBuilder<unknown> {
+  if (scopes.length === 0) return sql`1 = 0`;
+  // The quotes delimit each string: removing `"a_read"` never cuts into `"ba_read"`.
+  let rest: RawBuilder<unknown> = sql`replace(tokens.scopes, ' ', '')`;
+  for (const scope of scopes) rest = sql`replace(${rest}, ${`"${scope}"`}, '')`;
+  return sql`(tokens.has_full = 0 and replace(${rest}, ',', '') = '[]')`;
 }
 
 /** The ids of the tokens `viewer` may see, as a subquery (for audit events about tokens). */
@@ -219,4 +256,40 @@ export async function setPausedMany(store: Store, accountId: string, ids: readon
     changed.push(...rows);
   }
   return changed;
+}
+
+/**
+ * The creator's own state and its ancestors', read inside a create's transaction (F10). On
+ * PostgreSQL the creator's row is locked `for share`, so a create waits for a cascade that has locked
+ * it (see {@link lockSubtreeUntilStable}) and then sees it paused; on SQLite writers are serialized.
+ *
+ * @returns undefined when the creator is gone, else whether it is paused and its ancestors' rows.
+ */
+export async function creatorStateForCreate(tx: Store, accountId: string, creatorId: string): Promise<{ paused: boolean; ancestors: AncestorRow[] } | undefined> {
+  let query = tx.db.selectFrom("tokens").select(["paused", "parent_id"]).where("account_id", "=", accountId).where("id", "=", creatorId);
+  if (tx.dialect.kind === "postgres") query = query.forShare();
+  const row = await query.executeTakeFirst();
+  if (row === undefined) return undefined;
+  const ancestors = row.parent_id === null || row.parent_id === undefined ? [] : await readAncestors(tx, row.parent_id);
+  return { paused: Number(row.paused) === 1, ancestors };
+}
+
+/**
+ * The ids of a subtree (as {@link listSubtreeIds}) with every row locked `for update` until the set is
+ * stable (F10, PostgreSQL): a create commits under a parent either before the lock, and a re-read
+ * finds its child, or waits for the cascade to commit (creatorStateForCreate) and sees the parent
+ * paused. SQLite serializes writers: one read suffices.
+ */
+export async function lockSubtreeUntilStable(tx: Store, accountId: string, rootId: string): Promise<string[]> {
+  let ids = await listSubtreeIds(tx, accountId, rootId);
+  if (tx.dialect.kind !== "postgres") return ids;
+  for (;;) {
+    for (let at = 0; at < ids.length; at += 500) {
+      await tx.db.selectFrom("tokens").select("id").where("account_id", "=", accountId).where("id", "in", ids.slice(at, at + 500)).forUpdate().execute();
+    }
+    const again = await listSubtreeIds(tx, accountId, rootId);
+    const known = new Set(ids);
+    if (again.length === ids.length && again.every((id) => known.has(id))) return again;
+    ids = again;
+  }
 }

@@ -42,6 +42,22 @@ describe("GET /v1/account/policy", () => {
 });
 
 describe("PUT /v1/account/policy", () => {
+  it("lists only the out-of-policy tokens within the caller's view (F17): a Full access child sees its own subtree", async () => {
+    const h = await openApiHarness({ clock: manualClock(NOW) });
+    const child = await h.mint({ name: "Full child" });
+    const sibling = await h.mint({ name: "Sibling", scopes: ["domains_read"] });
+    const made = await h.call("POST", "/v1/token", { token: child.secret, body: { name: "Grandchild", scopes: ["domains_read"] } });
+    expect(made.status).toBe(201);
+    rememberSecret(made.body.data.accessToken);
+    expect((await setPolicy(h, STRICT)).body.data.out_of_policy_total).toBe(4);
+    const seen = await h.call("GET", "/v1/account/policy", { token: child.secret });
+    expect(seen.status).toBe(200);
+    const ids = (seen.body.data.out_of_policy as { id: string }[]).map((t) => t.id).sort();
+    expect(ids).toEqual([child.id, made.body.data.id].sort());
+    expect(ids).not.toContain(sibling.id);
+    expect(seen.body.data.out_of_policy_total).toBe(2);
+  });
+
   it("sets the policy, audits it, and lists existing tokens outside it while they keep working", async () => {
     const h = await openApiHarness({ clock: manualClock(NOW) });
     const old = await h.mint({ name: "Old and open", scopes: ["domains_read"] });
