@@ -29,12 +29,15 @@ interface Setup {
   changeSeen(tokenId: string): Promise<void>;
 }
 
-async function setUp(): Promise<Setup> {
+/** @param streamAs a token to subscribe with (`changesToken`) instead of the verify key. */
+async function setUp(streamAs?: (h: ApiHarness) => Promise<MintedToken>): Promise<Setup> {
   const h = await openApiHarness();
+  const changesToken = streamAs === undefined ? undefined : (await streamAs(h)).secret;
   let calls = 0;
   const latchkeyApp = await buildApp(h.latchkey, {
     logger: false,
-    verifyKey: VERIFY_KEY,
+    // A token's stream: /v1/verify is open (the middleware has no verify key to send).
+    ...(changesToken === undefined ? { verifyKey: VERIFY_KEY } : {}),
     plugins: [
       async (app) => {
         app.addHook("onRequest", async (request) => {
@@ -46,9 +49,13 @@ async function setUp(): Promise<Setup> {
   await latchkeyApp.listen({ host: "127.0.0.1", port: 0 });
   const url = `http://127.0.0.1:${(latchkeyApp.server.address() as AddressInfo).port}`;
   const api = express();
-  api.get("/api/thing", requireScope("domains", { url, verifyKey: VERIFY_KEY, cacheTtlMillis: 2000 }), (_req, res) => {
-    res.json({ ok: true });
-  });
+  api.get(
+    "/api/thing",
+    requireScope("domains", { url, ...(changesToken === undefined ? { verifyKey: VERIFY_KEY } : { changesToken }), cacheTtlMillis: 2000 }),
+    (_req, res) => {
+      res.json({ ok: true });
+    },
+  );
   const server = api.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/thing`;
@@ -178,5 +185,23 @@ describe("the remote middleware's cache and the clock (F15)", () => {
       body: { token: s.h.root.secret, method: "GET", area: "domains" },
     });
     expect(root.body.token.valid_until).toBeNull();
+  });
+});
+
+describe("the remote middleware's cache with a token's stream (F4)", () => {
+  it("caches the decisions of tokens in the stream token's reach only: it hears no other's changes", async () => {
+    let watcher: MintedToken | undefined;
+    const s = await setUp(async (h) => {
+      watcher = await h.mint({ scopes: ["domains_read", "tokens_full"] });
+      return watcher;
+    });
+    const mine = await mintUnder(s.h, watcher as MintedToken);
+    await s.warm(mine.secret);
+    const outsider = await s.h.mint({ scopes: ["domains_read"] });
+    for (let i = 0; i < 3; i++) {
+      const before = s.verifyCalls();
+      expect((await s.get(outsider.secret)).status).toBe(200);
+      expect(s.verifyCalls()).toBe(before + 1);
+    }
   });
 });
