@@ -57,6 +57,21 @@ export function eventTypeOfAction(action: string): WebhookEventType | null {
   return EVENT_OF_ACTION[action] ?? (action.startsWith("token.rotate") ? "token.rotated" : null);
 }
 
+/**
+ * Whether an endpoint may hear an event (finding F7): one made by a person or the operator
+ * (`makerLineage` null) hears every event of the account; one made by an API token only events about
+ * tokens of that token's subtree (the event's `target_lineage` passes through the maker's id), as
+ * that token would see them (webhooks_full is held for all domains only, so its view is its subtree).
+ */
+export function inMakersReach(makerLineage: string | null | undefined, audit: Pick<AuditEventsTable, "target_type" | "target_lineage">): boolean {
+  if (makerLineage === null || makerLineage === undefined) return true;
+  const makerId = makerLineage
+    .split("/")
+    .filter((part) => part !== "")
+    .at(-1);
+  return makerId !== undefined && audit.target_type === "token" && typeof audit.target_lineage === "string" && audit.target_lineage.includes(`/${makerId}/`);
+}
+
 /** Whether a string is a webhook event type. */
 export function isWebhookEventType(value: string): value is WebhookEventType {
   return (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
@@ -71,7 +86,7 @@ export function isWebhookEventType(value: string): value is WebhookEventType {
 export async function writeOutboxEvent(tx: Store, ids: IdFactory, clock: Clock, audit: AuditEventsTable): Promise<void> {
   const type = eventTypeOfAction(audit.action);
   if (type === null) return;
-  const endpoints = (await subscribedWebhooks(tx, audit.account_id)).filter((w) => subscribes(w.events, type));
+  const endpoints = (await subscribedWebhooks(tx, audit.account_id)).filter((w) => subscribes(w.events, type) && inMakersReach(w.maker_lineage, audit));
   if (endpoints.length === 0) return;
   const details = JSON.parse(audit.details) as Record<string, unknown>;
   const token = audit.target_type === "token" ? await tokenSnapshot(tx, audit.account_id, audit.target_id, details) : null;

@@ -12,6 +12,7 @@ import * as usageLimits from "./migrations/0008-usage-limits.js";
 import * as webhooks from "./migrations/0006-webhooks.js";
 import * as usersRolesInvites from "./migrations/0009-users-roles-invites.js";
 import * as signInRecoveryTotp from "./migrations/0010-sign-in-recovery-totp.js";
+import * as webhookMakers from "./migrations/0013-webhook-makers.js";
 
 /** Every migration by name. */
 export const migrationProvider: MigrationProvider = {
@@ -26,6 +27,7 @@ export const migrationProvider: MigrationProvider = {
       "0006-webhooks": webhooks,
       "0009-users-roles-invites": usersRolesInvites,
       "0010-sign-in-recovery-totp": signInRecoveryTotp,
+      "0013-webhook-makers": webhookMakers,
     };
   },
 };
