@@ -16,6 +16,7 @@ import type { AuditEventsTable } from "../store/database-schema.js";
 import type { Store } from "../store/store.js";
 import { insertEvent, subscribedWebhooks } from "../store/webhook-store.js";
 import type { IdFactory } from "./id-factory.js";
+import { inMakersReach } from "./webhook-reach.js";
 
 /** Every event type an endpoint can subscribe to. */
 export const WEBHOOK_EVENT_TYPES = [
@@ -55,21 +56,6 @@ const EVENT_OF_ACTION: Readonly<Record<string, WebhookEventType>> = {
  */
 export function eventTypeOfAction(action: string): WebhookEventType | null {
   return EVENT_OF_ACTION[action] ?? (action.startsWith("token.rotate") ? "token.rotated" : null);
-}
-
-/**
- * Whether an endpoint may hear an event (finding F7): one made by a person or the operator
- * (`makerLineage` null) hears every event of the account; one made by an API token only events about
- * tokens of that token's subtree (the event's `target_lineage` passes through the maker's id), as
- * that token would see them (webhooks_full is held for all domains only, so its view is its subtree).
- */
-export function inMakersReach(makerLineage: string | null | undefined, audit: Pick<AuditEventsTable, "target_type" | "target_lineage">): boolean {
-  if (makerLineage === null || makerLineage === undefined) return true;
-  const makerId = makerLineage
-    .split("/")
-    .filter((part) => part !== "")
-    .at(-1);
-  return makerId !== undefined && audit.target_type === "token" && typeof audit.target_lineage === "string" && audit.target_lineage.includes(`/${makerId}/`);
 }
 
 /** Whether a string is a webhook event type. */

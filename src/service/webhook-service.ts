@@ -34,6 +34,7 @@ import { accountOf, requireAllDomains, requireLevel, type ActorContext } from ".
 import { ServiceError, validationError } from "./service-error.js";
 import { isWebhookEventType, WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./webhook-outbox.js";
 import { isPublicAddress } from "./webhook-sender.js";
+import { managerTokenOf, mayManage } from "./webhook-reach.js";
 import type { RateLimitHit } from "./usage-gate.js";
 
 /** An endpoint as callers see it (never its signing secret). */
@@ -355,21 +356,6 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean): { ok: true;
     return { ok: false, problem: "The URL points to a private, loopback or link-local address (allowed only with LATCHKEY_WEBHOOK_ALLOW_PRIVATE=true)." };
   }
   return { ok: true, value: url.toString() };
-}
-
-/** The token whose subtree bounds what an actor may manage, or null (a person or the operator: every endpoint). */
-function managerTokenOf(actor: ActorContext): string | null {
-  return actor.principal.kind === "token" ? actor.principal.record.id : null;
-}
-
-/**
- * Who may manage an endpoint (finding F7; docs/webhooks.md, "Who may"): people and the operator, any
- * endpoint; a token, only endpoints made by itself or by a token of its subtree (its id is on the
- * maker's lineage), never one made by a person, the operator, a token above it or a sibling.
- */
-export function mayManage(managerTokenId: string | null, row: Pick<WebhooksTable, "maker_lineage">): boolean {
-  if (managerTokenId === null) return true;
-  return typeof row.maker_lineage === "string" && row.maker_lineage.includes(`/${managerTokenId}/`);
 }
 
 function detailsOf(row: WebhooksTable): WebhookDetails {
