@@ -320,6 +320,10 @@ export interface VerifiedToken {
   readonly expires_at: string | null;
   /** Which secret was presented: `current`, or `previous` (replaced by a rotation, still in its grace). */
   readonly secret: "current" | "previous";
+  /** The tokens it descends from, nearest first; empty for a root. A change to any of them concerns it too. */
+  readonly ancestor_ids: readonly string[];
+  /** RFC 3339: from this instant the allow no longer holds by the clock alone (expiry, an ancestor's expiry, grace end), or null. */
+  readonly valid_until: string | null;
 }
 
 /** The decision; `status` is what your API should answer (200, 401, 403, 400, 429, 503). */

@@ -24,6 +24,19 @@ export interface VerifiedToken {
   readonly expires_at: string | null;
   /** Which secret was presented: the current one, or the one a rotation replaced (still in its grace). */
   readonly secret: "current" | "previous";
+  /**
+   * The tokens this one descends from, `tok_...` ids, nearest first (its parent, then the parent's
+   * parent...); empty for a root. A pause, delete or expiry of any of them refuses this token
+   * (`token_parent_inactive`): a cache of decisions drops this token's on a change event naming any
+   * of these ids (issue 10, break-test finding F3).
+   */
+  readonly ancestor_ids: readonly string[];
+  /**
+   * RFC 3339 UTC instant from which this allow stops holding by the clock alone: the earliest of the
+   * token's `expires_at`, an ancestor's expiry and (for a previous secret) the end of its grace; null
+   * when none. A cache of decisions must not reuse the allow from then on (break-test finding F15).
+   */
+  readonly valid_until: string | null;
 }
 
 /** The verified form of a token record. */
@@ -37,7 +50,26 @@ export function verifiedTokenOf(catalogue: Catalogue, record: TokenRecord): Veri
     domains: record.allDomains ? "all" : record.domains.map((d) => ({ id: d.id, name: d.name })),
     expires_at: record.expiresAtMillis === null ? null : new Date(record.expiresAtMillis).toISOString(),
     secret: record.secret,
+    ancestor_ids: record.ancestorIds,
+    valid_until: isoOrNull(validUntilMillis(record)),
   };
+}
+
+/**
+ * Until when an allow of `record` holds by the clock alone, epoch milliseconds: the earliest of its
+ * expiry, an ancestor's (`parentInactiveFromMillis`, when finite) and its secret's grace end; null
+ * when none applies.
+ */
+export function validUntilMillis(record: TokenRecord): number | null {
+  const limits = [record.expiresAtMillis, record.graceEndsAtMillis, record.parentInactiveFromMillis].filter(
+    (m): m is number => m !== null && Number.isFinite(m),
+  );
+  return limits.length === 0 ? null : Math.min(...limits);
+}
+
+/** An epoch-milliseconds instant as RFC 3339 UTC text, or null. */
+export function isoOrNull(millis: number | null): string | null {
+  return millis === null ? null : new Date(millis).toISOString();
 }
 
 /** The body of a refusal in the verify contract: what `POST /v1/verify` answers with `allowed: false`. */

@@ -7,7 +7,7 @@
  *   pause, resume or delete is seen by the very next request (DESIGN.md).
  * - Remote (`options.url`): `POST {url}/v1/verify` on a running latchkey. Allowed decisions are
  *   cached only while subscribed to latchkey's change stream (GET /v1/changes, with `verifyKey` or
- *   `changesToken`; ./change-subscription.ts), which drops a token's decisions when it is paused,
+ *   `changesToken`; ./change-subscription.ts), which drops a token's decisions (and its descendants') when it is paused,
  *   resumed or deleted before latchkey answers the pause; each is kept at most `cacheTtlMillis`
  *   (default 1,000 ms, at most 2,000). Without a credential for the stream, or while it is down or
  *   silent, nothing is cached and every request asks latchkey. Refusals are never cached, and a token
@@ -54,7 +54,8 @@ export interface RequireScopeOptions<Request> {
   readonly cacheTtlMillis?: number;
   /**
    * Remote: an API token with `tokens_full` to subscribe to the change stream with when no
-   * `verifyKey` is given; only decisions for that token's account are then cached.
+   * `verifyKey` is given; only decisions for that token and the tokens made under it are then cached
+   * (its stream carries only the changes of the tokens in its reach).
    */
   readonly changesToken?: string;
   /** Remote: how long to wait for latchkey, in milliseconds (default 2000). */
@@ -74,7 +75,9 @@ export interface RequireScopeOptions<Request> {
 }
 
 /** The outcome for one request: the token, or the response to send (the verify contract's body). */
-export type GuardResult = { readonly allowed: true; readonly token: VerifiedToken } | { readonly allowed: false; readonly status: number; readonly body: RefusalBody };
+export type GuardResult =
+  | { readonly allowed: true; readonly token: VerifiedToken }
+  | { readonly allowed: false; readonly status: number; readonly body: RefusalBody };
 
 /** Decides requests for one area. */
 export interface ScopeGuard {
@@ -100,7 +103,8 @@ export const MAX_CACHE_TTL_MILLIS = 2000;
  *   outside 0..2000, or (in-process) when the catalogue has no such area.
  */
 export function createScopeGuard<Request>(area: string, options: RequireScopeOptions<Request>): ScopeGuard {
-  if ((options.latchkey === undefined) === (options.url === undefined)) throw new TypeError("requireScope: give either options.latchkey (in-process) or options.url (remote latchkey), not both");
+  if ((options.latchkey === undefined) === (options.url === undefined))
+    throw new TypeError("requireScope: give either options.latchkey (in-process) or options.url (remote latchkey), not both");
   const decide = options.latchkey !== undefined ? inProcess(area, options.latchkey) : remote(area, options.url ?? "", options);
   return {
     async check(method, authorization, rawDomain, ip) {
@@ -109,8 +113,10 @@ export function createScopeGuard<Request>(area: string, options: RequireScopeOpt
       if (presented.kind === "malformed") return refusal("token_malformed");
       // Anything but a string or an array of strings (qs turns `?domain[a]=x` into an object) is refused.
       const given: unknown = rawDomain;
-      if (given !== null && given !== undefined && typeof given !== "string" && !(Array.isArray(given) && given.every((d) => typeof d === "string"))) return refusal("domain_not_allowed");
-      const domains = rawDomain === null || rawDomain === undefined ? [] : [...new Set(typeof rawDomain === "string" ? [rawDomain] : rawDomain)].filter((d) => d !== "");
+      if (given !== null && given !== undefined && typeof given !== "string" && !(Array.isArray(given) && given.every((d) => typeof d === "string")))
+        return refusal("domain_not_allowed");
+      const domains =
+        rawDomain === null || rawDomain === undefined ? [] : [...new Set(typeof rawDomain === "string" ? [rawDomain] : rawDomain)].filter((d) => d !== "");
       if (domains.length > 1) return refusal("domain_not_allowed");
       return decide(presented.token, method, domains[0] ?? null, typeof ip === "string" && ip !== "" ? ip : null);
     },
@@ -127,7 +133,13 @@ function inProcess(area: string, latchkey: Latchkey): Decide {
     latchkey.observer.verification("middleware", decision.allowed ? "ok" : decision.code, (performance.now() - startedAt) / 1000);
     if (decision.allowed) return { allowed: true, token: verifiedTokenOf(latchkey.catalogue, decision.record) };
     if (decision.retryAfterSeconds !== undefined || decision.message !== undefined) {
-      const body: RefusalBody = { allowed: false, status: decision.status, code: decision.code, message: decision.message ?? ERROR_CATALOG[decision.code].message, ...(decision.retryAfterSeconds === undefined ? {} : { retry_after_seconds: decision.retryAfterSeconds }) };
+      const body: RefusalBody = {
+        allowed: false,
+        status: decision.status,
+        code: decision.code,
+        message: decision.message ?? ERROR_CATALOG[decision.code].message,
+        ...(decision.retryAfterSeconds === undefined ? {} : { retry_after_seconds: decision.retryAfterSeconds }),
+      };
       return { allowed: false, status: decision.status, body };
     }
     return refusal(decision.code, decision.required);
@@ -147,12 +159,18 @@ interface VerifyAnswer {
   readonly token?: VerifiedToken;
 }
 
-function remote(area: string, url: string, options: Pick<RequireScopeOptions<never>, "cacheTtlMillis" | "timeoutMillis" | "verifyKey" | "changesToken">): Decide {
+function remote(
+  area: string,
+  url: string,
+  options: Pick<RequireScopeOptions<never>, "cacheTtlMillis" | "timeoutMillis" | "verifyKey" | "changesToken">,
+): Decide {
   const ttl = options.cacheTtlMillis ?? 1000;
-  if (!Number.isInteger(ttl) || ttl < 0 || ttl > MAX_CACHE_TTL_MILLIS) throw new TypeError(`requireScope: cacheTtlMillis must be a whole number 0..${MAX_CACHE_TTL_MILLIS}`);
+  if (!Number.isInteger(ttl) || ttl < 0 || ttl > MAX_CACHE_TTL_MILLIS)
+    throw new TypeError(`requireScope: cacheTtlMillis must be a whole number 0..${MAX_CACHE_TTL_MILLIS}`);
   const endpoint = new URL("/v1/verify", url).toString();
   const timeoutMillis = options.timeoutMillis ?? 2000;
-  const credential: StreamCredential | null = options.verifyKey !== undefined ? { verifyKey: options.verifyKey } : options.changesToken !== undefined ? { token: options.changesToken } : null;
+  const credential: StreamCredential | null =
+    options.verifyKey !== undefined ? { verifyKey: options.verifyKey } : options.changesToken !== undefined ? { token: options.changesToken } : null;
   const cache = ttl === 0 || credential === null ? null : sharedCache(url, ttl, credential);
   return async (token, method, domain, ip) => {
     const tokenKey = createHash("sha256").update(token).digest("base64url");
@@ -223,5 +241,9 @@ export function closeRemoteCaches(): void {
 
 function refusal(code: ErrorCode, required?: string): GuardResult {
   const status = statusOf(code);
-  return { allowed: false, status, body: { allowed: false, status, code, message: ERROR_CATALOG[code].message, ...(required === undefined ? {} : { required }) } };
+  return {
+    allowed: false,
+    status,
+    body: { allowed: false, status, code, message: ERROR_CATALOG[code].message, ...(required === undefined ? {} : { required }) },
+  };
 }

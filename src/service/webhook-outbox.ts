@@ -16,6 +16,7 @@ import type { AuditEventsTable } from "../store/database-schema.js";
 import type { Store } from "../store/store.js";
 import { insertEvent, subscribedWebhooks } from "../store/webhook-store.js";
 import type { IdFactory } from "./id-factory.js";
+import { inMakersReach } from "./webhook-reach.js";
 
 /** Every event type an endpoint can subscribe to. */
 export const WEBHOOK_EVENT_TYPES = [
@@ -71,7 +72,7 @@ export function isWebhookEventType(value: string): value is WebhookEventType {
 export async function writeOutboxEvent(tx: Store, ids: IdFactory, clock: Clock, audit: AuditEventsTable): Promise<void> {
   const type = eventTypeOfAction(audit.action);
   if (type === null) return;
-  const endpoints = (await subscribedWebhooks(tx, audit.account_id)).filter((w) => subscribes(w.events, type));
+  const endpoints = (await subscribedWebhooks(tx, audit.account_id)).filter((w) => subscribes(w.events, type) && inMakersReach(w.maker_lineage, audit));
   if (endpoints.length === 0) return;
   const details = JSON.parse(audit.details) as Record<string, unknown>;
   const token = audit.target_type === "token" ? await tokenSnapshot(tx, audit.account_id, audit.target_id, details) : null;

@@ -13,6 +13,7 @@ import { checkTokenName } from "../core/input-rules.js";
 import type { RandomSource } from "../core/random-source.js";
 import type { WebhookDeliveriesTable, WebhooksTable } from "../store/database-schema.js";
 import type { PageRequest, Store } from "../store/store.js";
+import { lineagePathOf } from "../store/token-lineage-store.js";
 import {
   deleteWebhook,
   findDelivery,
@@ -33,6 +34,7 @@ import { accountOf, requireAllDomains, requireLevel, type ActorContext } from ".
 import { ServiceError, validationError } from "./service-error.js";
 import { isWebhookEventType, WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./webhook-outbox.js";
 import { isPublicAddress } from "./webhook-sender.js";
+import { managerTokenOf, mayManage } from "./webhook-reach.js";
 import type { RateLimitHit } from "./usage-gate.js";
 
 /** An endpoint as callers see it (never its signing secret). */
@@ -112,14 +114,14 @@ export class WebhookService {
   /** A page of the account's endpoints, newest first. */
   async list(actor: ActorContext, page: PageRequest): Promise<{ webhooks: WebhookDetails[]; total: number }> {
     await this.requireAdmin(actor);
-    const { rows, total } = await listWebhooks(this.deps.store, accountOf(actor.principal), page);
+    const { rows, total } = await listWebhooks(this.deps.store, accountOf(actor.principal), page, managerTokenOf(actor));
     return { webhooks: rows.map(detailsOf), total };
   }
 
   /** @throws ServiceError not_found (also for another account's endpoint). */
   async show(actor: ActorContext, id: string): Promise<WebhookDetails> {
     await this.requireAdmin(actor);
-    return detailsOf(await this.find(accountOf(actor.principal), id));
+    return detailsOf(await this.find(actor, id));
   }
 
   /**
@@ -145,6 +147,8 @@ export class WebhookService {
       disabled_reason: null,
       created_at: now,
       updated_at: now,
+      maker_lineage:
+        actor.principal.kind === "token" ? await lineagePathOf(this.deps.store, actor.principal.record.accountId, actor.principal.record.id) : null,
     };
     await insertWebhook(this.deps.store, row);
     return { webhook: detailsOf(row), signingSecret };
@@ -159,7 +163,7 @@ export class WebhookService {
   async update(actor: ActorContext, id: string, input: UpdateWebhookInput): Promise<WebhookDetails> {
     await this.requireAdmin(actor);
     const accountId = accountOf(actor.principal);
-    const before = await this.find(accountId, id);
+    const before = await this.find(actor, id);
     if (input.name === undefined && input.url === undefined && input.events === undefined && input.enabled === undefined) {
       throw validationError({ name: ["Give at least one of name, url, events, enabled."] });
     }
@@ -177,19 +181,20 @@ export class WebhookService {
     }
     await updateWebhook(this.deps.store, accountId, id, changes);
     if (input.enabled === true) this.deps.kick();
-    return detailsOf(await this.find(accountId, id));
+    return detailsOf(await this.find(actor, id));
   }
 
   /** Deletes an endpoint and its delivery log. @throws ServiceError not_found. */
   async delete(actor: ActorContext, id: string): Promise<void> {
     await this.requireAdmin(actor);
+    await this.find(actor, id);
     if (!(await deleteWebhook(this.deps.store, accountOf(actor.principal), id))) throw notFound();
   }
 
   /** A page of an endpoint's deliveries, newest first. @throws ServiceError not_found. */
   async deliveries(actor: ActorContext, id: string, page: PageRequest): Promise<{ deliveries: DeliveryDetails[]; total: number }> {
     await this.requireAdmin(actor);
-    await this.find(accountOf(actor.principal), id);
+    await this.find(actor, id);
     const { rows, total } = await listDeliveries(this.deps.store, id, page);
     return { deliveries: rows.map(deliveryOf), total };
   }
@@ -202,7 +207,7 @@ export class WebhookService {
    */
   async redeliver(actor: ActorContext, id: string, deliveryId: string): Promise<DeliveryDetails> {
     await this.requireAdmin(actor);
-    await this.find(accountOf(actor.principal), id);
+    await this.find(actor, id);
     const original = await findDelivery(this.deps.store, id, deliveryId);
     if (original === undefined) throw new ServiceError("not_found", { message: "No such delivery." });
     const now = new Date(this.deps.clock.nowMillis()).toISOString();
@@ -263,7 +268,13 @@ export class WebhookService {
         action: "token.rate_limit",
         targetType: "token",
         targetId: hit.tokenId,
-        details: { name: reported.tokenName, window: hit.window, limit: hit.limit, window_seconds: hit.windowSeconds, window_ends_at: new Date(hit.windowEndsAtMillis).toISOString() },
+        details: {
+          name: reported.tokenName,
+          window: hit.window,
+          limit: hit.limit,
+          window_seconds: hit.windowSeconds,
+          window_ends_at: new Date(hit.windowEndsAtMillis).toISOString(),
+        },
       });
       return true;
     });
@@ -278,13 +289,15 @@ export class WebhookService {
       requireAllDomains(principal);
     } else if (principal.kind === "user") {
       const role = await roleOfUser(this.deps.store, principal.userId);
-      if (role !== "owner" && role !== "admin" && role !== "Admin") throw new ServiceError("scope_missing", { message: "Only owners and admins manage webhooks.", required: "webhooks_full" });
+      if (role !== "owner" && role !== "admin" && role !== "Admin")
+        throw new ServiceError("scope_missing", { message: "Only owners and admins manage webhooks.", required: "webhooks_full" });
     }
   }
 
-  private async find(accountId: string, id: string): Promise<WebhooksTable> {
-    const row = await findWebhook(this.deps.store, accountId, id);
-    if (row === undefined) throw notFound();
+  /** An endpoint the actor may manage (finding F7: see {@link mayManage}); else not_found, as for another account's. */
+  private async find(actor: ActorContext, id: string): Promise<WebhooksTable> {
+    const row = await findWebhook(this.deps.store, accountOf(actor.principal), id);
+    if (row === undefined || !mayManage(managerTokenOf(actor), row)) throw notFound();
     return row;
   }
 
@@ -306,7 +319,13 @@ export class WebhookService {
       const events = input.events ?? [];
       const unknown = events.filter((e) => !isWebhookEventType(e));
       if (events.length === 0) errors.events = [`Choose at least one event: ${WEBHOOK_EVENT_TYPES.join(", ")}.`];
-      else if (unknown.length > 0) errors.events = [`Unknown events: ${unknown.slice(0, 5).map((e) => JSON.stringify(e).slice(0, 40)).join(", ")}. Known: ${WEBHOOK_EVENT_TYPES.join(", ")}.`];
+      else if (unknown.length > 0)
+        errors.events = [
+          `Unknown events: ${unknown
+            .slice(0, 5)
+            .map((e) => JSON.stringify(e).slice(0, 40))
+            .join(", ")}. Known: ${WEBHOOK_EVENT_TYPES.join(", ")}.`,
+        ];
       else out.events = WEBHOOK_EVENT_TYPES.filter((t) => events.includes(t));
     }
     if (Object.keys(errors).length > 0) throw validationError(errors);

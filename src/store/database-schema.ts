@@ -229,6 +229,11 @@ export interface WebhooksTable {
   disabled_reason: string | null;
   created_at: string;
   updated_at: string;
+  /**
+   * Made by an API token: its lineage, `/<root id>/.../<its id>/` (migration 0013, finding F7); null:
+   * made by a person or the operator. Absent in rows read before migration 0013 ran.
+   */
+  maker_lineage?: string | null;
 }
 
 /** One lifecycle event, written in the transaction of its change. */

@@ -14,6 +14,7 @@ import * as usersRolesInvites from "./migrations/0009-users-roles-invites.js";
 import * as signInRecoveryTotp from "./migrations/0010-sign-in-recovery-totp.js";
 import * as addressLockouts from "./migrations/0011-address-lockouts.js";
 import * as tokenCounts from "./migrations/0012-token-counts.js";
+import * as webhookMakers from "./migrations/0013-webhook-makers.js";
 
 /** Every migration by name. */
 export const migrationProvider: MigrationProvider = {
@@ -30,6 +31,7 @@ export const migrationProvider: MigrationProvider = {
       "0010-sign-in-recovery-totp": signInRecoveryTotp,
       "0011-address-lockouts": addressLockouts,
       "0012-token-counts": tokenCounts,
+      "0013-webhook-makers": webhookMakers,
     };
   },
 };

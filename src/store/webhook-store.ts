@@ -11,7 +11,7 @@
  * the events of one token leave in order. A lease that outlives its holder (a crash) expires and the
  * row is taken again: at least once.
  */
-import { sql } from "kysely";
+import { sql, type SqlBool } from "kysely";
 import type { TokenQuarantinesTable, WebhookDeliveriesTable, WebhookEventsTable, WebhooksTable } from "./database-schema.js";
 import type { Page, PageRequest, Store } from "./store.js";
 
@@ -33,13 +33,23 @@ export async function insertWebhook(store: Store, row: WebhooksTable): Promise<v
 }
 
 /** An account's endpoints, newest first. */
-export async function listWebhooks(store: Store, accountId: string, page: PageRequest): Promise<Page<WebhooksTable>> {
+/**
+ * A page of an account's endpoints, newest first; with `managerTokenId`, only those made by that
+ * token or a token of its subtree (`maker_lineage` holds `/<its id>/`; finding F7).
+ */
+export async function listWebhooks(store: Store, accountId: string, page: PageRequest, managerTokenId: string | null = null): Promise<Page<WebhooksTable>> {
   const db = store.kysely;
+  const mine = managerTokenId === null ? sql<SqlBool>`1 = 1` : sql<SqlBool>`maker_lineage like ${lineagePattern(managerTokenId)} escape '\\'`;
   const [rows, count] = await Promise.all([
-    db.selectFrom("webhooks").selectAll().where("account_id", "=", accountId).orderBy("id", "desc").limit(page.limit).offset((page.page - 1) * page.limit).execute(),
-    db.selectFrom("webhooks").select((eb) => eb.fn.countAll<string | number>().as("n")).where("account_id", "=", accountId).executeTakeFirst(),
+    db.selectFrom("webhooks").selectAll().where("account_id", "=", accountId).where(mine).orderBy("id", "desc").limit(page.limit).offset((page.page - 1) * page.limit).execute(),
+    db.selectFrom("webhooks").select((eb) => eb.fn.countAll<string | number>().as("n")).where("account_id", "=", accountId).where(mine).executeTakeFirst(),
   ]);
   return { rows, total: Number(count?.n ?? 0) };
+}
+
+/** A LIKE pattern matching a lineage path that holds the token id (its `%`, `_` and `\` escaped). */
+function lineagePattern(tokenId: string): string {
+  return `%/${tokenId.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
 }
 
 export async function findWebhook(store: Store, accountId: string, id: string): Promise<WebhooksTable | undefined> {
@@ -60,8 +70,8 @@ export async function deleteWebhook(store: Store, accountId: string, id: string)
 }
 
 /** The enabled endpoints of an account with the events each takes (the outbox's fan-out). */
-export async function subscribedWebhooks(store: Store, accountId: string): Promise<Pick<WebhooksTable, "id" | "events">[]> {
-  return store.kysely.selectFrom("webhooks").select(["id", "events"]).where("account_id", "=", accountId).where("enabled", "=", 1).execute();
+export async function subscribedWebhooks(store: Store, accountId: string): Promise<Pick<WebhooksTable, "id" | "events" | "maker_lineage">[]> {
+  return store.kysely.selectFrom("webhooks").select(["id", "events", "maker_lineage"]).where("account_id", "=", accountId).where("enabled", "=", 1).execute();
 }
 
 /** Writes an event and its deliveries (call inside the change's transaction). */

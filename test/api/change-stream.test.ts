@@ -107,6 +107,35 @@ describe("GET /v1/changes", () => {
     expect(JSON.stringify(stream.events)).not.toContain(theirs.id);
   });
 
+  it("streams to a token only the changes of the tokens in its reach, none of a sibling's subtree (F4)", async () => {
+    const h = await openApiHarness();
+    const base = await serve(h);
+    const watcher = await h.mint({ scopes: ["tokens_full", "domains_read"] });
+    const sibling = await h.mint({ scopes: ["tokens_full", "domains_read"] });
+    const made = async (parent: { secret: string }) => {
+      const { token } = await h.latchkey.tokens.create(
+        { principal: await h.latchkey.authenticate(parent.secret), ip: null },
+        { name: "made", scopes: ["domains_read"] },
+      );
+      return token.id;
+    };
+    const nephew = await made(sibling);
+    const child = await made(watcher);
+    const stream = await subscribe(base, { authorization: `Bearer ${watcher.secret}` });
+    const ready = await stream.waitFor((e) => e.event === "ready");
+    const later = await made(sibling);
+    for (const id of [sibling.id, nephew]) expect((await h.call("PUT", `/v1/token/${id}/settings`, { body: { status: "pause" } })).status).toBe(200);
+    expect((await h.call("PUT", `/v1/token/${child}/settings`, { body: { status: "pause" } })).status).toBe(200);
+    // Made after the sibling's new token: its event is sent after that one was decided.
+    const grandchild = await made(watcher);
+    await stream.waitFor((e) => e.event === "change" && e.data.token_ids.includes(child));
+    await stream.waitFor((e) => e.event === "change" && e.data.token_ids.includes(grandchild));
+    const heard = JSON.stringify(stream.events);
+    for (const id of [sibling.id, nephew, later]) expect(heard).not.toContain(id);
+    expect(stream.events.filter((e) => e.event === "reset")).toEqual([]);
+    expect(ready.data.token_id).toBe(watcher.id);
+  });
+
   it("ends the stream of a token paused while subscribed, and sends it nothing more", async () => {
     const h = await openApiHarness();
     const base = await serve(h);

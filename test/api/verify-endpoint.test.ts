@@ -30,6 +30,8 @@ describe("POST /v1/verify", () => {
       domains: [{ id: domainId, name: "example.com" }],
       expires_at: "2100-01-01T00:00:00.000Z",
       secret: "current",
+      ancestor_ids: [h.root.id],
+      valid_until: "2100-01-01T00:00:00.000Z",
     });
     expect(res.body.secret).toBe("current");
   });
@@ -93,7 +95,11 @@ describe("POST /v1/verify", () => {
     const mine = await h.addDomain("example.com");
     const token = await h.mint({ scopes: ["email_full"], domains: [mine] });
     for (const domain of [undefined, null]) {
-      expect((await verify(h, { token: token.secret, method: "POST", area: "email", ...(domain === undefined ? {} : { domain }) })).body).toMatchObject({ allowed: false, status: 403, code: "domain_required" });
+      expect((await verify(h, { token: token.secret, method: "POST", area: "email", ...(domain === undefined ? {} : { domain }) })).body).toMatchObject({
+        allowed: false,
+        status: 403,
+        code: "domain_required",
+      });
     }
     expect((await verify(h, { token: token.secret, method: "POST", area: "email", domain: "example.com" })).body.code).toBe("ok");
     expect((await verify(h, { token: h.root.secret, method: "POST", area: "email" })).body.code).toBe("ok");

@@ -75,7 +75,10 @@ describe("webhook endpoints", () => {
     expect((await h.call("GET", "/v1/webhooks", { token: noScope.secret })).body).toMatchObject({ code: "scope_missing", required: "webhooks_full" });
     expect((await h.call("POST", "/v1/webhooks", { token: noScope.secret, body: BODY })).status).toBe(403);
     expect((await h.call("GET", "/v1/webhooks", { token: limited.secret })).body.code).toBe("all_domains_required");
-    expect((await h.call("GET", `/v1/webhooks/${id}`, { token: allowed.secret })).status).toBe(200);
+    // A token manages the endpoints made by itself or its subtree, not the root's (finding F7; webhook-reach.test.ts).
+    const own = (await h.call("POST", "/v1/webhooks", { token: allowed.secret, body: BODY })).body.data.id;
+    expect((await h.call("GET", `/v1/webhooks/${own}`, { token: allowed.secret })).status).toBe(200);
+    expect((await h.call("GET", `/v1/webhooks/${id}`, { token: allowed.secret })).status).toBe(404);
     expect((await h.call("GET", "/v1/webhooks", { token: null })).status).toBe(401);
     await h.latchkey.accounts.create("other");
     const stranger = await h.mint({ account: "other" });

@@ -82,7 +82,8 @@ it("kill -9 after the changes were acknowledged: another instance delivers every
   receiver.answerWith(200);
   const clock = manualClock(Date.now() + 60 * 60 * 1000);
   const heir = await openWebhookHarness({ databaseUrl: `sqlite:${path}`, clock });
-  // (The heir's own root token, made on opening, has its token.created event too.)
+  // (The heir's own root token, made on opening, is outside the reach of the token that made the
+  // endpoint: no delivery of its token.created, finding F7.)
   const ours = () => receiver.accepted().filter((w) => ids.includes(w.json.data.token.id));
   await receiver.waitFor(() => ours().length >= 15);
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -90,5 +91,5 @@ it("kill -9 after the changes were acknowledged: another instance delivers every
   expect(accepted).toHaveLength(15);
   expect(new Set(accepted.map((w) => w.headers["webhook-id"])).size).toBe(15);
   for (const id of ids) expect(accepted.filter((w) => w.json.data.token.id === id).map((w) => w.json.type)).toEqual(["token.created", "token.renamed", "token.paused"]);
-  expect(heir.latchkey.webhookWorker?.attemptsMade).toBe(16);
+  expect(heir.latchkey.webhookWorker?.attemptsMade).toBe(15);
 });

@@ -13,6 +13,7 @@ import type { FastifyRequest } from "fastify";
 import { ServiceError, validationError } from "../../service/service-error.js";
 import type { App } from "../app-instance.js";
 import { lazyChildLoggerFactory } from "../lazy-child-logger.js";
+import { isoOrNull, validUntilMillis } from "../verified-token.js";
 import { refuseGuess, VERIFY_KEY_SECURITY_OPTIONAL } from "../request-actor.js";
 
 /** Whether the request carries the shared verify key (compared in constant time over SHA-256 digests). */
@@ -27,9 +28,23 @@ export const VerifyBody = Type.Object(
     token: Type.String({ maxLength: 4096, description: "The secret presented to your API" }),
     method: Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$", description: "HTTP method of the request" }),
     area: Type.String({ maxLength: 64, description: "Area key, e.g. domains" }),
-    domain: Type.Optional(Type.Union([Type.String({ maxLength: 300 }), Type.Null()], { description: "Domain id or name the request concerns; without it a domain-scoped token is allowed read methods only (403 domain_required otherwise)" })),
-    cost: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: "Credits this request spends (default 1); more than the token's credits can ever cover is a 422" })),
-    ip: Type.Optional(Type.Union([Type.String({ format: "ipv4" }), Type.String({ maxLength: 45, format: "ipv6" }), Type.Null()], { description: "The client's address (IPv4 or IPv6), kept as the token's last use; a token with allowed_ips is refused without it (ip_not_allowed)" })),
+    domain: Type.Optional(
+      Type.Union([Type.String({ maxLength: 300 }), Type.Null()], {
+        description: "Domain id or name the request concerns; without it a domain-scoped token is allowed read methods only (403 domain_required otherwise)",
+      }),
+    ),
+    cost: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 1_000_000,
+        description: "Credits this request spends (default 1); more than the token's credits can ever cover is a 422",
+      }),
+    ),
+    ip: Type.Optional(
+      Type.Union([Type.String({ format: "ipv4" }), Type.String({ maxLength: 45, format: "ipv6" }), Type.Null()], {
+        description: "The client's address (IPv4 or IPv6), kept as the token's last use; a token with allowed_ips is refused without it (ip_not_allowed)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -40,10 +55,18 @@ export const VerifyResult = Type.Object({
   code: Type.String(),
   message: Type.String(),
   required: Type.Optional(Type.String()),
-  secret: Type.Optional(Type.Union([Type.Literal("current"), Type.Literal("previous")], { description: "Allowed answers: which secret was presented (previous: one a rotation replaced, still in its grace)" })),
-  retry_after_seconds: Type.Optional(Type.Integer({ description: "rate_limited, credits_exhausted (with a refill), limits_unavailable: whole seconds to wait" })),
+  secret: Type.Optional(
+    Type.Union([Type.Literal("current"), Type.Literal("previous")], {
+      description: "Allowed answers: which secret was presented (previous: one a rotation replaced, still in its grace)",
+    }),
+  ),
+  retry_after_seconds: Type.Optional(
+    Type.Integer({ description: "rate_limited, credits_exhausted (with a refill), limits_unavailable: whole seconds to wait" }),
+  ),
   window: Type.Optional(Type.String({ description: "rate_limited by a token's window: its name" })),
-  cacheable: Type.Optional(Type.Boolean({ description: "Allowed answers: false when the token has rate limits or credits (do not reuse the answer; every request must be counted)" })),
+  cacheable: Type.Optional(
+    Type.Boolean({ description: "Allowed answers: false when the token has rate limits or credits (do not reuse the answer; every request must be counted)" }),
+  ),
   token: Type.Optional(
     Type.Object({
       id: Type.String(),
@@ -54,6 +77,14 @@ export const VerifyResult = Type.Object({
       domains: Type.Union([Type.Literal("all"), Type.Array(Type.Object({ id: Type.String(), name: Type.String() }))]),
       expires_at: Type.Union([Type.String(), Type.Null()]),
       secret: Type.Union([Type.Literal("current"), Type.Literal("previous")]),
+      ancestor_ids: Type.Array(Type.String(), {
+        description:
+          "The tokens this one descends from, nearest first (parent, then its parent...); empty for a root. A change event naming any of them concerns this token too (drop its cached decisions)",
+      }),
+      valid_until: Type.Union([Type.String(), Type.Null()], {
+        description:
+          "RFC 3339: from this instant the allow no longer holds by the clock alone (the earliest of expires_at, an ancestor's expiry and a previous secret's grace end), or null. Do not reuse the answer from then on",
+      }),
     }),
   ),
 });
@@ -70,9 +101,10 @@ export function registerVerify(app: App, latchkey: Latchkey, verifyKey: string |
     {
       childLoggerFactory: lazyChildLoggerFactory,
       schema: {
-        security: VERIFY_KEY_SECURITY_OPTIONAL, summary: "Verify a token for a request",
+        security: VERIFY_KEY_SECURITY_OPTIONAL,
+        summary: "Verify a token for a request",
         description:
-          "Always 200 with the decision as data; `status` is what the protected API should answer (README, \"Verify outcomes\"). Failed guesses are counted per client address; past the limit the answer is `status: 429, code: rate_limited, retry_after_seconds`. Over a token's window or credits: `status: 429`, `rate_limited` (with `window`) or `credits_exhausted`.",
+          'Always 200 with the decision as data; `status` is what the protected API should answer (README, "Verify outcomes"). Failed guesses are counted per client address; past the limit the answer is `status: 429, code: rate_limited, retry_after_seconds`. Over a token\'s window or credits: `status: 429`, `rate_limited` (with `window`) or `credits_exhausted`.',
         operationId: "verifyToken",
         tags: ["verify"],
         body: VerifyBody,
@@ -85,7 +117,15 @@ export function registerVerify(app: App, latchkey: Latchkey, verifyKey: string |
       if (expectedDigest !== null && !hasVerifyKey(request, expectedDigest)) await refuseGuess(request, new ServiceError("verify_key_invalid"));
       const { token, method, area, domain, cost, ip } = request.body;
       // verifySync: a cached answer comes back without a promise and its ticks (issue 18).
-      const answer = latchkey.verifySync({ token, method, area, domain: domain ?? null, ...(cost === undefined ? {} : { cost }), ip: ip ?? null, clientIp: ip ?? request.ip });
+      const answer = latchkey.verifySync({
+        token,
+        method,
+        area,
+        domain: domain ?? null,
+        ...(cost === undefined ? {} : { cost }),
+        ip: ip ?? null,
+        clientIp: ip ?? request.ip,
+      });
       const decision = answer instanceof Promise ? await answer : answer;
       if (!decision.allowed) {
         if (decision.code === "token_malformed" || decision.code === "token_unknown") {
@@ -94,7 +134,13 @@ export function registerVerify(app: App, latchkey: Latchkey, verifyKey: string |
           if (count.limited) {
             observe("rate_limited");
             latchkey.observer.rateLimitRefusal("failed_attempts", "rate_limited");
-            return { allowed: false, status: 429, code: "rate_limited", message: "Too many failed attempts from this address. Try again later.", retry_after_seconds: count.retryAfterSeconds };
+            return {
+              allowed: false,
+              status: 429,
+              code: "rate_limited",
+              message: "Too many failed attempts from this address. Try again later.",
+              retry_after_seconds: count.retryAfterSeconds,
+            };
           }
         }
         observe(decision.costNeverFits === true ? "validation_failed" : decision.code);
@@ -143,6 +189,8 @@ function allowedBody(latchkey: Latchkey, record: TokenRecord): Static<typeof Ver
       domains: record.allDomains ? ("all" as const) : record.domains.map((d) => ({ id: d.id, name: d.name })),
       expires_at: record.expiresAtMillis === null ? null : new Date(record.expiresAtMillis).toISOString(),
       secret: record.secret,
+      ancestor_ids: [...record.ancestorIds],
+      valid_until: isoOrNull(validUntilMillis(record)),
     },
   };
 }
