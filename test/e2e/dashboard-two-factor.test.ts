@@ -2,7 +2,8 @@
  * Two-factor sign-in in the dashboard (issue 16), in real Chromium against the built server: a person
  * sets it up from Security (QR code and key, a code from the app, the recovery codes shown once with
  * Copy), is then asked a fresh code before a Full access token (step-up), and signs in with a code or
- * a recovery code instead. axe finds nothing serious on each step and with each dialog open. Codes
+ * a recovery code instead; rotating asks a fresh code too, turning it off asks one; the Settings switch
+ * requires it of Admins, who can then use only Security until it is on. axe finds nothing serious on each step and with each dialog open. Codes
  * are made with otplib from the key the page shows; each person is a new Admin (`latchkey user create`).
  */
 import { execFileSync } from "node:child_process";
@@ -10,7 +11,7 @@ import { resolve } from "node:path";
 import { generate } from "otplib";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ensureOwner, expectAccessible, launchBrowser, openPage, settle, startServer, type Server } from "./dashboard-fixture.js";
+import { ensureOwner, expectAccessible, launchBrowser, openPage, sessionApi, settle, signIn, startServer, type Server } from "./dashboard-fixture.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const PASSWORD = "a careful admin passphrase";
@@ -153,6 +154,76 @@ it("signs in with the password and a code, or with a recovery code instead", { t
     await page.getByLabel("Recovery code").fill(enrolled.recovery[0]!);
     await page.keyboard.press("Enter");
     await expect.poll(() => page.getByRole("heading", { name: "Integrations" }).isVisible(), { timeout: 10_000 }).toBe(true);
+  } finally {
+    await context.close();
+  }
+});
+
+it("asks a fresh code before rotating a token, and turning two-factor off asks a code", { timeout: 120_000 }, async () => {
+  createAdmin("rotate@example.com");
+  const { page, context } = await openPage(browser, server, 1280);
+  try {
+    await passwordStep(page, "rotate@example.com");
+    await expect.poll(() => page.getByRole("heading", { name: "Integrations" }).isVisible(), { timeout: 10_000 }).toBe(true);
+    const { code, recovery } = await enrolFromSecurity(page);
+    const token = await (await sessionApi(page)).createToken({ name: "Rotated with a code", scopes: ["domains_read"] });
+    await page.getByRole("link", { name: "API tokens" }).click();
+    await expect.poll(() => page.getByText(token.name).first().isVisible()).toBe(true);
+    await page.getByRole("button", { name: `More actions for ${token.name}` }).click();
+    await page.getByRole("menuitem", { name: "Rotate" }).click();
+    const rotate = await dialog(page, `Rotate ${token.name}`);
+    await rotate.getByRole("button", { name: "Rotate" }).click();
+    const asked = rotate.getByLabel("Authentication code");
+    await expect.poll(() => asked.isVisible()).toBe(true);
+    await settle(page);
+    await expectAccessible(page, "the rotate dialog asking for a step-up code");
+    const right = await code();
+    await asked.fill(right === "000000" ? "111111" : "000000");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => rotate.getByText("The code is wrong or was already used.", { exact: false }).isVisible()).toBe(true);
+    await asked.fill(right);
+    await page.keyboard.press("Enter");
+    await dialog(page, "Your new API token");
+    await page.getByRole("button", { name: "Download .txt" }).click();
+    await page.getByRole("button", { name: "Done" }).click();
+
+    await page.getByRole("button", { name: /^Account menu/ }).click();
+    await page.getByRole("menuitem", { name: "Security" }).click();
+    await page.getByRole("button", { name: "Turn off" }).click();
+    const off = await dialog(page, "Turn off two-factor sign-in");
+    await expectAccessible(page, "the turn-off dialog");
+    await off.getByLabel("Authentication code").fill(recovery[1]!);
+    await off.getByRole("button", { name: "Turn off" }).click();
+    await expect.poll(() => off.isVisible()).toBe(false);
+    await expect.poll(() => page.getByRole("button", { name: "Set up two-factor sign-in" }).isVisible()).toBe(true);
+  } finally {
+    await context.close();
+  }
+});
+
+it("requires two-factor for Admins from Settings: an Admin without it can use only Security until it is on", { timeout: 180_000 }, async () => {
+  const { page, context } = await openPage(browser, server, 1280);
+  try {
+    await signIn(page);
+    await page.getByRole("link", { name: "Settings" }).click();
+    const policySwitch = page.getByRole("switch", { name: "Require two-factor for Admins" });
+    await expect.poll(() => policySwitch.isVisible()).toBe(true);
+    await settle(page);
+    await expectAccessible(page, "the Settings page with the sign-in policy");
+    expect(await policySwitch.isChecked()).toBe(false);
+    await policySwitch.check();
+    await page.getByRole("button", { name: "Save policy" }).click();
+    // The owner is an Admin without two-factor: from now on only the Security page works for them.
+    await expect.poll(() => page.getByText("Set up two-factor sign-in to continue").isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await page.evaluate(() => location.pathname)).toBe("/security");
+    await page.getByRole("link", { name: "API tokens" }).click();
+    await expect.poll(() => page.evaluate(() => location.pathname)).toBe("/security");
+    await enrolFromSecurity(page);
+    await page.getByRole("link", { name: "Settings" }).click();
+    await expect.poll(() => policySwitch.isChecked()).toBe(true);
+    await policySwitch.uncheck();
+    await page.getByRole("button", { name: "Save policy" }).click();
+    await expect.poll(async () => ((await (await page.request.get("/v1/account/policy")).json()) as { data: { two_factor_required_for_admins: boolean } }).data.two_factor_required_for_admins).toBe(false);
   } finally {
     await context.close();
   }

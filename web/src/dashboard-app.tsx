@@ -137,7 +137,7 @@ export function DashboardApp() {
       ) : path === "/security" ? (
         <SecurityPage session={session} onSessionChanged={refreshSession} />
       ) : path === "/settings" ? (
-        <SettingsPage />
+        <SettingsPage onSessionChanged={refreshSession} />
       ) : path in TITLES || path === "/" ? (
         <IntegrationsPage />
       ) : (

@@ -15,7 +15,8 @@ import { useLoader } from "./use-loader";
 
 const RULE_LABELS: Record<string, string> = { max_lifetime_days: "lives too long", expiry_required: "never expires", allowed_ips_required: "no address list" };
 
-export function SettingsPage() {
+/** `onSessionChanged`: the sign-in policy changed, so the session may now require two-factor of this person. */
+export function SettingsPage({ onSessionChanged }: { onSessionChanged?: () => void } = {}) {
   const policy = useLoader(() => api<{ data: AccountPolicy }>("GET", "/v1/account/policy").then((r) => r.data), []);
   const [limited, setLimited] = useState(false);
   const [days, setDays] = useState<number | string>(90);
@@ -43,6 +44,7 @@ export function SettingsPage() {
     try {
       const { data } = await api<{ data: AccountPolicy }>("PUT", "/v1/account/policy", { max_lifetime_days: limited ? Number(days) : null, expiry_required: expiryRequired, allowed_ips_required: ipsRequired, ...(twoFactorRequired === null ? {} : { two_factor_required_for_admins: twoFactorRequired }) });
       setSaved(data);
+      if (data.two_factor_required_for_admins === true) onSessionChanged?.();
       notifications.show({ color: "green", title: "Policy saved", message: "New tokens must follow it from now on." });
     } catch (error) {
       setErrors(fieldErrors(error));
