@@ -15,7 +15,7 @@ import fastifyStatic from "@fastify/static";
 import type { App } from "./app-instance.js";
 
 /** Paths the single-page app owns; each answers with index.html. */
-export const DASHBOARD_PAGES = ["/", "/integrations", "/tokens", "/domains", "/activity", "/usage", "/webhooks", "/settings", "/setup", "/sign-in", "/users", "/invite"] as const;
+export const DASHBOARD_PAGES = ["/", "/integrations", "/tokens", "/domains", "/activity", "/usage", "/webhooks", "/settings", "/setup", "/sign-in", "/users", "/invite", "/security", "/forgot-password", "/reset-password"] as const;
 
 /** Where `npm run build` puts the dashboard: dist/web, beside dist/http where this file is compiled. */
 export const DEFAULT_DASHBOARD_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../web");

@@ -20,6 +20,7 @@ export class ApiError extends Error {
 
 let csrfToken: string | null = null;
 let onSessionEnded: (() => void) | null = null;
+let onEnrolmentRequired: (() => void) | null = null;
 
 /** Remembers (or forgets, with null) the session's CSRF token. */
 export function setCsrfToken(token: string | null): void {
@@ -29,6 +30,11 @@ export function setCsrfToken(token: string | null): void {
 /** Called when a request finds the session gone (signed out elsewhere, or expired). */
 export function setSessionEndedHandler(handler: (() => void) | null): void {
   onSessionEnded = handler;
+}
+
+/** Called when the account policy turns out to require two-factor of this person, and it is off. */
+export function setEnrolmentRequiredHandler(handler: (() => void) | null): void {
+  onEnrolmentRequired = handler;
 }
 
 /**
@@ -51,6 +57,7 @@ export async function api<T>(method: "GET" | "POST" | "PUT" | "DELETE", path: st
   if (!response.ok) {
     const error = isErrorBody(payload) ? payload : { code: "internal_error", message: `The request failed (HTTP ${response.status}).` };
     if (error.code === "session_missing" && path !== "/v1/session") onSessionEnded?.();
+    if (error.code === "two_factor_enrollment_required") onEnrolmentRequired?.();
     throw new ApiError(response.status, error.code, error.message, error.errors ?? {});
   }
   return payload as T;

@@ -38,6 +38,8 @@ export interface AccountPolicy {
   max_lifetime_days: number | null;
   expiry_required: boolean;
   allowed_ips_required: boolean;
+  /** Owners and Admins must sign in with two-factor (absent from a server without the policy). */
+  two_factor_required_for_admins?: boolean;
   updated_at: string | null;
   out_of_policy: { id: string; name: string; rules: string[] }[];
   out_of_policy_total: number;
@@ -93,6 +95,34 @@ export interface Session {
     domains?: string[] | null;
   };
   csrf_token: string;
+  expires_at: string;
+  /** Two-factor sign-in: on or not, and whether the account policy requires it of this person (then every page but Security is refused until it is on). */
+  two_factor?: { enabled: boolean; required: boolean };
+}
+
+/** GET /v1/me/two-factor. */
+export interface TwoFactorStatus {
+  enabled: boolean;
+  /** Set-up begun and not yet confirmed with a code. */
+  pending: boolean;
+  recovery_codes_left: number;
+  /** The account policy requires it of you. */
+  required: boolean;
+}
+
+/** POST /v1/me/two-factor: shown this once. */
+export interface TwoFactorEnrolment {
+  /** Base32, for typing into the authenticator app. */
+  secret: string;
+  otpauth_url: string;
+  /** `data:image/png;base64,...` of the otpauth URL. */
+  qr_code: string;
+}
+
+/** POST /v1/session when the user has two-factor on (202). */
+export interface TwoFactorChallenge {
+  two_factor_required: true;
+  challenge: string;
   expires_at: string;
 }
 

@@ -5,7 +5,7 @@ import { notifications } from "@mantine/notifications";
 import type { ReactNode } from "react";
 import { api, messageOf } from "./api-client";
 import type { Session } from "./api-types";
-import { ActivityIcon, ChevronDownIcon, GlobeIcon, KeyIcon, LogoutIcon, PlugIcon, SettingsIcon } from "./icons";
+import { ActivityIcon, ChevronDownIcon, GlobeIcon, KeyIcon, LogoutIcon, PlugIcon, SettingsIcon, ShieldIcon } from "./icons";
 import { LatchkeyLogo } from "./latchkey-logo";
 import { navigate, type PagePath } from "./router";
 import { canReadUsers } from "./team";
@@ -59,6 +59,17 @@ export function AppLayout({ session, path, onSignedOut, children }: { session: S
             </Menu.Target>
             <Menu.Dropdown>
               <Menu.Label>Signed in as {session.user.email}</Menu.Label>
+              <Menu.Item
+                component="a"
+                href="/security"
+                leftSection={<ShieldIcon size={16} />}
+                onClick={(event) => {
+                  event.preventDefault();
+                  navigate("/security");
+                }}
+              >
+                Security
+              </Menu.Item>
               <Menu.Item leftSection={<LogoutIcon size={16} />} onClick={() => void signOut()}>
                 Sign out
               </Menu.Item>

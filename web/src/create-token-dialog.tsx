@@ -18,6 +18,7 @@ import { tokenSummary } from "./token-summary";
 import { timeZoneLabel } from "./format";
 import { AlertIcon } from "./icons";
 import { PermissionsField, scopesOf, type AccessKind, type PermissionsValue } from "./permissions-field";
+import { useStepUp } from "./step-up";
 
 const NAME_MAX = 50;
 
@@ -83,6 +84,8 @@ export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated, 
   const [touched, setTouched] = useState<ReadonlySet<Field>>(new Set());
   const [nameEdited, setNameEdited] = useState(false);
   const narrow = useMediaQuery("(max-width: 36em)") ?? false;
+  const stepUp = useStepUp();
+  const { reset: resetStepUp } = stepUp;
 
   // The dialog stays mounted (hidden) between openings, so it is cleared as it closes, not as it opens.
   useEffect(() => {
@@ -92,12 +95,13 @@ export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated, 
       setFailure(null);
       setTouched(new Set());
       setNameEdited(false);
+      resetStepUp();
     } else if (policy !== null && (policy.max_lifetime_days !== null || policy.expiry_required)) {
       // The policy wants an expiry: start from the longest preset it allows.
       const longest = allowedPresets(policy).days.at(-1) ?? policy.max_lifetime_days ?? 30;
       setForm((current) => (current.expiresOn === null ? { ...current, expiresOn: dayjs().add(longest, "day").format("YYYY-MM-DD") } : current));
     }
-  }, [opened, policy]);
+  }, [opened, policy, resetStepUp]);
 
   const problems = problemsOf(form);
   const valid = Object.keys(problems).length === 0;
@@ -143,8 +147,9 @@ export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated, 
         ...(form.expiresOn === null ? {} : { expires_at: dayjs(form.expiresOn).endOf("day").format("YYYY-MM-DDTHH:mm:ssZ") }),
         ...(ipsOf(form.allowedIps).length === 0 ? {} : { allowed_ips: ipsOf(form.allowedIps) }),
       };
-      const { data } = await api<{ data: CreatedToken }>("POST", "/v1/token", body);
-      onCreated(data);
+      // A Full access token may need a fresh second factor first (step-up.tsx): then the code is asked here.
+      const created = await stepUp.run(() => api<{ data: CreatedToken }>("POST", "/v1/token", body));
+      if (created !== null) onCreated(created.value.data);
     } catch (error) {
       setServerErrors(fieldErrors(error));
       if (!(error instanceof ApiError) || error.code !== "validation_failed") setFailure(messageOf(error));
@@ -269,6 +274,7 @@ export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated, 
               {missingOf(problems)}
             </Text>
           )}
+          {stepUp.field}
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={onClose}>
               Cancel

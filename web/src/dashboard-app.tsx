@@ -1,18 +1,22 @@
 /**
  * The dashboard: finds out who is signed in (GET /v1/session: the session, or null), then shows the
- * sign-in or set-up page to a stranger, or the app shell with its four pages to a signed-in user.
+ * sign-in, set-up or forgot-password page to a stranger, or the app shell with its pages to a signed-in user
+ * (only Security while the account policy requires two-factor of them and it is off).
  */
 import { Center, Loader } from "@mantine/core";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { AcceptInvitePage } from "./accept-invite-page";
 import { ActivityPage } from "./activity-page";
-import { ApiError, api, setCsrfToken, setSessionEndedHandler } from "./api-client";
+import { ForgotPasswordPage } from "./forgot-password-page";
+import { ApiError, api, setCsrfToken, setEnrolmentRequiredHandler, setSessionEndedHandler } from "./api-client";
 import type { Session } from "./api-types";
 import { AppLayout } from "./app-layout";
 import { DomainsPage } from "./domains-page";
 import { IntegrationsPage } from "./integrations-page";
 import { NotFoundPage } from "./not-found-page";
 import { navigate, usePath, type PagePath } from "./router";
+import { ResetPasswordPage } from "./reset-password-page";
+import { SecurityPage } from "./security-page";
 import { SettingsPage } from "./settings-page";
 import { SetupPage } from "./setup-page";
 import { SignInPage } from "./sign-in-page";
@@ -31,9 +35,15 @@ const TITLES: Record<string, string> = {
   "/webhooks": "Webhooks",
   "/users": "Users",
   "/invite": "Accept invitation",
+  "/security": "Security",
+  "/forgot-password": "Forgot password",
+  "/reset-password": "Set a new password",
   "/sign-in": "Sign in",
   "/setup": "Set up latchkey",
 };
+
+/** The pages for people who are not signed in; a signed-in person is sent on from them. */
+const STRANGERS_PAGES: ReadonlySet<string> = new Set(["/sign-in", "/setup", "/forgot-password"]);
 
 export function DashboardApp() {
   const path = usePath();
@@ -55,8 +65,18 @@ export function DashboardApp() {
     navigate("/sign-in", { replace: true });
   }, []);
 
+  // After a change to the person's own sign-in (two-factor on or off): the session says what is required.
+  const refreshSession = useCallback(() => {
+    api<{ data: Session | null }>("GET", "/v1/session")
+      .then(({ data }) => {
+        if (data !== null) setSession(data);
+      })
+      .catch((error: unknown) => console.warn("GET /v1/session failed", error instanceof ApiError ? error.code : error));
+  }, []);
+
   useEffect(() => {
     setSessionEndedHandler(signedOut);
+    setEnrolmentRequiredHandler(refreshSession);
     // 200 {data: null} when nobody is signed in: a 401 here would be logged by the browser on every visit.
     api<{ data: Session | null }>("GET", "/v1/session")
       .then(({ data }) => {
@@ -67,18 +87,23 @@ export function DashboardApp() {
         if (!(error instanceof ApiError) || error.code !== "session_missing") console.warn("GET /v1/session failed", error instanceof ApiError ? error.code : error);
         setSession(null);
       });
-    return () => setSessionEndedHandler(null);
-  }, [signedOut]);
+    return () => {
+      setSessionEndedHandler(null);
+      setEnrolmentRequiredHandler(null);
+    };
+  }, [signedOut, refreshSession]);
 
   // Redirects: strangers to sign-in (or set-up), signed-in people away from them.
   useEffect(() => {
     if (session === undefined) return;
-    if (path === "/invite") return; // the invitation link's page, for strangers and signed-in people alike
-    if (session === null && path !== "/setup" && path !== "/sign-in") {
+    if (path === "/invite" || path === "/reset-password") return; // a link's page, for strangers and signed-in people alike
+    if (session === null && !STRANGERS_PAGES.has(path)) {
       if (path in TITLES) wanted.current = path as PagePath;
       navigate("/sign-in", { replace: true });
     }
-    if (session !== null && (path === "/" || path === "/sign-in" || path === "/setup")) navigate("/integrations", { replace: true });
+    if (session !== null && (path === "/" || STRANGERS_PAGES.has(path))) navigate("/integrations", { replace: true });
+    // The account policy requires two-factor of this person and it is off: only Security works.
+    if (session?.two_factor?.required === true && !session.two_factor.enabled && path !== "/security") navigate("/security", { replace: true });
   }, [session, path]);
 
   useEffect(() => {
@@ -93,7 +118,8 @@ export function DashboardApp() {
     );
   }
   if (path === "/invite") return <AcceptInvitePage onSignedIn={signedIn} />;
-  if (session === null) return path === "/setup" ? <SetupPage onSignedIn={signedIn} /> : <SignInPage onSignedIn={signedIn} />;
+  if (path === "/reset-password") return <ResetPasswordPage />;
+  if (session === null) return path === "/setup" ? <SetupPage onSignedIn={signedIn} /> : path === "/forgot-password" ? <ForgotPasswordPage /> : <SignInPage onSignedIn={signedIn} />;
   return (
     <AppLayout session={session} path={path} onSignedOut={signedOut}>
       {path === "/tokens" ? (
@@ -108,8 +134,10 @@ export function DashboardApp() {
         <WebhooksPage />
       ) : path === "/users" ? (
         <UsersPage session={session} />
+      ) : path === "/security" ? (
+        <SecurityPage session={session} onSessionChanged={refreshSession} />
       ) : path === "/settings" ? (
-        <SettingsPage />
+        <SettingsPage onSessionChanged={refreshSession} />
       ) : path in TITLES || path === "/" ? (
         <IntegrationsPage />
       ) : (

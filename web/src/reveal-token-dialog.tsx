@@ -6,6 +6,7 @@
 import { Alert, Button, Code, Group, Modal, Paper, Stack, Text } from "@mantine/core";
 import { useClipboard } from "@mantine/hooks";
 import { useEffect, useState } from "react";
+import { downloadText } from "./download-text";
 import { AlertIcon, CheckIcon, CopyIcon, DownloadIcon } from "./icons";
 import { TokenName } from "./token-name";
 
@@ -39,15 +40,7 @@ export function RevealTokenDialog({ revealed, onClose }: { revealed: { name: str
   if (revealed === null) return <Modal opened={false} onClose={onClose} title="Your new API token" />;
 
   const download = () => {
-    const blob = new Blob([`${revealed.secret}\n`], { type: "text/plain" });
-    const url = URL.createObjectURL(blob);
-    const link = document.createElement("a");
-    link.href = url;
-    link.download = fileNameOf(revealed.name);
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    downloadText(fileNameOf(revealed.name), `${revealed.secret}\n`);
     setSaved(true);
   };
 

@@ -9,6 +9,7 @@ import { api, messageOf } from "./api-client";
 import type { RotatedToken, Token } from "./api-types";
 import { formatDateTime } from "./format";
 import { AlertIcon } from "./icons";
+import { useStepUp } from "./step-up";
 
 /** Grace choices: seconds as the API takes them. */
 const GRACES = [
@@ -24,12 +25,15 @@ export function RotateTokenDialog({ token, onClose, onRotated }: { token: Token 
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const [idempotencyKey, setIdempotencyKey] = useState("");
+  const stepUp = useStepUp();
+  const { reset: resetStepUp } = stepUp;
 
   useEffect(() => {
     setGrace("3600");
     setFailure(null);
     setIdempotencyKey(token === null ? "" : crypto.randomUUID());
-  }, [token]);
+    resetStepUp();
+  }, [token, resetStepUp]);
 
   if (token === null) return <Modal opened={false} onClose={onClose} title="Rotate token" />;
 
@@ -37,8 +41,9 @@ export function RotateTokenDialog({ token, onClose, onRotated }: { token: Token 
     setBusy(true);
     setFailure(null);
     try {
-      const { data } = await api<{ data: RotatedToken }>("POST", `/v1/token/${encodeURIComponent(token.id)}/rotate`, { grace_seconds: Number(grace) }, { "idempotency-key": idempotencyKey });
-      onRotated(data);
+      // Rotating may need a fresh second factor first (step-up.tsx): then the code is asked here.
+      const rotated = await stepUp.run(() => api<{ data: RotatedToken }>("POST", `/v1/token/${encodeURIComponent(token.id)}/rotate`, { grace_seconds: Number(grace) }, { "idempotency-key": idempotencyKey }));
+      if (rotated !== null) onRotated(rotated.value.data);
     } catch (error) {
       setFailure(messageOf(error));
     } finally {
@@ -48,7 +53,14 @@ export function RotateTokenDialog({ token, onClose, onRotated }: { token: Token 
 
   return (
     <Modal opened onClose={onClose} title={<Text fw={650} size="lg">Rotate {token.name}</Text>} radius="lg" closeButtonProps={{ "aria-label": "Close" }}>
-      <Stack gap="md">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void rotate();
+        }}
+        noValidate
+      >
+        <Stack gap="md">
         <Text size="sm">
           A new secret replaces the current one. The token keeps its name, permissions, domains and expiry. Update your applications with the new secret before the old one stops working.
         </Text>
@@ -63,15 +75,17 @@ export function RotateTokenDialog({ token, onClose, onRotated }: { token: Token 
             {failure}
           </Alert>
         )}
+        {stepUp.field}
         <Group justify="flex-end" gap="sm">
           <Button variant="default" onClick={onClose}>
             Cancel
           </Button>
-          <Button onClick={() => void rotate()} loading={busy}>
+          <Button type="submit" loading={busy}>
             Rotate
           </Button>
         </Group>
-      </Stack>
+        </Stack>
+      </form>
     </Modal>
   );
 }

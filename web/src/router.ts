@@ -5,7 +5,7 @@
 import { useSyncExternalStore } from "react";
 
 /** The dashboard's pages. */
-export type PagePath = "/integrations" | "/tokens" | "/domains" | "/activity" | "/usage" | "/webhooks" | "/settings" | "/setup" | "/sign-in" | "/users" | "/invite";
+export type PagePath = "/integrations" | "/tokens" | "/domains" | "/activity" | "/usage" | "/webhooks" | "/settings" | "/setup" | "/sign-in" | "/users" | "/invite" | "/security" | "/forgot-password" | "/reset-password";
 
 const listeners = new Set<() => void>();
 

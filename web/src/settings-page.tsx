@@ -1,7 +1,8 @@
 /**
  * Settings: the account's token policy (issue 13) — how long new tokens may live, whether they must
  * expire, whether they must be limited to addresses — and the tokens made before it that break it
- * (they keep working; replace them when you can).
+ * (they keep working; replace them when you can) — and, when the server has it, whether owners and Admins
+ * must sign in with two-factor (issue 16).
  */
 import { Alert, Button, Card, Checkbox, Group, NumberInput, Skeleton, Stack, Switch, Table, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
@@ -14,12 +15,15 @@ import { useLoader } from "./use-loader";
 
 const RULE_LABELS: Record<string, string> = { max_lifetime_days: "lives too long", expiry_required: "never expires", allowed_ips_required: "no address list" };
 
-export function SettingsPage() {
+/** `onSessionChanged`: the sign-in policy changed, so the session may now require two-factor of this person. */
+export function SettingsPage({ onSessionChanged }: { onSessionChanged?: () => void } = {}) {
   const policy = useLoader(() => api<{ data: AccountPolicy }>("GET", "/v1/account/policy").then((r) => r.data), []);
   const [limited, setLimited] = useState(false);
   const [days, setDays] = useState<number | string>(90);
   const [expiryRequired, setExpiryRequired] = useState(false);
   const [ipsRequired, setIpsRequired] = useState(false);
+  // null: the server has no such policy (an older latchkey), so the switch is not shown nor sent.
+  const [twoFactorRequired, setTwoFactorRequired] = useState<boolean | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<AccountPolicy | null>(null);
@@ -31,14 +35,16 @@ export function SettingsPage() {
     setDays(policy.data.max_lifetime_days ?? 90);
     setExpiryRequired(policy.data.expiry_required);
     setIpsRequired(policy.data.allowed_ips_required);
+    setTwoFactorRequired(policy.data.two_factor_required_for_admins ?? null);
   }, [policy.data]);
 
   const save = async () => {
     setBusy(true);
     setErrors({});
     try {
-      const { data } = await api<{ data: AccountPolicy }>("PUT", "/v1/account/policy", { max_lifetime_days: limited ? Number(days) : null, expiry_required: expiryRequired, allowed_ips_required: ipsRequired });
+      const { data } = await api<{ data: AccountPolicy }>("PUT", "/v1/account/policy", { max_lifetime_days: limited ? Number(days) : null, expiry_required: expiryRequired, allowed_ips_required: ipsRequired, ...(twoFactorRequired === null ? {} : { two_factor_required_for_admins: twoFactorRequired }) });
       setSaved(data);
+      if (data.two_factor_required_for_admins === true) onSessionChanged?.();
       notifications.show({ color: "green", title: "Policy saved", message: "New tokens must follow it from now on." });
     } catch (error) {
       setErrors(fieldErrors(error));
@@ -71,6 +77,19 @@ export function SettingsPage() {
             </Group>
             <Switch label="Every token must have an expiry date" checked={expiryRequired || limited} disabled={limited} onChange={(e) => setExpiryRequired(e.currentTarget.checked)} description={limited ? "Implied by the lifetime limit." : undefined} />
             <Switch label="Every token must be limited to IP addresses" checked={ipsRequired} onChange={(e) => setIpsRequired(e.currentTarget.checked)} />
+            {twoFactorRequired !== null && (
+              <>
+                <Text fw={650} mt="sm">
+                  Sign-in policy
+                </Text>
+                <Switch
+                  label="Require two-factor for Admins"
+                  description="Owners and Admins must sign in with a code from an authenticator app. Until they set it up, they can use only their Security page."
+                  checked={twoFactorRequired}
+                  onChange={(e) => setTwoFactorRequired(e.currentTarget.checked)}
+                />
+              </>
+            )}
             <Group justify="flex-end">
               <Button onClick={() => void save()} loading={busy}>
                 Save policy
