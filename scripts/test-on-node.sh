@@ -2,7 +2,7 @@
 # Runs tests on another Node.js major line without touching this checkout's node_modules:
 #
 #   scripts/test-on-node.sh 22 test/upgrade test/api/dashboard-plugin.test.ts
-#   scripts/test-on-node.sh 24                      # every test (slow: see docs/operations.md)
+#   scripts/test-on-node.sh 22                      # every test (slow)
 #
 # 1. installs that Node.js from the npm registry (the `node` package) into $WORK/node;
 # 2. copies the checkout (node_modules included, .git and data/ left out) to $WORK/src;
@@ -11,8 +11,9 @@
 #    needs make, a C++ compiler and Python);
 # 4. builds dist/ and runs vitest there with that Node.js; the arguments after MAJOR go to `vitest run`.
 # $WORK is $LATCHKEY_NODE_WORK, default ${TMPDIR:-/tmp}/latchkey-node$MAJOR; a second run reuses the
-# installed Node.js and better-sqlite3's build (remove $WORK to start over). Needs rsync. Moving the project to a newer line is then the `engines` line in
-# package.json (and @types/node).
+# installed Node.js and better-sqlite3's build (remove $WORK to start over). Needs rsync.
+# On 24, better-sqlite3 12 aborts at exit (docs/operations.md,
+# Node.js versions).
 set -eu
 major="${1:?usage: scripts/test-on-node.sh MAJOR [vitest arguments]}"
 shift
