@@ -6,10 +6,13 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Migrator } from "kysely";
+import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { Latchkey } from "../../src/service/latchkey.js";
 import type { ActorContext } from "../../src/service/principal.js";
-import { dropSchema, freshPostgresUrl } from "../helpers/postgres-database.js";
+import { migrationProvider } from "../../src/store/migration-provider.js";
+import { dropSchema, freshPostgresUrl, POSTGRES_URL } from "../helpers/postgres-database.js";
 
 const opened: { latchkey: Latchkey; cleanup?: () => Promise<void> }[] = [];
 afterEach(async () => {
@@ -78,5 +81,55 @@ describe("the account's token count", () => {
       ).rejects.toThrow("rolled back");
       await expectCount("a rolled-back delete", 3);
     }
+  });
+});
+
+describe("migration 0012 during a rolling upgrade (PostgreSQL)", () => {
+  it("counts the tokens an older instance writes while it runs (break test B2-14)", async () => {
+    const { url, schema } = freshPostgresUrl("counts_upgrade");
+    const latchkey = await Latchkey.open({ databaseUrl: url });
+    opened.push({ latchkey, cleanup: () => dropSchema(schema) });
+    const operator: ActorContext = { principal: await latchkey.operator("default"), ip: null };
+    const seed = await latchkey.tokens.create(operator, { name: "seed", scopes: ["domains_read"] });
+    const accountId = operator.principal.kind === "operator" ? operator.principal.accountId : "";
+    // Back to the schema before 0012, as an older release left it.
+    const migrator = new Migrator({ db: latchkey.store.db as never, provider: migrationProvider, migrationTableSchema: schema });
+    expect((await migrator.migrateTo("0011-address-lockouts")).error).toBeUndefined();
+    // An "older instance": its own connection, inserting copies of the seed token in a loop, no trigger known to it.
+    const older = new pg.Client({ connectionString: POSTGRES_URL });
+    await older.connect();
+    await older.query(`set search_path to "${schema}"`);
+    const columns = (
+      await older.query<{ column_name: string }>("select column_name from information_schema.columns where table_schema = $1 and table_name = 'tokens'", [
+        schema,
+      ])
+    ).rows.map((r) => r.column_name);
+    const copied = columns.map((c) => (c === "id" ? "$1" : c === "secret_hash" ? "$2" : c === "name" ? "'copy'" : c)).join(", ");
+    let stop = false;
+    let inserted = 0;
+    const writer = (async () => {
+      while (!stop) {
+        await older.query(`insert into tokens (${columns.join(", ")}) select ${copied} from tokens where id = $3`, [
+          `tok_copy${inserted}`,
+          `hash-copy-${inserted}`,
+          seed.token.id,
+        ]);
+        inserted++;
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    stop = true;
+    await writer;
+    await older.end();
+    expect(inserted).toBeGreaterThan(0);
+    const real = await latchkey.store.db
+      .selectFrom("tokens")
+      .select((eb) => eb.fn.countAll<string | number>().as("n"))
+      .where("account_id", "=", accountId)
+      .executeTakeFirst();
+    expect(await latchkey.store.countTokens(accountId)).toBe(Number(real?.n));
+    expect(Number(real?.n)).toBe(1 + inserted);
   });
 });
