@@ -72,8 +72,13 @@ export class PropagationWaiter {
       return IMMEDIATE;
     }
     const start = performance.now();
+    // Every instance live at any read of this wait, by id, in its latest state. One that falls silent
+    // while waited for (frozen by SIGSTOP, partitioned, crashed) drops out of the live rows before the
+    // bound: it is kept here, and named lost unless it applied the change (break test F11).
+    const seen = new Map<string, InstanceState>();
     for (;;) {
-      const instances = await liveInstances(this.store.kysely, LIVE_WINDOW_MS);
+      for (const instance of await liveInstances(this.store.kysely, LIVE_WINDOW_MS)) seen.set(instance.id, instance);
+      const instances = [...seen.values()];
       const pending = instances.filter((i) => !hasApplied(i, seq));
       const waited = performance.now() - start;
       if (pending.length === 0 || waited >= this.timeoutMs) {
