@@ -20,8 +20,8 @@ async function created(h: ApiHarness, body: Record<string, unknown>): Promise<{ 
   return { id: res.body.data.id, secret: res.body.data.accessToken };
 }
 
-async function rotated(h: ApiHarness, id: string): Promise<string> {
-  const res = await h.call("POST", `/v1/token/${id}/rotate`, { body: { grace_seconds: HOUR_SECONDS } });
+async function rotated(h: ApiHarness, id: string, graceSeconds = HOUR_SECONDS): Promise<string> {
+  const res = await h.call("POST", `/v1/token/${id}/rotate`, { body: { grace_seconds: graceSeconds } });
   expect(res.status, res.text).toBe(200);
   rememberSecret(res.body.data.accessToken);
   return res.body.data.accessToken;
@@ -100,5 +100,46 @@ describe("a rotated canary's previous secret is still a canary (B2-8)", () => {
             .length,
       )
       .toBe(3);
+  });
+});
+
+describe("a token used only through its previous secret is in use (B2-11)", () => {
+  it("shows, filters and sorts by the later of the two secrets' last uses", async () => {
+    const clock = manualClock(START);
+    const h = await openApiHarness({ clock });
+    const idle = await created(h, { name: "idle" });
+    const current = await created(h, { name: "current user" });
+    const migrating = await created(h, { name: "migrating" });
+    await rotated(h, migrating.id, 7 * 24 * HOUR_SECONDS);
+    clock.advance(2 * 24 * HOUR_SECONDS * 1000);
+    expect((await verify(h, current.secret)).code).toBe("ok");
+    clock.advance(1000);
+    expect((await verify(h, migrating.secret)).secret).toBe("previous");
+    await h.latchkey.verifier.flushLastUsed();
+    const usedAt = new Date(clock.nowMillis()).toISOString();
+
+    const shown = (await h.call("GET", `/v1/token/${migrating.id}`)).body.data;
+    expect([shown.last_used_at, shown.previous_secret.last_used_at]).toEqual([usedAt, usedAt]);
+    const ours = [idle.id, current.id, migrating.id];
+    const listed = async (query: string) =>
+      ((await h.call("GET", `/v1/token?${query}&limit=100`)).body.data as { id: string; last_used_at: string | null }[]).filter((t) => ours.includes(t.id));
+    expect((await listed("unused_days=1")).map((t) => t.id)).toEqual([idle.id]);
+    expect((await listed("sort=last_used_at")).map((t) => t.id)).toEqual([idle.id, current.id, migrating.id]);
+    expect((await listed("sort=-last_used_at")).map((t) => t.id)).toEqual([migrating.id, current.id, idle.id]);
+    expect((await listed("sort=last_used_at")).find((t) => t.id === migrating.id)?.last_used_at).toBe(usedAt);
+  });
+
+  it("keeps the current secret's later use as the token's", async () => {
+    const clock = manualClock(START);
+    const h = await openApiHarness({ clock });
+    const token = await created(h, {});
+    const fresh = await rotated(h, token.id);
+    clock.advance(1000);
+    await verify(h, token.secret);
+    clock.advance(1000);
+    await verify(h, fresh);
+    await h.latchkey.verifier.flushLastUsed();
+    const shown = (await h.call("GET", `/v1/token/${token.id}`)).body.data;
+    expect([shown.last_used_at, shown.previous_secret.last_used_at]).toEqual([new Date(START + 2000).toISOString(), new Date(START + 1000).toISOString()]);
   });
 });
