@@ -26,7 +26,7 @@ export interface Token {
   readonly expires_at: string | null;
   readonly created_at: string;
   readonly updated_at: string;
-  /** Last use of the current secret (after a rotation: of the new one). */
+  /** Last use of the token by either secret (after a rotation: the later of the new and the old secret's). */
   readonly last_used_at: string | null;
   /** Refused before this instant (`token_not_yet_valid`); null: from creation. */
   readonly not_before: string | null;

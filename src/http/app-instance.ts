@@ -21,6 +21,14 @@ declare module "fastify" {
     /** The authenticated actor, set before validation on routes that declare `security`. */
     latchkeyActor?: ActorContext;
   }
+  interface FastifyContextConfig {
+    /**
+     * The route rotates token `:id` and takes an Idempotency-Key (POST /v1/token/{id}/rotate): with the
+     * key, the previous secret of that very token authenticates, for its own rotation's replay only
+     * (break test B2-6; Latchkey.authenticate, RotationService.rotate).
+     */
+    latchkeyRotationRetry?: boolean;
+  }
 }
 
 /** The Fastify instance type with TypeBox inference. */

@@ -21,7 +21,9 @@ export async function actorFor(latchkey: Latchkey, request: FastifyRequest, reso
   if (presented.kind === "malformed") return refuseGuess(request, new ServiceError("token_malformed"));
   if (presented.kind === "bearer") {
     try {
-      return { principal: await latchkey.authenticate(presented.token, { area: areaOfRoute(latchkey, request), method: request.method, ip: request.ip }), ip: request.ip };
+      const retry = rotationRetryOf(request);
+      const use = { area: areaOfRoute(latchkey, request), method: request.method, ip: request.ip, ...(retry === null ? {} : { rotationRetry: retry }) };
+      return { principal: await latchkey.authenticate(presented.token, use), ip: request.ip };
     } catch (error) {
       if (error instanceof ServiceError && (error.code === "token_malformed" || error.code === "token_unknown")) return refuseGuess(request, error);
       throw error;
@@ -32,6 +34,17 @@ export async function actorFor(latchkey: Latchkey, request: FastifyRequest, reso
     if (principal !== null) return { principal, ip: request.ip };
   }
   throw new ServiceError("token_missing");
+}
+
+/**
+ * The token a request retries the rotation of, on the rotate route with an Idempotency-Key header
+ * (route config `latchkeyRotationRetry`): its previous secret may authenticate then, for the replay
+ * only (break test B2-6). Null on every other request.
+ */
+function rotationRetryOf(request: FastifyRequest): { tokenId: string } | null {
+  if (request.routeOptions.config?.latchkeyRotationRetry !== true) return null;
+  const id = (request.params as { id?: unknown } | undefined)?.id;
+  return typeof id === "string" && typeof request.headers["idempotency-key"] === "string" ? { tokenId: id } : null;
 }
 
 /**

@@ -26,7 +26,7 @@ export const TokenSchema = Type.Object(
     expires_at: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
     created_at: Type.String({ format: "date-time" }),
     updated_at: Type.String({ format: "date-time" }),
-    last_used_at: Type.Union([Type.String({ format: "date-time" }), Type.Null()], { description: "Last use of the current secret (after a rotation: of the new one); recorded in batches, about once a minute" }),
+    last_used_at: Type.Union([Type.String({ format: "date-time" }), Type.Null()], { description: "Last use of the token by either secret (after a rotation: the later of the new and the old secret's, previous_secret.last_used_at); recorded in batches, about once a minute" }),
     not_before: Type.Union([Type.String({ format: "date-time" }), Type.Null()], { description: "Refused before this instant (token_not_yet_valid); null: from creation" }),
     allowed_ips: Type.Union([Type.Array(Type.String()), Type.Null()], { description: "Client addresses and CIDR ranges it may be used from (ip_not_allowed otherwise); null: any" }),
     previous_secret: Type.Union(

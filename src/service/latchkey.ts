@@ -349,14 +349,22 @@ export class Latchkey {
    *
    * @param use the request (area of its route, method, client address): the address is checked
    *   against the token's address list, and the use is counted against its limits and usage (issue 14);
-   *   absent: no address (a token with an address list refuses), not counted.
+   *   absent: no address (a token with an address list refuses), not counted. `rotationRetry`: the
+   *   request is a rotation of token `tokenId` sent with an Idempotency-Key (POST /v1/token/{id}/rotate):
+   *   the previous secret of that very token, in its grace, is let through (a principal whose record
+   *   says `secret: "previous"`), for {@link RotationService.rotate} to answer with nothing but the
+   *   stored replay of that key (break test B2-6: a token that rotated itself and lost the answer can
+   *   only retry with its old secret). Any other previous secret is still current_secret_required.
    * @throws ServiceError token_missing, token_malformed, token_unknown, token_paused, token_expired,
    *   token_parent_inactive (an ancestor paused, deleted or expired), token_rotated,
    *   token_not_yet_valid, ip_not_allowed; current_secret_required (403: the secret a rotation replaced,
    *   still in its grace; it verifies, but manages nothing); rate_limited, credits_exhausted (429),
    *   limits_unavailable (503).
    */
-  async authenticate(secret: string | null | undefined, use?: { readonly area: string; readonly method: string; readonly ip: string | null }): Promise<Principal> {
+  async authenticate(
+    secret: string | null | undefined,
+    use?: { readonly area: string; readonly method: string; readonly ip: string | null; readonly rotationRetry?: { readonly tokenId: string } },
+  ): Promise<Principal> {
     const lookup = await this.verifier.lookup(secret, use?.ip ?? null);
     if (lookup.kind === "missing") throw new ServiceError("token_missing");
     if (lookup.kind === "malformed") throw new ServiceError("token_malformed");
@@ -369,8 +377,8 @@ export class Latchkey {
     if (condition !== null) throw new ServiceError(condition);
     // A replaced secret may be the leaked one: it keeps verifying through its grace (POST /v1/verify,
     // forward-auth, middleware), but must not manage anything, least of all mint children that would
-    // outlive the grace (break-test F6).
-    if (record.secret === "previous") throw new ServiceError("current_secret_required");
+    // outlive the grace (break-test F6). The one exception: its own rotation's retry (B2-6, see above).
+    if (record.secret === "previous" && use?.rotationRetry?.tokenId !== record.id) throw new ServiceError("current_secret_required");
     this.verifier.noteUse(record);
     if (use !== undefined) await this.usageGate.admit(record, use.area, use.method, use.ip);
     return { kind: "token", record };

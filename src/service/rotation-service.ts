@@ -4,9 +4,12 @@
  * Rotate: a new secret for the same token (id, name, permissions, domains, expiry, conditions and
  * lineage unchanged). The secret it replaces keeps working for `grace_seconds` (0..30 days; 0: it is
  * refused at once), then is refused with 401 `token_rotated`. One previous secret is kept: rotating
- * again ends the grace of the one before. Pause, resume and delete act on the token, whichever secret
- * is presented. Peers: Stripe's "roll key" (the old key expires after a chosen time), LiteLLM's
- * regenerate with grace, better-auth's requests for regeneration that keeps the id.
+ * again ends the grace of the one before. Pausing, resuming or deleting the token stops (or restarts)
+ * both of its secrets. A secret a rotation replaced manages nothing (current_secret_required), but for
+ * one thing: the token's own rotation retried with the same Idempotency-Key gets the stored replay
+ * (break test B2-6: a token that rotated itself and lost the answer has only its old secret left).
+ * Peers: Stripe's "roll key" (the old key expires after a chosen time), LiteLLM's regenerate with
+ * grace, better-auth's requests for regeneration that keeps the id.
  *
  * Idempotency (after Stripe's `Idempotency-Key`): a rotation sent with a key stores its reply sealed
  * (AES-256-GCM under a key derived by HKDF-SHA256 from the Idempotency-Key, which is never stored,
@@ -97,18 +100,24 @@ export class RotationService {
    *   `idempotency_key` of the wrong shape), not_found (no such token, deleted, another account's,
    *   outside the actor's view),
    *   ceiling_exceeded, idempotency_key_reused (409: the key was used for another token or grace,
-   *   or its replay window has passed), scope_missing.
+   *   or its replay window has passed), scope_missing; current_secret_required (403: the actor is a
+   *   token's previous secret, and this is not its own token's rotation retried with a stored replay's
+   *   Idempotency-Key and grace within the window: whatever else it asks, B2-6).
    */
   async rotate(actor: ActorContext, id: string, input: RotateInput): Promise<RotatedToken> {
     const { catalogue, clock, store, verifier } = this.deps;
     requireLevel(catalogue, actor.principal, "tokens", "full");
-    // A secret that a rotation replaced manages nothing: Latchkey.authenticate refuses it (current_secret_required).
+    // A secret that a rotation replaced manages nothing: Latchkey.authenticate refuses it (current_secret_required),
+    // but for a token's own rotation retried with its Idempotency-Key (B2-6): that gets the stored replay, or 403.
+    const retryOnly = isPreviousSecret(actor);
+    const refused = (error: ServiceError): ServiceError => (retryOnly ? new ServiceError("current_secret_required") : error);
+    if (retryOnly && (actor.principal.kind !== "token" || actor.principal.record.id !== id || input.idempotencyKey === undefined)) throw new ServiceError("current_secret_required");
     const grace = input.graceSeconds;
     const errors: Record<string, string[]> = {};
     if (!Number.isInteger(grace) || grace < 0 || grace > MAX_GRACE_SECONDS) errors.grace_seconds = [`grace_seconds must be a whole number of seconds, 0..${MAX_GRACE_SECONDS} (30 days).`];
     const key = input.idempotencyKey;
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) errors.idempotency_key = ["The Idempotency-Key must be 16 to 255 visible ASCII characters, e.g. a UUID."];
-    if (Object.keys(errors).length > 0) throw validationError(errors);
+    if (Object.keys(errors).length > 0) throw refused(validationError(errors));
     const accountId = accountOf(actor.principal);
     const viewer = tokenViewerOf(actor.principal, catalogue);
     const keyHash = key === undefined ? null : createHash("sha256").update(`latchkey-rotation\0${accountId}\0${key}`).digest("hex");
@@ -134,20 +143,26 @@ export class RotationService {
           if (keyHash !== null && key !== undefined) {
             const replay = await findReplay(tx, keyHash);
             if (replay !== undefined) {
-              if (replay.token_id !== id || replay.grace_seconds !== grace) throw new ServiceError("idempotency_key_reused", { message: "This Idempotency-Key was used for another rotation (another token or grace). Use a new key for a new request." });
-              if (replay.sealed_secret === "" || replay.replay_until <= now) throw new ServiceError("idempotency_key_reused", { message: `This rotation was done more than ${REPLAY_WINDOW_SECONDS} seconds ago and its secret is no longer kept. Rotate again with a new Idempotency-Key if the secret was lost.` });
+              if (replay.token_id !== id || replay.grace_seconds !== grace) throw refused(new ServiceError("idempotency_key_reused", { message: "This Idempotency-Key was used for another rotation (another token or grace). Use a new key for a new request." }));
+              if (replay.sealed_secret === "" || replay.replay_until <= now) {
+                throw refused(
+                  new ServiceError("idempotency_key_reused", { message: `This rotation was done more than ${REPLAY_WINDOW_SECONDS} seconds ago and its secret is no longer kept. Rotate again with a new Idempotency-Key if the secret was lost.` }),
+                );
+              }
               const replayed = unseal(replay.sealed_secret, key, keyHash);
               // Read again: the rotation stored under this key may have committed after `before` was read.
               const current = await findVisibleToken(tx, accountId, id, viewer);
               if (current === undefined) return { kind: "missing" as const };
               // A replay hands out the secret again: only to an actor who could rotate the token now.
               const beyond = exceedsActor(catalogue, actor, current);
-              if (beyond.length > 0) throw new ServiceError("ceiling_exceeded", { message: `This token cannot manage a token with more rights than its own: ${beyond.join(", ")}.`, lacking: beyond });
-              if (current.secret_hash !== hashSecret(replayed)) throw new ServiceError("idempotency_key_reused", { message: "This token was rotated again since this Idempotency-Key was used; its secret is no longer the current one." });
+              if (beyond.length > 0) throw refused(new ServiceError("ceiling_exceeded", { message: `This token cannot manage a token with more rights than its own: ${beyond.join(", ")}.`, lacking: beyond }));
+              if (current.secret_hash !== hashSecret(replayed)) throw refused(new ServiceError("idempotency_key_reused", { message: "This token was rotated again since this Idempotency-Key was used; its secret is no longer the current one." }));
               const graceEndsAt = new Date(Date.parse(replay.created_at) + replay.grace_seconds * 1000).toISOString();
               return { kind: "replayed" as const, secret: replayed, graceEnds: graceEndsAt, seq: await currentChangeSeq(tx.query) };
             }
           }
+          // No stored replay of this key: the previous secret may not start a rotation.
+          if (retryOnly) throw new ServiceError("current_secret_required");
           const lacking = exceedsActor(catalogue, actor, before);
           if (lacking.length > 0) throw new ServiceError("ceiling_exceeded", { message: `This token cannot manage a token with more rights than its own: ${lacking.join(", ")}.`, lacking });
           // First, so that a concurrent rotation (which holds the row until it commits) is noticed here.
@@ -210,6 +225,11 @@ export class RotationService {
     });
     return { id: row.id, name: row.name, secret: found.secret };
   }
+}
+
+/** Whether the actor is a token authenticated with its previous secret (only its own rotation's replay is open to it). */
+function isPreviousSecret(actor: ActorContext): boolean {
+  return actor.principal.kind === "token" && actor.principal.record.secret === "previous";
 }
 
 /** Raised inside the transaction when another rotation changed the token's secret since it was read. */

@@ -25,6 +25,11 @@ export interface TokenDetails {
   readonly expiresAt: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /**
+   * The token's last use by either of its secrets: the later of the current secret's and, after a
+   * rotation, the previous one's (`previousSecret.lastUsedAt`), so that a token still used through its
+   * old secret is not taken for unused (break test B2-11). RFC 3339 UTC; null: never used.
+   */
   readonly lastUsedAt: string | null;
   /** Who created it: `token:<id>`, `user:<id>` or `cli`. */
   readonly createdBy: string;
@@ -60,6 +65,12 @@ export function permissionsOfRow(catalogue: Catalogue, row: { has_full: number; 
   return { hasFull: false, levels };
 }
 
+/** The later of two stored instants (RFC 3339 UTC text, which sorts as time); null when both are. */
+function laterInstant(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  return b !== null && b > a ? b : a;
+}
+
 /** Builds the details of a stored row. */
 export function detailsOfRow(catalogue: Catalogue, row: TokenWithDomains): TokenDetails {
   return {
@@ -75,7 +86,7 @@ export function detailsOfRow(catalogue: Catalogue, row: TokenWithDomains): Token
     expiresAt: row.expires_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-    lastUsedAt: row.last_used_at,
+    lastUsedAt: laterInstant(row.last_used_at, row.previous_secret?.last_used_at ?? null),
     createdBy: row.created_by,
     notBefore: row.not_before ?? null,
     allowedIps: storedAllowedIps(row.allowed_ips)?.text ?? null,

@@ -23,7 +23,9 @@
  * cached record is indexed under its ancestors' ids: invalidating a token drops its cached
  * descendants too, here and (through the same `token:<id>` NOTIFY) on every other instance.
  * Rotation (issue 13): a rotated token has two hashes during its grace, the current secret's and the
- * previous one's; each maps to a record of the same token (`secret: "current"` or `"previous"`), a
+ * previous one's; each maps to a record of the same token (`secret: "current"` or `"previous"`; one
+ * row shape, src/store/verification-columns.ts: the same limits, so both secrets' uses count against
+ * the token's one set of windows and credits, and the same canary flag), a
  * miss on the tokens table reads the previous secrets (src/store/rotation-store.ts), and
  * invalidating the token drops both. Last-used instants are kept per secret.
  */

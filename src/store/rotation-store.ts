@@ -7,8 +7,13 @@
 import type SQLite from "better-sqlite3";
 import type { TokenPreviousSecretsTable, TokenRotationReplaysTable } from "./database-schema.js";
 import type { Store, TokenVerificationRow } from "./store.js";
+import { VERIFICATION_COLUMNS_SQL, VERIFICATION_LIMIT_COLUMNS, verificationRowOfSqlite } from "./verification-columns.js";
 
-/** The verification read of a previous secret: the token's row and the end of the secret's grace. */
+/**
+ * The verification read of a previous secret: the same row as the current secret's read (the same
+ * token: permissions, conditions, canary flag, limits; verification-columns.ts) and the end of the
+ * secret's grace.
+ */
 export type PreviousVerificationRow = TokenVerificationRow & { readonly grace_ends_at: string };
 
 const statements = new WeakMap<SQLite.Database, SQLite.Statement>();
@@ -25,30 +30,25 @@ export function findTokenByPreviousHashAtOnce(store: Store, secretHash: string):
   let statement = statements.get(sqlite);
   if (statement === undefined) {
     statement = sqlite.prepare(
-      `select t.id, t.account_id, t.name, t.has_full, t.scopes, t.all_domains, t.expires_at, t.paused, t.parent_id, t.not_before, t.allowed_ips, p.grace_ends_at,
-         case when t.all_domains = 1 then '[]' else (
-           select json_group_array(json_object('id', d.id, 'name', d.name))
-           from token_domains td join domains d on d.id = td.domain_id where td.token_id = t.id) end as domains_json
-       from token_previous_secrets p join tokens t on t.id = p.token_id where p.secret_hash = ?`,
+      `select ${VERIFICATION_COLUMNS_SQL}, p.grace_ends_at
+       from token_previous_secrets p join tokens t on t.id = p.token_id left join token_limits l on l.token_id = t.id where p.secret_hash = ?`,
     );
     statements.set(sqlite, statement);
   }
   const found = statement.get(secretHash) as (Omit<PreviousVerificationRow, "domains"> & { domains_json: string }) | undefined;
-  if (found === undefined) return { row: undefined };
-  const { domains_json, ...row } = found;
-  const domains = (JSON.parse(domains_json) as { id: string; name: string }[]).map((d) => ({ id: d.id, name: d.name }));
-  domains.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { row: { ...row, domains } };
+  return { row: found === undefined ? undefined : verificationRowOfSqlite(found) };
 }
 
-/** The token whose previous secret hashes to `secretHash`, with its domains and the grace's end. */
+/** The token whose previous secret hashes to `secretHash`, with its domains, its limits and the grace's end. */
 export async function findTokenByPreviousHash(store: Store, secretHash: string): Promise<PreviousVerificationRow | undefined> {
   const atOnce = findTokenByPreviousHashAtOnce(store, secretHash);
   if (atOnce !== null) return atOnce.row;
   const row = await store.query
     .selectFrom("token_previous_secrets as p")
-    .innerJoin("tokens as t", "t.id", "p.token_id")
-    .select(["t.id", "t.account_id", "t.name", "t.has_full", "t.scopes", "t.all_domains", "t.expires_at", "t.paused", "t.parent_id", "t.not_before", "t.allowed_ips", "p.grace_ends_at"])
+    .innerJoin("tokens", "tokens.id", "p.token_id")
+    .leftJoin("token_limits", "token_limits.token_id", "tokens.id")
+    .selectAll("tokens")
+    .select([...VERIFICATION_LIMIT_COLUMNS, "p.grace_ends_at"])
     .where("p.secret_hash", "=", secretHash)
     .executeTakeFirst();
   if (row === undefined) return undefined;

@@ -10,6 +10,7 @@ import pg from "pg";
 import type { AccountsTable, AuditEventsTable, Database, DomainsTable, SessionsTable, TokenPreviousSecretsTable, TokensTable, UsersTable } from "./database-schema.js";
 import { migrationProvider } from "./migration-provider.js";
 import { accountOfChange, nextChangeSeq, numberAndNotify, type AnnouncedChange } from "./change-sequence.js";
+import { VERIFICATION_COLUMNS_SQL, VERIFICATION_LIMIT_COLUMNS, verificationRowOfSqlite } from "./verification-columns.js";
 
 /** Which database is underneath, with its native handle for the few things Kysely does not cover. */
 export type StoreDialect =
@@ -407,7 +408,7 @@ export class Store {
       .selectFrom("tokens")
       .leftJoin("token_limits", "token_limits.token_id", "tokens.id")
       .selectAll("tokens")
-      .select(["token_limits.limits", "token_limits.credits_remaining", "token_limits.credits_period", "token_limits.version as limits_version"])
+      .select(VERIFICATION_LIMIT_COLUMNS)
       .where("secret_hash", "=", secretHash)
       .executeTakeFirst();
     return row === undefined ? undefined : (await this.withDomains([row]))[0];
@@ -426,22 +427,9 @@ export class Store {
   findTokenByHashAtOnce(secretHash: string): { readonly row: TokenVerificationRow | undefined } | null {
     const sqlite = this.directSqlite();
     if (sqlite === null) return null;
-    // json_group_array(... order by) costs a temporary B-tree per read; a token has few domains, so
-    // they are sorted here instead.
-    this.byHash ??= sqlite.prepare(
-      `select t.id, t.account_id, t.name, t.has_full, t.scopes, t.all_domains, t.expires_at, t.paused, t.parent_id, t.not_before, t.allowed_ips, t.canary,
-         case when t.all_domains = 1 then '[]' else (
-           select json_group_array(json_object('id', d.id, 'name', d.name))
-           from token_domains td join domains d on d.id = td.domain_id where td.token_id = t.id) end as domains_json,
-         l.limits, l.credits_remaining, l.credits_period, l.version as limits_version
-       from tokens t left join token_limits l on l.token_id = t.id where t.secret_hash = ?`,
-    );
+    this.byHash ??= sqlite.prepare(`select ${VERIFICATION_COLUMNS_SQL} from tokens t left join token_limits l on l.token_id = t.id where t.secret_hash = ?`);
     const found = this.byHash.get(secretHash) as (Omit<TokenVerificationRow, "domains"> & { domains_json: string }) | undefined;
-    if (found === undefined) return { row: undefined };
-    const { domains_json, ...row } = found;
-    const domains = (JSON.parse(domains_json) as { id: string; name: string }[]).map((d) => ({ id: d.id, name: d.name }));
-    if (domains.length > 1) domains.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { row: { ...row, domains } };
+    return { row: found === undefined ? undefined : verificationRowOfSqlite(found) };
   }
 
   /**

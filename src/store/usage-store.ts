@@ -8,6 +8,13 @@ import { sql } from "kysely";
 import type { TokenLastUseTable, TokenLimitsTable, TokenUsageTable } from "./database-schema.js";
 import type { Store } from "./store.js";
 
+/**
+ * A token's last use by either secret (`t` the token, `p` its previous secret, left joined): the later
+ * of the two (break test B2-11: a token used only through its old secret is in use). Text instants
+ * compare as time; `p.last_used_at > coalesce(t.last_used_at, '')` is null, so false, without one.
+ */
+const LAST_USE = sql<string | null>`(case when p.last_used_at > coalesce(t.last_used_at, '') then p.last_used_at else t.last_used_at end)`;
+
 /** One stored count. */
 export interface UsageCountRow {
   readonly tokenId: string;
@@ -153,23 +160,24 @@ export class UsageStore {
   }
 
   /**
-   * A page of an account's token ids ordered by last use (never used first with `last_used_asc`,
-   * then oldest use; ties by id, newest first), optionally only tokens not used since `unusedSince`
+   * A page of an account's token ids ordered by last use, the later of its two secrets' ({@link LAST_USE};
+   * never used first with `last_used_asc`, then oldest use; ties by id, newest first), optionally only
+   * tokens not used since `unusedSince`
    * (RFC 3339; never-used tokens included). This is the README's "tokens unused for N days" query.
    */
   async listTokenIdsByLastUse(accountId: string, options: { order: LastUseOrder; unusedSince?: string; limit: number; offset: number }): Promise<{ ids: string[]; total: number }> {
-    let query = this.db.selectFrom("tokens").where("account_id", "=", accountId);
+    let query = this.db.selectFrom("tokens as t").leftJoin("token_previous_secrets as p", "p.token_id", "t.id").where("t.account_id", "=", accountId);
     if (options.unusedSince !== undefined) {
       const since = options.unusedSince;
-      query = query.where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", since)]));
+      query = query.where(sql<boolean>`(${LAST_USE} is null or ${LAST_USE} < ${since})`);
     }
     const nullsFirst = options.order === "last_used_asc";
     const [rows, count] = await Promise.all([
       query
-        .select("id")
-        .orderBy(sql`case when last_used_at is null then ${nullsFirst ? 0 : 1} else ${nullsFirst ? 1 : 0} end`)
-        .orderBy("last_used_at", nullsFirst ? "asc" : "desc")
-        .orderBy("id", "desc")
+        .select("t.id")
+        .orderBy(sql`case when ${LAST_USE} is null then ${nullsFirst ? 0 : 1} else ${nullsFirst ? 1 : 0} end`)
+        .orderBy(LAST_USE, nullsFirst ? "asc" : "desc")
+        .orderBy("t.id", "desc")
         .limit(options.limit)
         .offset(options.offset)
         .execute(),

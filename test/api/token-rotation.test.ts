@@ -240,6 +240,65 @@ describe("idempotent rotation (Idempotency-Key)", () => {
   });
 });
 
+describe("a token rotating itself retries with its old secret (break test B2-6)", () => {
+  const KEY = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
+
+  async function selfRotated(): Promise<{ h: ApiHarness; clock: ManualClock; self: MintedToken; fresh: string }> {
+    const { h, clock } = await setUp();
+    const self = await h.mint({ name: "Self", scopes: ["tokens_full", "domains_read"] });
+    const first = await h.call("POST", `/v1/token/${self.id}/rotate`, { token: self.secret, body: { grace_seconds: HOUR_SECONDS }, headers: { "idempotency-key": KEY } });
+    expect(first.status).toBe(200);
+    rememberSecret(first.body.data.accessToken);
+    return { h, clock, self, fresh: first.body.data.accessToken };
+  }
+
+  it("gets the same secret again when the retry carries the old secret and the same key", async () => {
+    const { h, self, fresh } = await selfRotated();
+    const retry = await h.call("POST", `/v1/token/${self.id}/rotate`, { token: self.secret, body: { grace_seconds: HOUR_SECONDS }, headers: { "idempotency-key": KEY } });
+    expect([retry.status, retry.body.data?.accessToken, retry.headers["idempotency-replayed"]]).toEqual([200, fresh, "true"]);
+    expect([(await verify(h, self.secret)).secret, (await verify(h, fresh)).secret]).toEqual(["previous", "current"]);
+    const audit = await h.call("GET", "/v1/audit");
+    expect(audit.body.data.filter((e: { action: string }) => e.action === "token.rotate")).toHaveLength(1);
+  });
+
+  it.each([
+    { label: "without a key", id: "self", headers: {}, body: { grace_seconds: HOUR_SECONDS } },
+    { label: "with another key", id: "self", headers: { "idempotency-key": "0000aaaa-1111-4222-8333-444455556666" }, body: { grace_seconds: HOUR_SECONDS } },
+    { label: "with the key but another grace", id: "self", headers: { "idempotency-key": KEY }, body: { grace_seconds: 60 } },
+    { label: "with the key for another token", id: "child", headers: { "idempotency-key": KEY }, body: { grace_seconds: HOUR_SECONDS } },
+    { label: "with a bad body", id: "self", headers: {}, body: { grace_seconds: -1 } },
+  ])("refuses anything else with the old secret: $label is 403 current_secret_required, nothing changes", async ({ id, headers, body }) => {
+    const { h, self, fresh } = await selfRotated();
+    const child = await h.call("POST", "/v1/token", { token: fresh, body: { name: "Child", scopes: ["domains_read"] } });
+    rememberSecret(child.body.data.accessToken);
+    const target = id === "self" ? self.id : child.body.data.id;
+    const refused = await h.call("POST", `/v1/token/${target}/rotate`, { token: self.secret, body, headers: headers as Record<string, string> });
+    expect([refused.status, refused.body.code]).toEqual([403, "current_secret_required"]);
+    expect([(await verify(h, self.secret)).secret, (await verify(h, fresh)).secret, (await verify(h, child.body.data.accessToken)).secret]).toEqual(["previous", "current", "current"]);
+  });
+
+  it("refuses the old secret with the key on other routes, and once the replay window has passed", async () => {
+    const { h, clock, self, fresh } = await selfRotated();
+    const list = await h.call("GET", "/v1/token", { token: self.secret, headers: { "idempotency-key": KEY } });
+    expect([list.status, list.body.code]).toEqual([403, "current_secret_required"]);
+    clock.advance(600_000);
+    const late = await h.call("POST", `/v1/token/${self.id}/rotate`, { token: self.secret, body: { grace_seconds: HOUR_SECONDS }, headers: { "idempotency-key": KEY } });
+    expect([late.status, late.body.code]).toEqual([403, "current_secret_required"]);
+    expectNoSecret(late.text, fresh);
+  });
+
+  it("refuses the retry once the token was rotated again (its old secret is then another)", async () => {
+    const { h, self, fresh } = await selfRotated();
+    const again = await h.call("POST", `/v1/token/${self.id}/rotate`, { token: fresh, body: { grace_seconds: HOUR_SECONDS } });
+    rememberSecret(again.body.data.accessToken);
+    const retryOld = await h.call("POST", `/v1/token/${self.id}/rotate`, { token: self.secret, body: { grace_seconds: HOUR_SECONDS }, headers: { "idempotency-key": KEY } });
+    expect(retryOld.body.code).toBe("token_unknown");
+    const retryFresh = await h.call("POST", `/v1/token/${self.id}/rotate`, { token: fresh, body: { grace_seconds: HOUR_SECONDS }, headers: { "idempotency-key": KEY } });
+    expect([retryFresh.status, retryFresh.body.code]).toEqual([403, "current_secret_required"]);
+    expectNoSecret(retryFresh.text, fresh);
+  });
+});
+
 describe("bad rotation input changes nothing", () => {
   it.each([
     { label: "negative grace", body: { grace_seconds: -1 }, field: "grace_seconds" },

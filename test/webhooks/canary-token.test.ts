@@ -45,4 +45,24 @@ describe("canary tokens", () => {
     expect(uses).toHaveLength(3);
     expect(uses[0]).toMatchObject({ actor: { type: "system", id: null }, ip: "127.0.0.1", target: { type: "token", id: created.body.data.id } });
   });
+
+  it("stays a canary through a rotation: its previous secret is answered as unknown and emits canary.used (break test B2-8)", async () => {
+    const h = await openWebhookHarness();
+    const r = await startWebhookReceiver();
+    onTestFinished(() => r.close());
+    await h.call("POST", "/v1/webhooks", { name: "alarm", url: r.url, events: ["canary.used"] });
+    const created = await h.call("POST", "/v1/token", { name: "bait", canary: true });
+    const bait: string = created.body.data.accessToken;
+    rememberSecret(bait);
+    const rotated = await h.call("POST", `/v1/token/${created.body.data.id}/rotate`, { grace_seconds: 3600 });
+    expect(rotated.status).toBe(200);
+    rememberSecret(rotated.body.data.accessToken);
+    const unknown = generateSecret("lk_", { bytes: (n) => randomBytes(n) });
+    const asBait = await h.call("POST", "/v1/verify", { token: bait, method: "GET", area: "tokens" }, null);
+    expect(asBait.text).toBe((await h.call("POST", "/v1/verify", { token: unknown, method: "GET", area: "tokens" }, null)).text);
+    const onApi = await h.call("GET", "/v1/token", undefined, bait);
+    expect([onApi.status, onApi.body.code]).toEqual([401, "token_unknown"]);
+    const got = await r.waitFor((a) => a.length >= 2);
+    for (const w of got) expect(w.json).toMatchObject({ type: "canary.used", data: { token: { id: created.body.data.id, canary: true } } });
+  });
 });

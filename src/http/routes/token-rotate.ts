@@ -26,11 +26,12 @@ export function registerTokenRotate(app: App, latchkey: Latchkey, resolvers: rea
   app.post(
     "/v1/token/:id/rotate",
     {
+      config: { latchkeyRotationRetry: true },
       schema: {
         operationId: "rotateToken",
         summary: "Rotate an API token's secret",
         description:
-          "Returns a new secret for the same token (id, name, permissions, domains, expiry and conditions unchanged), shown this once. The replaced secret keeps working for grace_seconds, then is refused with token_rotated; rotating again ends that grace. With an Idempotency-Key header (16..255 characters), a retry within 10 minutes gets the same secret again; later, or with the key reused for another request, 409 idempotency_key_reused. Answered once every live instance has applied the rotation (propagation; a replay: every change so far). 404 for a token outside the caller's reach; 403 current_secret_required when called with a secret a rotation replaced.",
+          "Returns a new secret for the same token (id, name, permissions, domains, expiry and conditions unchanged), shown this once. The replaced secret keeps working for grace_seconds, then is refused with token_rotated; rotating again ends that grace. With an Idempotency-Key header (16..255 characters), a retry within 10 minutes gets the same secret again; later, or with the key reused for another request, 409 idempotency_key_reused. Answered once every live instance has applied the rotation (propagation; a replay: every change so far). 404 for a token outside the caller's reach; 403 current_secret_required when called with a secret a rotation replaced, except a token's retry of its own rotation: its previous secret (in its grace) with the same Idempotency-Key, within the 10 minutes, gets the same secret again.",
         tags: ["tokens"],
         security: BEARER_SECURITY,
         params: TokenIdParams,
