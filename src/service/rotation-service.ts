@@ -158,6 +158,8 @@ export class RotationService {
               if (beyond.length > 0) throw refused(new ServiceError("ceiling_exceeded", { message: `This token cannot manage a token with more rights than its own: ${beyond.join(", ")}.`, lacking: beyond }));
               if (current.secret_hash !== hashSecret(replayed)) throw refused(new ServiceError("idempotency_key_reused", { message: "This token was rotated again since this Idempotency-Key was used; its secret is no longer the current one." }));
               const graceEndsAt = new Date(Date.parse(replay.created_at) + replay.grace_seconds * 1000).toISOString();
+              // A secret handed out again is audited like the first time (break test B2-10), never with the secret.
+              await recordAuditEvent(tx, this.deps.ids, clock, actor, { action: "token.rotation_replay", targetType: "token", targetId: id, details: { name: current.name, grace_seconds: replay.grace_seconds, previous_valid_until: graceEndsAt } });
               return { kind: "replayed" as const, secret: replayed, graceEnds: graceEndsAt, seq: await currentChangeSeq(tx.query) };
             }
           }

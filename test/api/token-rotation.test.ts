@@ -185,6 +185,11 @@ describe("idempotent rotation (Idempotency-Key)", () => {
     expect((await verify(h, token.secret)).secret).toBe("previous");
     const audit = await h.call("GET", "/v1/audit");
     expect(audit.body.data.filter((e: { action: string }) => e.action === "token.rotate")).toHaveLength(1);
+    // The replay is audited too (break test B2-10), by whom and never with the secret.
+    const replays = audit.body.data.filter((e: { action: string }) => e.action === "token.rotation_replay");
+    expect(replays).toHaveLength(1);
+    expect(replays[0].target).toEqual({ type: "token", id: token.id });
+    expectNoSecret(JSON.stringify(audit.body), retry.body.data.accessToken);
   });
 
   it("answers 409 idempotency_key_reused for the key reused with another grace or token, changing nothing", async () => {
