@@ -114,8 +114,15 @@ it("invites a Designer, who accepts the copied link, is signed in and creates a 
     await page.getByRole("button", { name: "Accept and sign in" }).click();
     await expect.poll(() => page.getByRole("heading", { name: "Integrations" }).isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await page.getByRole("button", { name: "Account menu for designer@example.com" }).isVisible()).toBe(true);
-    // A Designer's role has no Users area: no Users page in the navigation.
-    expect(await page.getByRole("link", { name: "Users" }).count()).toBe(0);
+    // A Designer's role has no Users or Domains area and is no Admin: no Users, Domains, Webhooks or
+    // Settings page in the navigation; the pages everyone may use are there.
+    const pages = page.getByRole("navigation", { name: "Pages" });
+    for (const name of ["Users", "Domains", "Webhooks", "Settings"]) expect(await pages.getByRole("link", { name, exact: true }).count(), name).toBe(0);
+    for (const name of ["Integrations", "API tokens", "Activity", "Usage"]) expect(await pages.getByRole("link", { name, exact: true }).count(), name).toBe(1);
+    // Typed into the address bar, such a page says the role cannot use it, with no controls that would be refused.
+    await page.goto(`${server.baseUrl}/domains`);
+    await expect.poll(() => page.getByText("Your role (Designer) cannot use the Domains page.").isVisible()).toBe(true);
+    expect(await page.getByRole("button", { name: "Add domain" }).count()).toBe(0);
 
     // A token within the role (Templates) is made...
     await page.getByRole("link", { name: "API tokens" }).click();
@@ -164,8 +171,8 @@ it("invites a Designer, who accepts the copied link, is signed in and creates a 
     }
 
     expect(owner.problems).toEqual([]);
-    // The API tokens page also asks for the domains and the account policy, which a Designer may not read.
-    expect(unexpected(invitee.problems, [/status of 403.*\/v1\/(token|domains|account\/policy)\)$/])).toEqual([]);
+    // Only the refused token: the API tokens page does not ask a Designer for the domains or the account policy.
+    expect(unexpected(invitee.problems, [/status of 403.*\/v1\/token\)$/])).toEqual([]);
     expect(invitee.problems.filter((p) => /\/v1\/token\)$/.test(p)), "the refused token shows one 403 in the console").toHaveLength(1);
   } finally {
     await owner.context.close();
