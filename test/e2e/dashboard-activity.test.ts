@@ -2,9 +2,11 @@
  * The Activity page in a real browser: who acted, in words; its loading state; its columns at
  * 1280 px. Tokens act through the API with their own secret, as an application would.
  */
+import { execFileSync } from "node:child_process";
+import { resolve } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureOwner, holdRequests, launchBrowser, openPage, sessionApi, signIn, startServer, type Server } from "./dashboard-fixture.js";
+import { OWNER, ensureOwner, holdRequests, launchBrowser, openPage, sessionApi, signIn, startServer, type Server } from "./dashboard-fixture.js";
 
 let server: Server;
 let browser: Browser;
@@ -87,6 +89,37 @@ describe("Activity", () => {
         held!.release();
         await expect.poll(() => page.getByRole("columnheader", { name: "IP address" }).isVisible()).toBe(true);
         expect(await page.getByRole("status", { name: "Loading activity" }).count()).toBe(0);
+      },
+    );
+  }, 60_000);
+
+  it("names invitations and password resets in words, each event's badge whole in its column", async () => {
+    await onActivity(
+      async (page) => {
+        const session = (await (await page.request.get("/v1/session")).json()) as { data: { csrf_token: string } };
+        const invited = await page.request.post("/v1/users", { headers: { "x-csrf-token": session.data.csrf_token }, data: { email: "invited-reader@example.com", role: "Designer" } });
+        expect(invited.status()).toBe(201);
+        // A reset link as the operator makes one without mail (`latchkey user reset-password`): "Password reset asked for".
+        const env = { ...process.env, LATCHKEY_DATABASE_URL: server.databaseUrl, LATCHKEY_PUBLIC_URL: server.baseUrl };
+        execFileSync(process.execPath, [resolve(import.meta.dirname, "../../bin/latchkey.js"), "user", "reset-password", OWNER.email], { env, stdio: ["ignore", "ignore", "ignore"] });
+      },
+      async (page) => {
+        const invited = page.getByRole("row").filter({ hasText: "invited-reader@example.com" });
+        await expect.poll(() => invited.first().isVisible()).toBe(true);
+        expect(await invited.first().getByRole("cell").nth(1).textContent()).toBe("Person invited");
+        const reset = page.getByRole("row").filter({ hasText: "Password reset asked for" }).first();
+        await expect.poll(() => reset.isVisible()).toBe(true);
+        // Whole: the badge's text is not cut, and the badge stays inside its cell.
+        for (const label of ["Person invited", "Password reset asked for"]) {
+          const badge = page.getByText(label, { exact: true }).first();
+          const fits = await badge.evaluate((el) => {
+            const cell = el.closest("td");
+            const badgeBox = (el.closest(".mantine-Badge-root") ?? el).getBoundingClientRect();
+            const cellBox = cell?.getBoundingClientRect();
+            return el.scrollWidth <= el.clientWidth && cellBox !== undefined && badgeBox.right <= cellBox.right + 0.5;
+          });
+          expect(fits, label).toBe(true);
+        }
       },
     );
   }, 60_000);

@@ -13,6 +13,9 @@ const PER_PAGE = 25;
 /** The most tokens one list request returns (GET /v1/token's `limit`); enough to name most actors. */
 const TOKENS_FOR_NAMES = 100;
 
+/** An event badge that wraps a long label onto a second line within its column instead of running out of it. */
+const BADGE_STYLES = { root: { height: "auto", maxWidth: "100%", paddingBlock: 2, whiteSpace: "normal" }, label: { whiteSpace: "normal", overflow: "visible", lineHeight: 1.3 } } as const;
+
 function colorOf(action: string): string {
   if (action.endsWith(".delete") || action === "user.lock" || action === "user.sign_in_failed") return "red";
   if (action.endsWith(".pause")) return "yellow";
@@ -86,7 +89,8 @@ export function ActivityPage({ session }: { session: Session }) {
                       <CellText>{formatDateTime(event.created_at)}</CellText>
                     </Table.Td>
                     <Table.Td>
-                      <Badge variant="light" color={colorOf(event.action)} radius="sm">
+                      {/* A long label ("Password reset asked for") wraps inside its column rather than overflowing it. */}
+                      <Badge variant="light" color={colorOf(event.action)} radius="sm" title={actionLabel(event)} styles={BADGE_STYLES}>
                         {actionLabel(event)}
                       </Badge>
                     </Table.Td>

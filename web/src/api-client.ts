@@ -12,6 +12,8 @@ export class ApiError extends Error {
     message: string,
     /** Field -> problems (422 only). */
     readonly errors: Record<string, string[]> = {},
+    /** What a ceiling_exceeded refusal lacks: scopes (`email_full`), `full_access`, `all_domains`, `domain:<id>`, `expires_at`, … */
+    readonly lacking: readonly string[] = [],
   ) {
     super(message);
     this.name = "ApiError";
@@ -58,13 +60,16 @@ export async function api<T>(method: "GET" | "POST" | "PUT" | "DELETE", path: st
     const error = isErrorBody(payload) ? payload : { code: "internal_error", message: `The request failed (HTTP ${response.status}).` };
     if (error.code === "session_missing" && path !== "/v1/session") onSessionEnded?.();
     if (error.code === "two_factor_enrollment_required") onEnrolmentRequired?.();
-    throw new ApiError(response.status, error.code, error.message, error.errors ?? {});
+    throw new ApiError(response.status, error.code, error.message, error.errors ?? {}, error.lacking ?? []);
   }
   return payload as T;
 }
 
-function isErrorBody(value: unknown): value is { code: string; message: string; errors?: Record<string, string[]> } {
-  return typeof value === "object" && value !== null && typeof (value as { code?: unknown }).code === "string" && typeof (value as { message?: unknown }).message === "string";
+function isErrorBody(value: unknown): value is { code: string; message: string; errors?: Record<string, string[]>; lacking?: string[] } {
+  if (typeof value !== "object" || value === null) return false;
+  const { code, message, lacking } = value as { code?: unknown; message?: unknown; lacking?: unknown };
+  const lackingOk = lacking === undefined || (Array.isArray(lacking) && lacking.every((entry) => typeof entry === "string"));
+  return typeof code === "string" && typeof message === "string" && lackingOk;
 }
 
 /** The first problem of each field of a 422, for showing beside the field. */

@@ -8,7 +8,7 @@ import type { Session } from "./api-types";
 import { ActivityIcon, ChevronDownIcon, GlobeIcon, KeyIcon, LogoutIcon, PlugIcon, SettingsIcon, ShieldIcon } from "./icons";
 import { LatchkeyLogo } from "./latchkey-logo";
 import { navigate, type PagePath } from "./router";
-import { canReadUsers } from "./team";
+import { mayUsePage } from "./team";
 import { UsersIcon } from "./users-page";
 import { WebhookIcon } from "./webhooks-page";
 
@@ -79,7 +79,7 @@ export function AppLayout({ session, path, onSignedOut, children }: { session: S
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Main">
         <Box component="nav" aria-label="Pages">
-          {NAV.filter((item) => item.path !== "/users" || canReadUsers(session)).map((item) => (
+          {NAV.filter((item) => mayUsePage(session, item.path)).map((item) => (
             <NavLink
               key={item.path}
               href={item.path}

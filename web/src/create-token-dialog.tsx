@@ -11,12 +11,13 @@ import { DatePickerInput } from "@mantine/dates";
 import { useMediaQuery } from "@mantine/hooks";
 import dayjs from "dayjs";
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
-import { ApiError, api, fieldErrors, messageOf } from "./api-client";
+import { ApiError, api, fieldErrors } from "./api-client";
 import type { AccountPolicy, Area, CreatedToken, Domain, Level } from "./api-types";
 import { allowedPresets, ExpiryPresets } from "./expiry-presets";
 import { tokenSummary } from "./token-summary";
 import { timeZoneLabel } from "./format";
 import { AlertIcon } from "./icons";
+import { refusalMessage } from "./lacking-words";
 import { PermissionsField, scopesOf, type AccessKind, type PermissionsValue } from "./permissions-field";
 import { useStepUp } from "./step-up";
 
@@ -131,6 +132,14 @@ export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated, 
     return field !== null && touched.has(field) ? problems[field] : undefined;
   };
   const noDomains = domains !== null && domains.length === 0;
+  // The refusal is shown beside the Create button, at the foot of a long dialog: brought into view and
+  // focused, so it is seen and a screen reader announces it (focus would otherwise fall to <body>).
+  const failureRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (failure === null) return;
+    failureRef.current?.scrollIntoView({ block: "nearest" });
+    failureRef.current?.focus({ preventScroll: true });
+  }, [failure]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -152,7 +161,7 @@ export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated, 
       if (created !== null) onCreated(created.value.data);
     } catch (error) {
       setServerErrors(fieldErrors(error));
-      if (!(error instanceof ApiError) || error.code !== "validation_failed") setFailure(messageOf(error));
+      if (!(error instanceof ApiError) || error.code !== "validation_failed") setFailure(refusalMessage(error, areas ?? [], domains ?? []));
     } finally {
       setBusy(false);
     }
@@ -173,11 +182,6 @@ export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated, 
     >
       <form onSubmit={(e) => void submit(e)} noValidate>
         <Stack gap="lg">
-          {failure !== null && (
-            <Alert color="red" variant="light" icon={<AlertIcon />} role="alert" title="The token was not created">
-              {failure}
-            </Alert>
-          )}
           <TextInput
             label="Name"
             description="Any name that is clear to you, e.g. Production mail sender."
@@ -275,6 +279,11 @@ export function CreateTokenDialog({ opened, areas, domains, onClose, onCreated, 
             </Text>
           )}
           {stepUp.field}
+          {failure !== null && (
+            <Alert ref={failureRef} tabIndex={-1} color="red" variant="light" icon={<AlertIcon />} role="alert" title="The token was not created">
+              {failure}
+            </Alert>
+          )}
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={onClose}>
               Cancel

@@ -13,7 +13,7 @@ import type { Session } from "./api-types";
 import { AppLayout } from "./app-layout";
 import { DomainsPage } from "./domains-page";
 import { IntegrationsPage } from "./integrations-page";
-import { NotFoundPage } from "./not-found-page";
+import { NotFoundPage, NotForYourRolePage } from "./not-found-page";
 import { navigate, usePath, type PagePath } from "./router";
 import { ResetPasswordPage } from "./reset-password-page";
 import { SecurityPage } from "./security-page";
@@ -24,6 +24,7 @@ import { TokensPage } from "./tokens-page";
 import { UsagePage } from "./usage-page";
 import { UsersPage } from "./users-page";
 import { WebhooksPage } from "./webhooks-page";
+import { mayUsePage } from "./team";
 
 const TITLES: Record<string, string> = {
   "/integrations": "Integrations",
@@ -122,8 +123,10 @@ export function DashboardApp() {
   if (session === null) return path === "/setup" ? <SetupPage onSignedIn={signedIn} /> : path === "/forgot-password" ? <ForgotPasswordPage /> : <SignInPage onSignedIn={signedIn} />;
   return (
     <AppLayout session={session} path={path} onSignedOut={signedOut}>
-      {path === "/tokens" ? (
-        <TokensPage />
+      {!mayUsePage(session, path) ? (
+        <NotForYourRolePage role={session.user.role} title={TITLES[path] ?? path} />
+      ) : path === "/tokens" ? (
+        <TokensPage session={session} />
       ) : path === "/domains" ? (
         <DomainsPage />
       ) : path === "/activity" ? (

@@ -53,13 +53,13 @@ export function ForgotPasswordPage() {
 
   if (sent !== null) {
     return (
-      <AuthCard title="Check your e-mail" description="Open the link in the mail to set a new password.">
+      <AuthCard title="Check your e-mail" description="If a mail comes, open its link to set a new password.">
         <Stack>
           <Alert color="blue" variant="light" icon={<InfoIcon />} role="status" title="Reset link requested">
             {sent}
           </Alert>
           <Text size="sm" c="dimmed">
-            No mail? The server may not send mail: ask the person who runs latchkey for a link (<code>latchkey user reset-password</code>).
+            No mail? Ask the person who runs latchkey for a link (<code>latchkey user reset-password</code>).
           </Text>
           <BackToSignIn />
         </Stack>

@@ -18,3 +18,23 @@ export function NotFoundPage({ path }: { path: string }) {
     </>
   );
 }
+
+/**
+ * What a signed-in person sees at a page their role cannot use (typed in, or an old link): the
+ * navigation does not list it, and its controls would only be refused (team.ts mayUsePage).
+ */
+export function NotForYourRolePage({ role, title }: { role: string; title: string }) {
+  return (
+    <>
+      <PageHeader title={title} />
+      <Card withBorder radius="lg" padding="lg" shadow="xs">
+        <Stack gap="md" align="flex-start">
+          <Text size="sm">
+            Your role ({role}) cannot use the {title} page. Ask an Admin of this account if you need it.
+          </Text>
+          <Button onClick={() => navigate("/integrations")}>Go to Integrations</Button>
+        </Stack>
+      </Card>
+    </>
+  );
+}

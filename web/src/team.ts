@@ -35,6 +35,27 @@ export function canReadDomains(session: Session): boolean {
 }
 
 /**
+ * Whether the signed-in person is an Admin (an owner, or a role stored as `admin` before the five
+ * roles): only they may manage webhooks (src/service/webhook-service.ts) and read or set the account
+ * policy, the Settings page (src/service/account-policy.ts).
+ */
+export function isAdmin(session: Session): boolean {
+  return ["Admin", "admin", "owner"].includes(session.user.role);
+}
+
+/**
+ * Whether the person's role may use the page at `path`: Users needs `users_read`, Domains
+ * `domains_read`, Webhooks and Settings an Admin; every other page is anyone's. The navigation lists
+ * only these, and a page typed into the address bar that the role cannot use says so instead.
+ */
+export function mayUsePage(session: Session, path: string): boolean {
+  if (path === "/users") return canReadUsers(session);
+  if (path === "/domains") return canReadDomains(session);
+  if (path === "/webhooks" || path === "/settings") return isAdmin(session);
+  return true;
+}
+
+/**
  * The invitation link as it can be opened: `invite_url` as given when absolute, else resolved against
  * this page's origin (the server answers a path, `/invite#code=...`, when it has no public URL).
  */

@@ -6,7 +6,7 @@ import { Alert, Button, Card, EmptyState, Group, Pagination, Select, Skeleton, S
 import { notifications } from "@mantine/notifications";
 import { useCallback, useMemo, useState } from "react";
 import { api, messageOf } from "./api-client";
-import type { AccountPolicy, Area, Domain, Page, Token } from "./api-types";
+import type { AccountPolicy, Area, Domain, Page, Session, Token } from "./api-types";
 import { FindTokenBox } from "./find-token-box";
 import { RotateTokenDialog } from "./rotate-token-dialog";
 import { CreateTokenDialog } from "./create-token-dialog";
@@ -18,6 +18,7 @@ import { RevealTokenDialog } from "./reveal-token-dialog";
 import { TokensTable, type TokenActions } from "./tokens-table";
 import { useLoader } from "./use-loader";
 import { plainTokenName } from "./token-name";
+import { canReadDomains, isAdmin } from "./team";
 
 const PER_PAGE = 10;
 
@@ -29,7 +30,8 @@ const ORDERS = [
   { value: "unused-30", label: "Unused for 30 days", query: "&unused_days=30&sort=last_used_at" },
 ] as const;
 
-export function TokensPage() {
+/** `session`: who is signed in; the domains and the account policy are asked for only when their role may read them. */
+export function TokensPage({ session }: { session: Session }) {
   const [page, setPage] = useState(1);
   const [order, setOrder] = useState<(typeof ORDERS)[number]["value"]>("newest");
   const orderQuery = ORDERS.find((o) => o.value === order)?.query ?? "";
@@ -37,8 +39,12 @@ export function TokensPage() {
   // Fetched with the page, not on "Create new token", so the dialog opens at once (a domain added
   // on the Domains page is there too: going back to API tokens loads the page again).
   const catalogue = useLoader(() => api<{ data: Area[] }>("GET", "/v1/scopes").then((r) => r.data), []);
-  const domains = useLoader(() => api<{ data: Domain[] }>("GET", "/v1/domains").then((r) => r.data), []);
-  const policy = useLoader(() => api<{ data: AccountPolicy }>("GET", "/v1/account/policy").then((r) => r.data), []);
+  // A role without domains_read (a Designer) cannot list them, nor anyone but an Admin read the policy:
+  // not asked for (a 403 each in the console), the dialog offers All domains and the server applies the policy.
+  const readsDomains = canReadDomains(session);
+  const readsPolicy = isAdmin(session);
+  const domains = useLoader(() => (readsDomains ? api<{ data: Domain[] }>("GET", "/v1/domains").then((r) => r.data) : Promise.resolve([])), [readsDomains]);
+  const policy = useLoader(() => (readsPolicy ? api<{ data: AccountPolicy }>("GET", "/v1/account/policy").then((r) => r.data) : Promise.resolve(null)), [readsPolicy]);
   const [rotating, setRotating] = useState<Token | null>(null);
   const [creating, setCreating] = useState(false);
   // The secret lives here only while the reveal dialog is open; closing it drops the secret.

@@ -25,7 +25,7 @@ export const ResetCompleteBody = Type.Object(
 );
 
 /** What POST /v1/password-reset always answers. */
-export const RESET_REQUESTED = "If an account uses this address, a link to set a new password is on its way. It works once, for one hour.";
+export const RESET_REQUESTED = "If this address belongs to a person here and this server sends mail, a link to set a new password is on its way. It works once, for one hour.";
 
 export function registerPasswordReset(app: App, latchkey: Latchkey): void {
   app.post(
