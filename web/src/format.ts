@@ -63,6 +63,7 @@ const ACTIONS: Record<string, string> = {
   "token.unpause": "Token resumed",
   "token.delete": "Token deleted",
   "token.rotate": "Token rotated",
+  "token.rotation_replay": "Rotation answered again (same Idempotency-Key)",
   "token.limits": "Token limits changed",
   "token.lookup": "Token looked up",
   "domain.create": "Domain added",
