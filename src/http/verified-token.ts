@@ -39,16 +39,31 @@ export interface VerifiedToken {
   readonly valid_until: string | null;
 }
 
-/** The verified form of a token record. */
+/** Verified forms already made, by record: a record is never changed (a change replaces it). */
+const verifiedForms = new WeakMap<TokenRecord, { readonly catalogue: Catalogue; readonly token: VerifiedToken }>();
+
+/**
+ * The verified form of a token record, made once per record and catalogue (forward-auth and the
+ * middleware answer every allowed request with it: no scope strings or dates built per request).
+ */
 export function verifiedTokenOf(catalogue: Catalogue, record: TokenRecord): VerifiedToken {
+  const made = verifiedForms.get(record);
+  if (made !== undefined && made.catalogue === catalogue) return made.token;
+  // Shared by every request of this record: frozen, so an application cannot change it for the next.
+  const token = Object.freeze(makeVerifiedToken(catalogue, record));
+  verifiedForms.set(record, { catalogue, token });
+  return token;
+}
+
+function makeVerifiedToken(catalogue: Catalogue, record: TokenRecord): VerifiedToken {
   return {
     id: record.id,
     name: record.name,
     account_id: record.accountId,
-    scopes: scopeStrings(catalogue, record.permissions),
+    scopes: Object.freeze(scopeStrings(catalogue, record.permissions)),
     has_full: record.permissions.hasFull,
-    domains: record.allDomains ? "all" : record.domains.map((d) => ({ id: d.id, name: d.name })),
-    expires_at: record.expiresAtMillis === null ? null : new Date(record.expiresAtMillis).toISOString(),
+    domains: record.allDomains ? "all" : Object.freeze(record.domains.map((d) => Object.freeze({ id: d.id, name: d.name }))),
+    expires_at: isoOrNull(record.expiresAtMillis),
     secret: record.secret,
     ancestor_ids: record.ancestorIds,
     valid_until: isoOrNull(validUntilMillis(record)),
