@@ -9,6 +9,7 @@ import { api, fieldErrors, messageOf } from "./api-client";
 import { AlertIcon } from "./icons";
 import { NewPasswordFields, newPasswordReady } from "./new-password-fields";
 
+/** Change password (Security page): current and new password; `onChanged` after the server signs other sessions out. */
 export function ChangePasswordDialog({ opened, email, onClose, onChanged }: { opened: boolean; email: string; onClose: () => void; onChanged: () => void }) {
   const [current, setCurrent] = useState("");
   const [password, setPassword] = useState("");

@@ -8,6 +8,7 @@ import { ApiError, api, fieldErrors, messageOf } from "./api-client";
 import { AlertIcon } from "./icons";
 import { totpOf } from "./two-factor-step";
 
+/** Turn off two-factor (Security page): asks a code from the app or a recovery code (`/v1/me/two-factor/disable`). */
 export function DisableTwoFactorDialog({
   opened,
   required,

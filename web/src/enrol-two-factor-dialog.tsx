@@ -16,6 +16,7 @@ function grouped(secret: string): string {
   return secret.replace(/(.{4})/g, "$1 ").trim();
 }
 
+/** Two-factor set-up: the server's QR code and key, confirmed with a code, then the recovery codes shown once. */
 export function EnrolTwoFactorDialog({ opened, email, onClose, onEnabled }: { opened: boolean; email: string; onClose: () => void; onEnabled: () => void }) {
   const [enrolment, setEnrolment] = useState<TwoFactorEnrolment | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);

@@ -27,6 +27,7 @@ export function BackToSignIn() {
   );
 }
 
+/** `/forgot-password`: asks the e-mail address; the answer is the same whether or not it belongs to a person. */
 export function ForgotPasswordPage() {
   const [email, setEmail] = useState("");
   const [sent, setSent] = useState<string | null>(null);

@@ -4,7 +4,9 @@
  */
 import { PasswordInput } from "@mantine/core";
 
+/** Shortest password the server accepts, characters (PASSWORD_MIN_CHARS, src/service/user-service.ts). */
 export const MIN_PASSWORD = 12;
+/** Longest password the server accepts, characters. */
 export const MAX_PASSWORD = 1024;
 
 /** Whether `password` and `confirm` can be sent: the length rule, and both the same. */
@@ -13,6 +15,7 @@ export function newPasswordReady(password: string, confirm: string): boolean {
   return length >= MIN_PASSWORD && length <= MAX_PASSWORD && confirm === password;
 }
 
+/** A new password typed twice, with the length rule and the mismatch named beside the fields. */
 export function NewPasswordFields({
   password,
   confirm,

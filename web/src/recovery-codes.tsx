@@ -7,6 +7,7 @@ import { useClipboard } from "@mantine/hooks";
 import { downloadText } from "./download-text";
 import { AlertIcon, CheckIcon, CopyIcon, DownloadIcon } from "./icons";
 
+/** The recovery codes, shown once after set-up, with Copy and Download .txt (named after `email`). */
 export function RecoveryCodes({ codes, email }: { codes: readonly string[]; email: string }) {
   const clipboard = useClipboard({ timeout: 2500 });
   const text = `latchkey recovery codes for ${email}\nEach code works once, instead of a code from your authenticator app.\n\n${codes.join("\n")}\n`;

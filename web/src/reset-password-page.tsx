@@ -21,6 +21,7 @@ export function resetCodeOf(hash: string, search: string): string {
 
 const INVALID = "This reset link is not valid: it was used, replaced by a newer one or has expired (links work for one hour).";
 
+/** `/reset-password`: the code from `#code=` or `?code=` (removed from the address bar at once) and a new password. */
 export function ResetPasswordPage() {
   const [code] = useState(() => resetCodeOf(window.location.hash, window.location.search));
   const [password, setPassword] = useState("");

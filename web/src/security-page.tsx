@@ -17,6 +17,7 @@ import { useLoader } from "./use-loader";
 
 type Open = "enrol" | "disable" | "password" | null;
 
+/** `/security`: two-factor state (set up, turn off, recovery codes left) and Change password. */
 export function SecurityPage({ session, onSessionChanged }: { session: Session; onSessionChanged: () => void }) {
   const status = useLoader(() => api<{ data: TwoFactorStatus }>("GET", "/v1/me/two-factor").then((r) => r.data), []);
   const [open, setOpen] = useState<Open>(null);

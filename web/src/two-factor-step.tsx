@@ -19,6 +19,7 @@ export function isTotp(typed: string): boolean {
   return /^\d{6}$/.test(totpOf(typed));
 }
 
+/** The sign-in code step: a 6-digit code, or a recovery code instead; a timed-out challenge goes back to the password. */
 export function TwoFactorStep({
   challenge,
   onSignedIn,
